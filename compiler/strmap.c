@@ -1,0 +1,95 @@
+/* strmap.c: open-addressing (linear probing) string map in an arena. */
+#include "strmap.h"
+
+#include <string.h>
+
+#include "arena.h"
+
+struct slot {
+	const char *key;
+	size_t len;
+	uint64_t hash;
+	void *val;
+};
+
+struct strmap {
+	struct arena *arena;
+	struct slot *slots;
+	size_t cap, n;
+};
+
+uint64_t crrc_hash(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+struct strmap *strmap_create(struct arena *a, size_t expected)
+{
+	struct strmap *m = arena_alloc(a, sizeof(*m));
+	size_t cap = 16;
+	while (cap < expected * 2)
+		cap *= 2;
+	m->arena = a;
+	m->cap = cap;
+	m->slots = arena_array(a, cap, sizeof(*m->slots));
+	return m;
+}
+
+static struct slot *find(const struct strmap *m, const char *key, size_t len, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		struct slot *s = &m->slots[i];
+		if (!s->key)
+			return s;
+		if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+			return s;
+	}
+}
+
+static void grow(struct strmap *m)
+{
+	struct slot *old = m->slots;
+	size_t oldcap = m->cap;
+	m->cap *= 2;
+	m->slots = arena_array(m->arena, m->cap, sizeof(*m->slots));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+}
+
+void *strmap_get(const struct strmap *m, const char *key, size_t len)
+{
+	struct slot *s = find(m, key, len, crrc_hash(key, len));
+	return s->key ? s->val : NULL;
+}
+
+bool strmap_put(struct strmap *m, const char *key, size_t len, void *val, void **old)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		grow(m);
+	uint64_t h = crrc_hash(key, len);
+	struct slot *s = find(m, key, len, h);
+	if (s->key) {
+		if (old)
+			*old = s->val;
+		return false;
+	}
+	s->key = key;
+	s->len = len;
+	s->hash = h;
+	s->val = val;
+	m->n++;
+	return true;
+}
+
+size_t strmap_size(const struct strmap *m)
+{
+	return m->n;
+}
