@@ -5,6 +5,7 @@
 #define CRRC_EMIT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "crrc.h"
