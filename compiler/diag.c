@@ -1,3 +1,224 @@
-/* diag.c: stub, being written. */
-#include "crrc.h"
-typedef int diag_stub_unused;
+/* diag.c: the diagnostics collection and the code registry's accessors.
+ * Rendering lives in diag_render.c. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct code_info {
+	const char *name, *slug, *summary;
+	enum crrc_severity sev;
+};
+
+static const struct code_info codes[] = {
+#define X(id, s, slug, summary) {#id, slug, summary, CRRC_##s},
+#include "codes.def"
+#undef X
+};
+
+struct file_rec {
+	char *name;
+	const char *text;
+	size_t len;
+};
+
+struct crrc_diags {
+	struct crrc_diag *v;
+	size_t n, cap;
+	struct file_rec *files;
+	size_t nfiles, capfiles;
+	size_t errors, warnings, file_errors_base;
+	bool werror;
+};
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p) {
+		fputs("crrc: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	char *s = xrealloc(NULL, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+struct crrc_diags *diags_create(void)
+{
+	struct crrc_diags *d = calloc(1, sizeof(*d));
+	if (!d) {
+		fputs("crrc: out of memory\n", stderr);
+		abort();
+	}
+	return d;
+}
+
+void diags_destroy(struct crrc_diags *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].msg);
+		for (size_t j = 0; j < d->v[i].nnotes; j++)
+			free(d->v[i].notes[j].msg);
+		free(d->v[i].notes);
+	}
+	for (size_t i = 0; i < d->nfiles; i++)
+		free(d->files[i].name);
+	free(d->files);
+	free(d->v);
+	free(d);
+}
+
+void diags_set_file(struct crrc_diags *d, const char *file, const char *text, size_t len)
+{
+	if (d->nfiles == d->capfiles) {
+		d->capfiles = d->capfiles ? d->capfiles * 2 : 4;
+		d->files = xrealloc(d->files, d->capfiles * sizeof(*d->files));
+	}
+	size_t flen = strlen(file);
+	char *name = xrealloc(NULL, flen + 1);
+	memcpy(name, file, flen + 1);
+	d->files[d->nfiles++] = (struct file_rec){name, text, len};
+	d->file_errors_base = d->errors;
+}
+
+static enum crrc_severity severity_of(const struct crrc_diags *d, enum crrc_code code)
+{
+	enum crrc_severity sev = codes[code].sev;
+	return sev == CRRC_WARNING && d->werror ? CRRC_ERROR : sev;
+}
+
+struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
+			    const char *fmt, ...)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	struct crrc_diag *g = &d->v[d->n];
+	memset(g, 0, sizeof(*g));
+	g->code = code;
+	g->sev = severity_of(d, code);
+	g->pos = pos;
+	g->seq = d->n;
+	if (d->nfiles) {
+		const struct file_rec *f = &d->files[d->nfiles - 1];
+		g->file = f->name;
+		g->source = f->text;
+		g->source_len = f->len;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	g->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (g->sev == CRRC_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	d->n++;
+	return g;
+}
+
+void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
+{
+	g->notes = xrealloc(g->notes, (g->nnotes + 1) * sizeof(*g->notes));
+	struct crrc_diag_note *n = &g->notes[g->nnotes++];
+	n->pos = pos;
+	va_list ap;
+	va_start(ap, fmt);
+	n->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+size_t diags_errors(const struct crrc_diags *d)
+{
+	return d->errors;
+}
+
+size_t diags_warnings(const struct crrc_diags *d)
+{
+	return d->warnings;
+}
+
+size_t diags_file_errors(const struct crrc_diags *d)
+{
+	return d->errors - d->file_errors_base;
+}
+
+size_t diags_count(const struct crrc_diags *d)
+{
+	return d->n;
+}
+
+const struct crrc_diag *diags_at(const struct crrc_diags *d, size_t i)
+{
+	return i < d->n ? &d->v[i] : NULL;
+}
+
+void diags_set_werror(struct crrc_diags *d, bool on)
+{
+	d->werror = on;
+	for (size_t i = 0; i < d->n; i++) {
+		enum crrc_severity sev = severity_of(d, d->v[i].code);
+		if (sev != d->v[i].sev) {
+			if (sev == CRRC_ERROR)
+				d->errors++, d->warnings--;
+			else
+				d->errors--, d->warnings++;
+			d->v[i].sev = sev;
+		}
+	}
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const struct crrc_diag *a = pa, *b = pb;
+	if (a->file != b->file) {
+		/* files keep the order they were loaded in: compare by first seq */
+		return a->seq < b->seq ? -1 : 1;
+	}
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	if (a->pos.col != b->pos.col)
+		return a->pos.col < b->pos.col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_sort(struct crrc_diags *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+}
+
+const char *crrc_code_name(enum crrc_code code)
+{
+	return code < CRRC_CODE_COUNT ? codes[code].name : "E000";
+}
+
+const char *crrc_code_slug(enum crrc_code code)
+{
+	return code < CRRC_CODE_COUNT ? codes[code].slug : "unknown";
+}
+
+const char *crrc_code_summary(enum crrc_code code)
+{
+	return code < CRRC_CODE_COUNT ? codes[code].summary : "";
+}
+
+enum crrc_severity crrc_code_severity(enum crrc_code code)
+{
+	return code < CRRC_CODE_COUNT ? codes[code].sev : CRRC_ERROR;
+}

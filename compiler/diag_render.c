@@ -1,3 +1,280 @@
-/* diag_render.c: stub, being written. */
-#include "crrc.h"
-typedef int diag_render_stub_unused;
+/* diag_render.c: diagnostics as a compiler prints them (the source line and
+ * a caret under the token), as a JSON array, or as SARIF 2.1.0. Text output
+ * never echoes a control character raw: it is escaped as \xNN. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+
+#define ECHO_WINDOW 100 /* characters of a long line shown around the caret */
+
+/* Line start offsets of one source text, built once per text. */
+struct line_index {
+	const char *text;
+	size_t len;
+	size_t *starts;
+	size_t n;
+};
+
+static void index_build(struct line_index *li, const char *text, size_t len)
+{
+	free(li->starts);
+	li->text = text;
+	li->len = len;
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	li->starts = malloc(n * sizeof(*li->starts));
+	if (!li->starts) {
+		li->n = 0;
+		return;
+	}
+	li->n = 0;
+	li->starts[li->n++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			li->starts[li->n++] = i + 1;
+}
+
+static size_t utf8_width(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* Bytes in the character at p (at most max); 1 for a byte that does not
+ * start a valid sequence, which is then escaped. */
+static size_t char_len(const char *p, size_t max)
+{
+	size_t w = utf8_width((unsigned char)*p);
+	if (w > max || (w > 1 && (unsigned char)*p < 0xC2))
+		return 1;
+	for (size_t i = 1; i < w; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80)
+			return 1;
+	return w;
+}
+
+/* Append the escaped form of one character; return its display width. */
+static size_t put_char(struct buf *b, const char *p, size_t w)
+{
+	unsigned char c = (unsigned char)*p;
+	bool valid = w == utf8_width(c) && (c < 0x80 || c >= 0xC2);
+	for (size_t i = 1; valid && i < w; i++)
+		valid = ((unsigned char)p[i] & 0xC0) == 0x80;
+	if (c < 0x20 || c == 0x7F || !valid) {
+		if (c == '\t') {
+			buf_putc(b, ' ');
+			return 1;
+		}
+		buf_printf(b, "\\x%02X", c);
+		return 4;
+	}
+	buf_put(b, p, w);
+	return 1;
+}
+
+/* Escape a message for a terminal: control characters become \xNN. */
+static void put_escaped(struct buf *b, const char *s)
+{
+	while (*s) {
+		size_t w = char_len(s, strlen(s));
+		put_char(b, s, w);
+		s += w;
+	}
+}
+
+static void render_excerpt(struct buf *b, struct line_index *li, const struct crrc_diag *g,
+			   struct crrc_pos pos)
+{
+	if (!g->source || pos.line == 0)
+		return;
+	if (li->text != g->source)
+		index_build(li, g->source, g->source_len);
+	if (pos.line > li->n)
+		return;
+	const char *p = li->text + li->starts[pos.line - 1];
+	const char *end = li->text + li->len;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	if (eol > p && eol[-1] == '\r')
+		eol--;
+	size_t col = pos.col ? pos.col - 1 : 0, ch = 0, caret = 0, skipped = 0;
+	struct buf line = BUF_INIT;
+	if (col > ECHO_WINDOW / 2) {
+		skipped = col - ECHO_WINDOW / 2;
+		buf_puts(&line, "...");
+		caret = 3;
+	}
+	for (; p < eol && ch < skipped + ECHO_WINDOW; ch++) {
+		size_t w = char_len(p, (size_t)(eol - p));
+		if (ch >= skipped) {
+			size_t dw = put_char(&line, p, w);
+			if (ch < col)
+				caret += dw;
+		}
+		p += w;
+	}
+	if (p < eol)
+		buf_puts(&line, "...");
+	buf_printf(b, "%5u | %s\n      | ", pos.line, line.data ? line.data : "");
+	buf_indent(b, (int)caret);
+	buf_putc(b, '^');
+	for (uint32_t i = 1; i < pos.len && i < ECHO_WINDOW; i++)
+		buf_putc(b, '~');
+	buf_putc(b, '\n');
+	buf_free(&line);
+}
+
+static const char *sev_name(enum crrc_severity s)
+{
+	return s == CRRC_ERROR ? "error" : s == CRRC_WARNING ? "warning" : "note";
+}
+
+static void render_location(struct buf *b, const char *file, struct crrc_pos pos)
+{
+	put_escaped(b, file ? file : "<input>");
+	if (pos.line)
+		buf_printf(b, ":%u:%u", pos.line, pos.col);
+	buf_puts(b, ": ");
+}
+
+static void render_text(const struct crrc_diags *d, struct buf *b)
+{
+	struct line_index li = {0};
+	for (size_t i = 0; i < diags_count(d); i++) {
+		const struct crrc_diag *g = diags_at(d, i);
+		render_location(b, g->file, g->pos);
+		buf_printf(b, "%s[%s]: ", sev_name(g->sev), crrc_code_name(g->code));
+		put_escaped(b, g->msg);
+		buf_putc(b, '\n');
+		render_excerpt(b, &li, g, g->pos);
+		for (size_t j = 0; j < g->nnotes; j++) {
+			render_location(b, g->file, g->notes[j].pos);
+			buf_puts(b, "note: ");
+			put_escaped(b, g->notes[j].msg);
+			buf_putc(b, '\n');
+			render_excerpt(b, &li, g, g->notes[j].pos);
+		}
+	}
+	free(li.starts);
+}
+
+static json_t *json_str(const char *s)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string("(not valid UTF-8)");
+}
+
+static json_t *diag_json(const struct crrc_diag *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", json_str(g->file ? g->file : "<input>"));
+	json_object_set_new(o, "line", json_integer(g->pos.line));
+	json_object_set_new(o, "column", json_integer(g->pos.col));
+	json_object_set_new(o, "end_column", json_integer(g->pos.col + (g->pos.len ? g->pos.len : 1)));
+	json_object_set_new(o, "severity", json_string(sev_name(g->sev)));
+	json_object_set_new(o, "code", json_string(crrc_code_name(g->code)));
+	json_object_set_new(o, "slug", json_string(crrc_code_slug(g->code)));
+	json_object_set_new(o, "message", json_str(g->msg));
+	json_t *notes = json_array();
+	for (size_t j = 0; j < g->nnotes; j++) {
+		json_t *n = json_object();
+		json_object_set_new(n, "line", json_integer(g->notes[j].pos.line));
+		json_object_set_new(n, "column", json_integer(g->notes[j].pos.col));
+		json_object_set_new(n, "message", json_str(g->notes[j].msg));
+		json_array_append_new(notes, n);
+	}
+	json_object_set_new(o, "notes", notes);
+	return o;
+}
+
+static json_t *sarif_location(const char *file, struct crrc_pos pos, const char *msg)
+{
+	json_t *region = json_object();
+	if (pos.line) {
+		json_object_set_new(region, "startLine", json_integer(pos.line));
+		json_object_set_new(region, "startColumn", json_integer(pos.col));
+		json_object_set_new(region, "endColumn",
+				    json_integer(pos.col + (pos.len ? pos.len : 1)));
+	}
+	json_t *loc = json_pack("{s:{s:{s:o},s:o}}", "physicalLocation", "artifactLocation", "uri",
+				json_str(file ? file : "<input>"), "region", region);
+	if (msg)
+		json_object_set_new(loc, "message", json_pack("{s:o}", "text", json_str(msg)));
+	return loc;
+}
+
+static json_t *sarif_rules(void)
+{
+	json_t *rules = json_array();
+	for (int c = 0; c < CRRC_CODE_COUNT; c++) {
+		const char *name = crrc_code_name((enum crrc_code)c);
+		json_array_append_new(
+			rules, json_pack("{s:s,s:s,s:{s:s},s:s,s:{s:s}}", "id", name, "name",
+					 crrc_code_slug((enum crrc_code)c), "shortDescription",
+					 "text", crrc_code_summary((enum crrc_code)c), "helpUri",
+					 "grammar/diagnostics.md", "defaultConfiguration", "level",
+					 crrc_code_severity((enum crrc_code)c) == CRRC_ERROR
+						 ? "error"
+						 : "warning"));
+	}
+	return rules;
+}
+
+static json_t *sarif_result(const struct crrc_diag *g)
+{
+	json_t *res = json_pack("{s:s,s:i,s:s,s:{s:o},s:[o]}", "ruleId", crrc_code_name(g->code),
+				"ruleIndex", (int)g->code, "level", sev_name(g->sev), "message",
+				"text", json_str(g->msg), "locations",
+				sarif_location(g->file, g->pos, NULL));
+	if (g->nnotes) {
+		json_t *rel = json_array();
+		for (size_t j = 0; j < g->nnotes; j++) {
+			json_t *l = sarif_location(g->file, g->notes[j].pos, g->notes[j].msg);
+			json_object_set_new(l, "id", json_integer((json_int_t)j));
+			json_array_append_new(rel, l);
+		}
+		json_object_set_new(res, "relatedLocations", rel);
+	}
+	return res;
+}
+
+static json_t *render_sarif(const struct crrc_diags *d)
+{
+	json_t *results = json_array();
+	for (size_t i = 0; i < diags_count(d); i++)
+		json_array_append_new(results, sarif_result(diags_at(d, i)));
+	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "crrc", "version", CRRC_VERSION,
+				   "informationUri", "https://example.invalid/crrc", "rules",
+				   sarif_rules());
+	return json_pack("{s:s,s:s,s:[{s:{s:o},s:o}]}", "$schema",
+			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
+			 "tool", "driver", driver, "results", results);
+}
+
+bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *out)
+{
+	if (fmt == CRRC_DIAG_TEXT) {
+		struct buf b = BUF_INIT;
+		render_text(d, &b);
+		bool ok = fwrite(b.data ? b.data : "", 1, b.len, out) == b.len;
+		buf_free(&b);
+		return ok;
+	}
+	json_t *doc;
+	if (fmt == CRRC_DIAG_JSON) {
+		doc = json_array();
+		for (size_t i = 0; i < diags_count(d); i++)
+			json_array_append_new(doc, diag_json(diags_at(d, i)));
+	} else {
+		doc = render_sarif(d);
+	}
+	bool ok = doc && json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
+	if (ok)
+		fputc('\n', out);
+	json_decref(doc);
+	return ok;
+}

@@ -1,3 +1,391 @@
-/* load.c: stub, being written. */
-#include "crrc.h"
-typedef int load_stub_unused;
+/* load.c: reading a spec. The file is size-checked before it is read, its
+ * bytes are screened (UTF-8, NUL, control characters), and libyaml's events
+ * are turned straight into a node tree in one arena: no libyaml document,
+ * one copy of each scalar. Anchors and aliases are resolved here; an alias
+ * shares its anchor's node, and the nodes that aliases would expand to are
+ * counted so that an alias bomb is refused in time and memory linear in the
+ * file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "load.h"
+#include "strmap.h"
+
+struct loader {
+	struct arena *arena;
+	struct crrc_diags *d;
+	const char *text;
+	size_t len;
+	struct strmap *anchors;
+	/* children of the open collections, contiguous; frames mark starts */
+	struct node **stack;
+	size_t nstack, capstack;
+	struct node **open;   /* the open collections */
+	size_t *frame;        /* where each open collection's children start */
+	const char **anchor;  /* each open collection's anchor, or NULL */
+	size_t depth;
+	uint64_t expanded;    /* nodes added by aliases */
+	struct node *root;
+	bool failed;
+};
+
+static struct crrc_pos mark_pos(yaml_mark_t start, yaml_mark_t end)
+{
+	struct crrc_pos p = {(uint32_t)start.line + 1, (uint32_t)start.column + 1, 1};
+	if (end.line == start.line && end.column > start.column)
+		p.len = (uint32_t)(end.column - start.column);
+	return p;
+}
+
+/* The byte screen: valid UTF-8, no NUL, no control characters other than
+ * tab, line feed and carriage return. One pass; reports the first fault. */
+static bool screen_bytes(const char *text, size_t len, struct crrc_diags *d)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	uint32_t line = 1, col = 1;
+	for (size_t i = 0; i < len;) {
+		struct crrc_pos pos = {line, col, 1};
+		unsigned c = s[i];
+		size_t w = 1;
+		uint32_t cp = c;
+		if (c == 0) {
+			diags_add(d, CRRC_E004, pos, "NUL byte in the file; a spec is UTF-8 text");
+			return false;
+		}
+		if (c >= 0x80) {
+			w = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+			if (w == 0 || i + w > len)
+				goto bad_utf8;
+			cp = c & (0x7F >> w);
+			for (size_t k = 1; k < w; k++) {
+				if ((s[i + k] & 0xC0) != 0x80)
+					goto bad_utf8;
+				cp = (cp << 6) | (s[i + k] & 0x3F);
+			}
+			if ((w == 3 && cp < 0x800) || (w == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+			    (cp >= 0xD800 && cp <= 0xDFFF))
+				goto bad_utf8;
+		}
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+		    (cp >= 0x80 && cp <= 0x9F && cp != 0x85)) {
+			diags_add(d, CRRC_E005, pos, "control character U+%04X in the file", cp);
+			return false;
+		}
+		if (c == '\n')
+			line++, col = 1;
+		else
+			col++;
+		i += w;
+		continue;
+	bad_utf8:
+		diags_add(d, CRRC_E003, pos, "invalid UTF-8 byte 0x%02X; a spec is UTF-8 text", c);
+		return false;
+	}
+	return true;
+}
+
+static void push_child(struct loader *l, struct node *n)
+{
+	if (l->depth == 0) {
+		l->root = n;
+		return;
+	}
+	if (l->nstack == l->capstack) {
+		l->capstack = l->capstack ? l->capstack * 2 : 256;
+		struct node **p = realloc(l->stack, l->capstack * sizeof(*p));
+		if (!p) {
+			fputs("crrc: out of memory\n", stderr);
+			abort();
+		}
+		l->stack = p;
+	}
+	l->stack[l->nstack++] = n;
+}
+
+static void anchor_register(struct loader *l, const char *anchor, struct node *n)
+{
+	if (anchor)
+		strmap_set(l->anchors, anchor, strlen(anchor), n);
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+static bool on_scalar(struct loader *l, const yaml_event_t *e)
+{
+	struct node *n = arena_alloc(l->arena, sizeof(*n));
+	n->kind = NODE_SCALAR;
+	n->pos = mark_pos(e->start_mark, e->end_mark);
+	n->len = e->data.scalar.length;
+	n->str = arena_strndup(l->arena, (const char *)e->data.scalar.value, n->len);
+	n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+		    (e->data.scalar.tag &&
+		     strcmp((const char *)e->data.scalar.tag, YAML_STR_TAG) == 0);
+	n->size = 1;
+	push_child(l, n);
+	if (e->data.scalar.anchor)
+		anchor_register(l, arena_strdup(l->arena, (const char *)e->data.scalar.anchor), n);
+	return true;
+}
+
+static bool on_alias(struct loader *l, const yaml_event_t *e)
+{
+	const char *name = (const char *)e->data.alias.anchor;
+	struct node *target = strmap_get(l->anchors, name, strlen(name));
+	struct crrc_pos pos = mark_pos(e->start_mark, e->end_mark);
+	if (!target) {
+		diags_add(l->d, CRRC_E012, pos,
+			  "alias *%s names no anchor defined before it (and outside it)", name);
+		return false;
+	}
+	l->expanded = add_sat(l->expanded, target->size);
+	if (l->expanded > CRRC_MAX_ALIAS_NODES) {
+		diags_add(l->d, CRRC_E011, pos,
+			  "aliases expand to more than %u nodes; refusing (an alias bomb?)",
+			  CRRC_MAX_ALIAS_NODES);
+		return false;
+	}
+	push_child(l, target);
+	return true;
+}
+
+static bool on_start(struct loader *l, const yaml_event_t *e, enum node_kind kind,
+		     const yaml_char_t *anchor)
+{
+	struct crrc_pos pos = mark_pos(e->start_mark, e->end_mark);
+	if (l->depth >= CRRC_MAX_DEPTH) {
+		diags_add(l->d, CRRC_E010, pos, "collections nested more than %d deep",
+			  CRRC_MAX_DEPTH);
+		return false;
+	}
+	struct node *n = arena_alloc(l->arena, sizeof(*n));
+	n->kind = kind;
+	n->pos = pos;
+	n->pos.len = 1;
+	push_child(l, n);
+	l->open[l->depth] = n;
+	l->frame[l->depth] = l->nstack;
+	/* registered when complete, so an alias inside it cannot loop */
+	l->anchor[l->depth] = anchor ? arena_strdup(l->arena, (const char *)anchor) : NULL;
+	l->depth++;
+	return true;
+}
+
+static bool on_end(struct loader *l)
+{
+	l->depth--;
+	struct node *n = l->open[l->depth];
+	size_t start = l->frame[l->depth];
+	n->n = l->nstack - start;
+	n->items = arena_array(l->arena, n->n, sizeof(*n->items));
+	memcpy(n->items, l->stack + start, n->n * sizeof(*n->items));
+	l->nstack = start;
+	n->size = 1;
+	for (size_t i = 0; i < n->n; i++)
+		n->size = add_sat(n->size, n->items[i]->size);
+	anchor_register(l, l->anchor[l->depth], n);
+	return true;
+}
+
+static bool is_tab_indent(const struct loader *l, uint32_t line)
+{
+	const char *p = l->text, *end = l->text + l->len;
+	for (uint32_t i = 1; i < line && p < end; i++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			return false;
+		p++;
+	}
+	for (; p < end && (*p == ' ' || *p == '\t' || *p == '-'); p++)
+		if (*p == '\t')
+			return true;
+	return false;
+}
+
+static void parser_error(struct loader *l, const yaml_parser_t *p)
+{
+	struct crrc_pos pos = {(uint32_t)p->problem_mark.line + 1,
+			       (uint32_t)p->problem_mark.column + 1, 1};
+	if (is_tab_indent(l, pos.line)) {
+		diags_add(l->d, CRRC_E007, pos, "tab used for indentation; YAML allows only spaces");
+		return;
+	}
+	struct crrc_diag *g = diags_add(l->d, CRRC_E006, pos, "%s",
+					p->problem ? p->problem : "malformed YAML");
+	if (p->context && p->context_mark.line != p->problem_mark.line)
+		diag_note(g,
+			  (struct crrc_pos){(uint32_t)p->context_mark.line + 1,
+					    (uint32_t)p->context_mark.column + 1, 1},
+			  "%s", p->context);
+}
+
+/* One event; false stops the parse. *done is set at the end of the stream. */
+static bool on_event(struct loader *l, yaml_event_t *e, int *docs, bool *done)
+{
+	switch (e->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++*docs > 1) {
+			diags_add(l->d, CRRC_E009, mark_pos(e->start_mark, e->end_mark),
+				  "a second YAML document; a spec is one document");
+			return false;
+		}
+		return true;
+	case YAML_SCALAR_EVENT:
+		return on_scalar(l, e);
+	case YAML_ALIAS_EVENT:
+		return on_alias(l, e);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(l, e, NODE_SEQUENCE, e->data.sequence_start.anchor);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(l, e, NODE_MAPPING, e->data.mapping_start.anchor);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return on_end(l);
+	case YAML_STREAM_END_EVENT:
+		*done = true;
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void loader_free(struct loader *l)
+{
+	free(l->stack);
+	free(l->open);
+	free(l->frame);
+	free(l->anchor);
+}
+
+struct node *load_tree(struct arena *a, const char *text, size_t len, struct crrc_diags *d)
+{
+	if (!screen_bytes(text, len, d))
+		return NULL;
+	struct loader l = {.arena = a, .d = d, .text = text, .len = len};
+	l.anchors = strmap_create(a, 16);
+	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
+	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
+	l.anchor = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
+	yaml_parser_t p;
+	if (!l.open || !l.frame || !l.anchor || !yaml_parser_initialize(&p)) {
+		fputs("crrc: out of memory\n", stderr);
+		abort();
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	int docs = 0;
+	bool done = false, ok = true;
+	while (ok && !done) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(&p, &e)) {
+			parser_error(&l, &p);
+			ok = false;
+			break;
+		}
+		ok = on_event(&l, &e, &docs, &done);
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	loader_free(&l);
+	if (!ok)
+		return NULL;
+	if (!l.root || (l.root->kind == NODE_SCALAR && !l.root->quoted && l.root->len == 0)) {
+		diags_add(d, CRRC_E008, (struct crrc_pos){0, 0, 0},
+			  "the file holds no YAML document; a spec is a mapping with crrc: 1");
+		return NULL;
+	}
+	return l.root;
+}
+
+/* A model around text, which lives in the model's arena already. */
+static struct crrc_model *model_from_text(struct arena *a, const char *name, const char *text,
+					  size_t len, struct crrc_diags *d)
+{
+	struct crrc_model *m = arena_alloc(a, sizeof(*m));
+	m->arena = a;
+	m->file = arena_strdup(a, name);
+	diags_set_file(d, m->file, text, len);
+	struct node *root = load_tree(a, text, len, d);
+	if (root)
+		build_model(m, root, d);
+	return m;
+}
+
+struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t len,
+				    struct crrc_diags *d)
+{
+	if (len > CRRC_MAX_FILE_BYTES) {
+		diags_set_file(d, name, NULL, 0);
+		diags_add(d, CRRC_E002, (struct crrc_pos){0, 0, 0},
+			  "the input is %zu bytes; the limit is %u", len, CRRC_MAX_FILE_BYTES);
+		return NULL;
+	}
+	struct arena *a = arena_create();
+	return model_from_text(a, name, arena_strndup(a, buf, len), len, d);
+}
+
+static bool read_all(int fd, char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int err = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+		diags_set_file(d, path, NULL, 0);
+		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
+			  err ? strerror(err) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((uintmax_t)st.st_size > CRRC_MAX_FILE_BYTES) {
+		diags_set_file(d, path, NULL, 0);
+		diags_add(d, CRRC_E002, (struct crrc_pos){0, 0, 0},
+			  "the file is %jd bytes; the limit is %u (refused before parsing)",
+			  (intmax_t)st.st_size, CRRC_MAX_FILE_BYTES);
+		close(fd);
+		return NULL;
+	}
+	size_t len = (size_t)st.st_size;
+	struct arena *a = arena_create();
+	char *text = arena_alloc(a, len + 1);
+	if (!read_all(fd, text, len)) {
+		int err = errno;
+		arena_destroy(a);
+		close(fd);
+		diags_set_file(d, path, NULL, 0);
+		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
+			  err ? strerror(err) : "short read");
+		return NULL;
+	}
+	close(fd);
+	return model_from_text(a, path, text, len, d);
+}
+
+void crrc_model_destroy(struct crrc_model *m)
+{
+	if (m)
+		arena_destroy(m->arena);
+}

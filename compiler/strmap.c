@@ -89,6 +89,15 @@ bool strmap_put(struct strmap *m, const char *key, size_t len, void *val, void *
 	return true;
 }
 
+void strmap_set(struct strmap *m, const char *key, size_t len, void *val)
+{
+	void *old;
+	if (!strmap_put(m, key, len, val, &old)) {
+		struct slot *s = find(m, key, len, crrc_hash(key, len));
+		s->val = val;
+	}
+}
+
 size_t strmap_size(const struct strmap *m)
 {
 	return m->n;
