@@ -1,4 +1,8 @@
-/* arena.c: a bump allocator over a list of chunks. */
+/* arena.c: a bump allocator over a list of chunks. Memory is never reused
+ * inside an arena, so chunks come zeroed from the system and nothing is
+ * zeroed twice. Chunks grow geometrically; large ones are mapped 2 MiB
+ * aligned and offered to transparent huge pages: a 20,000-bucket spec then
+ * costs a few dozen page faults instead of thousands. */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -6,19 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define ARENA_CHUNK (64u * 1024u)
 #define ARENA_ALIGN 16u
+#define ARENA_FIRST (64u * 1024u)
+#define ARENA_HUGE (2u * 1024u * 1024u)
+#define ARENA_MAX_CHUNK (64u * 1024u * 1024u)
 
 struct chunk {
 	struct chunk *next;
 	size_t used, cap;
+	size_t mapped; /* bytes mapped with mmap, 0 when from calloc */
 	_Alignas(16) unsigned char data[];
 };
 
 struct arena {
 	struct chunk *head;
 	size_t total;
+	size_t next_cap;
 };
 
 static void *oom(void)
@@ -32,7 +41,16 @@ struct arena *arena_create(void)
 	struct arena *a = calloc(1, sizeof(*a));
 	if (!a)
 		oom();
+	a->next_cap = ARENA_FIRST;
 	return a;
+}
+
+static void chunk_free(struct chunk *c)
+{
+	if (c->mapped)
+		munmap(c, c->mapped);
+	else
+		free(c);
 }
 
 void arena_destroy(struct arena *a)
@@ -42,10 +60,42 @@ void arena_destroy(struct arena *a)
 	struct chunk *c = a->head;
 	while (c) {
 		struct chunk *next = c->next;
-		free(c);
+		chunk_free(c);
 		c = next;
 	}
 	free(a);
+}
+
+/* A zeroed chunk of at least cap usable bytes. */
+static struct chunk *chunk_new(size_t cap)
+{
+	size_t bytes = sizeof(struct chunk) + cap;
+	struct chunk *c;
+	if (bytes < ARENA_HUGE) {
+		c = calloc(1, bytes);
+		if (!c)
+			oom();
+		c->cap = cap;
+		return c;
+	}
+	bytes = (bytes + ARENA_HUGE - 1) & ~(size_t)(ARENA_HUGE - 1);
+	size_t len = bytes + ARENA_HUGE;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		oom();
+	uintptr_t start = ((uintptr_t)p + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1);
+	size_t head = start - (uintptr_t)p, tail = len - head - bytes;
+	if (head)
+		munmap(p, head);
+	if (tail)
+		munmap((unsigned char *)start + bytes, tail);
+#ifdef MADV_HUGEPAGE
+	madvise((void *)start, bytes, MADV_HUGEPAGE);
+#endif
+	c = (struct chunk *)start;
+	c->cap = bytes - sizeof(struct chunk);
+	c->mapped = bytes;
+	return c;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -55,26 +105,27 @@ void *arena_alloc(struct arena *a, size_t size)
 		size = ARENA_ALIGN;
 	struct chunk *c = a->head;
 	if (!c || c->cap - c->used < size) {
-		size_t cap = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		struct chunk *n = malloc(sizeof(*n) + cap);
-		if (!n)
-			oom();
-		n->used = 0;
-		n->cap = cap;
-		if (c && size > ARENA_CHUNK / 4) {
-			/* a big block: keep filling the current chunk after it */
+		size_t cap = a->next_cap;
+		if (a->next_cap < ARENA_MAX_CHUNK)
+			a->next_cap *= 2;
+		if (cap < size)
+			cap = size;
+		struct chunk *n = chunk_new(cap);
+		if (c && c->cap - c->used > n->cap - size) {
+			/* the current chunk has more room left: keep filling it */
 			n->next = c->next;
 			c->next = n;
-		} else {
-			n->next = c;
-			a->head = n;
+			n->used = size;
+			a->total += size;
+			return n->data;
 		}
+		n->next = c;
+		a->head = n;
 		c = n;
 	}
 	void *p = c->data + c->used;
 	c->used += size;
 	a->total += size;
-	memset(p, 0, size);
 	return p;
 }
 

@@ -138,12 +138,29 @@ static void merge_in(struct builder *b, struct pairs *ps, struct strmap *seen,
 		  "a merge key (<<) takes a mapping or a list of mappings, not %s", kind_name(src));
 }
 
+/* The earlier explicit key equal to k, if any. Small mappings (most of a
+ * spec) are scanned; large ones go through a hash map. */
+#define SMALL_MAP 16
+
+static const struct node *find_dup(struct pairs *ps, struct strmap *seen, const struct node *k)
+{
+	if (seen) {
+		void *first;
+		return strmap_put(seen, k->str, k->len, (void *)k, &first) ? NULL : first;
+	}
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].key->len == k->len && memcmp(ps->v[i].key->str, k->str, k->len) == 0)
+			return ps->v[i].key;
+	return NULL;
+}
+
 /* The pairs of a mapping: explicit keys first-class (a repeated one is
  * E021), merged keys filling in only what is not given explicitly. */
 static struct pairs map_pairs(struct builder *b, const struct node *map, const char *what)
 {
-	struct pairs ps = {0};
-	struct strmap *seen = strmap_create(b->a, map->n / 2);
+	size_t np = map->n / 2;
+	struct pairs ps = {arena_array(b->a, np, sizeof(struct pair)), 0, np};
+	struct strmap *seen = np > SMALL_MAP ? strmap_create(b->a, np) : NULL;
 	bool merges = false;
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct node *k = map->items[i];
@@ -153,20 +170,25 @@ static struct pairs map_pairs(struct builder *b, const struct node *map, const c
 		}
 		if (!key_ok(b, k, what))
 			continue;
-		void *first;
-		if (!strmap_put(seen, k->str, k->len, (void *)k, &first)) {
-			const struct node *f = first;
+		const struct node *first = find_dup(&ps, seen, k);
+		if (first) {
 			struct crrc_diag *g = diags_add(b->d, CRRC_E021, k->pos,
 							"key '%s' given twice in %s", k->str, what);
-			diag_note(g, f->pos, "first given here");
+			diag_note(g, first->pos, "first given here");
 			continue;
 		}
 		pairs_push(b, &ps, k, map->items[i + 1]);
 	}
-	if (merges)
-		for (size_t i = 0; i + 1 < map->n; i += 2)
-			if (is_merge_key(map->items[i]))
-				merge_in(b, &ps, seen, map->items[i + 1], what);
+	if (!merges)
+		return ps;
+	if (!seen) {
+		seen = strmap_create(b->a, np);
+		for (size_t i = 0; i < ps.n; i++)
+			strmap_put(seen, ps.v[i].key->str, ps.v[i].key->len, (void *)ps.v[i].key, NULL);
+	}
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (is_merge_key(map->items[i]))
+			merge_in(b, &ps, seen, map->items[i + 1], what);
 	return ps;
 }
 

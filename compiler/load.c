@@ -44,49 +44,76 @@ static struct crrc_pos mark_pos(yaml_mark_t start, yaml_mark_t end)
 	return p;
 }
 
+/* Line and column (in characters) of byte offset off. */
+static struct crrc_pos pos_at(const char *text, size_t off)
+{
+	struct crrc_pos pos = {1, 1, 1};
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n')
+			pos.line++, pos.col = 1;
+		else if (((unsigned char)text[i] & 0xC0) != 0x80)
+			pos.col++;
+	}
+	return pos;
+}
+
+/* Bytes of the valid UTF-8 sequence at s[i] and its code point; 0 when it
+ * is not valid (overlong, surrogate, out of range, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t i, size_t len, uint32_t *cp)
+{
+	unsigned c = s[i];
+	size_t w = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+	if (w == 0 || i + w > len)
+		return 0;
+	uint32_t v = c & (0x7F >> w);
+	for (size_t k = 1; k < w; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i + k] & 0x3F);
+	}
+	if ((w == 3 && v < 0x800) || (w == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return w;
+}
+
+/* C0 and C1 controls but tab, LF and CR; also NEL, LS and PS, which libyaml
+ * counts as line breaks and nothing else does, so positions would drift. */
+static bool is_control(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+	       (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+}
+
 /* The byte screen: valid UTF-8, no NUL, no control characters other than
- * tab, line feed and carriage return. One pass; reports the first fault. */
+ * tab, line feed and carriage return. One pass, printable ASCII fast;
+ * positions are computed only for the first fault, which is reported. */
 static bool screen_bytes(const char *text, size_t len, struct crrc_diags *d)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	uint32_t line = 1, col = 1;
 	for (size_t i = 0; i < len;) {
-		struct crrc_pos pos = {line, col, 1};
 		unsigned c = s[i];
-		size_t w = 1;
+		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
 		uint32_t cp = c;
+		size_t w = c < 0x80 ? 1 : utf8_decode(s, i, len, &cp);
 		if (c == 0) {
-			diags_add(d, CRRC_E004, pos, "NUL byte in the file; a spec is UTF-8 text");
+			diags_add(d, CRRC_E004, pos_at(text, i), "NUL byte in the file; a spec is UTF-8 text");
 			return false;
 		}
-		if (c >= 0x80) {
-			w = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-			if (w == 0 || i + w > len)
-				goto bad_utf8;
-			cp = c & (0x7F >> w);
-			for (size_t k = 1; k < w; k++) {
-				if ((s[i + k] & 0xC0) != 0x80)
-					goto bad_utf8;
-				cp = (cp << 6) | (s[i + k] & 0x3F);
-			}
-			if ((w == 3 && cp < 0x800) || (w == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-			    (cp >= 0xD800 && cp <= 0xDFFF))
-				goto bad_utf8;
-		}
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
-		    (cp >= 0x80 && cp <= 0x9F && cp != 0x85)) {
-			diags_add(d, CRRC_E005, pos, "control character U+%04X in the file", cp);
+		if (w == 0) {
+			diags_add(d, CRRC_E003, pos_at(text, i),
+				  "invalid UTF-8 byte 0x%02X; a spec is UTF-8 text", c);
 			return false;
 		}
-		if (c == '\n')
-			line++, col = 1;
-		else
-			col++;
+		if (is_control(cp)) {
+			diags_add(d, CRRC_E005, pos_at(text, i), "control character U+%04X in the file", cp);
+			return false;
+		}
 		i += w;
-		continue;
-	bad_utf8:
-		diags_add(d, CRRC_E003, pos, "invalid UTF-8 byte 0x%02X; a spec is UTF-8 text", c);
-		return false;
 	}
 	return true;
 }

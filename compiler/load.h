@@ -18,13 +18,17 @@ enum node_kind {
 };
 
 struct node {
-	enum node_kind kind;
-	bool quoted;        /* a scalar written quoted or tagged !!str */
+	uint8_t kind;        /* enum node_kind */
+	bool quoted;         /* a scalar written quoted or tagged !!str */
 	struct crrc_pos pos;
-	const char *str;    /* scalar text, NUL-terminated */
-	size_t len;
-	struct node **items; /* sequence: items; mapping: key, value, key, value... */
-	size_t n;            /* number of items (twice the pairs for a mapping) */
+	union {
+		const char *str;     /* scalar text, NUL-terminated */
+		struct node **items; /* sequence: items; mapping: key, value, ... */
+	};
+	union {
+		size_t len;          /* scalar: bytes of str */
+		size_t n;            /* items (twice the pairs for a mapping) */
+	};
 	uint64_t size;       /* nodes in the expansion of this node */
 };
 
