@@ -56,20 +56,30 @@ static size_t char_len(const char *p, size_t max)
 	return w;
 }
 
+/* C1 controls (U+0080..U+009F) and the line and paragraph separators. */
+static bool is_wide_control(const unsigned char *p, size_t w)
+{
+	return (w == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
+	       (w == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
+}
+
 /* Append the escaped form of one character; return its display width. */
 static size_t put_char(struct buf *b, const char *p, size_t w)
 {
-	unsigned char c = (unsigned char)*p;
-	bool valid = w == utf8_width(c) && (c < 0x80 || c >= 0xC2);
-	for (size_t i = 1; valid && i < w; i++)
-		valid = ((unsigned char)p[i] & 0xC0) == 0x80;
-	if (c < 0x20 || c == 0x7F || !valid) {
-		if (c == '\t') {
-			buf_putc(b, ' ');
-			return 1;
-		}
-		buf_printf(b, "\\x%02X", c);
+	const unsigned char *u = (const unsigned char *)p;
+	bool valid = w == utf8_width(u[0]) && (u[0] < 0x80 || u[0] >= 0xC2);
+	if (u[0] == '\t') {
+		buf_putc(b, ' ');
+		return 1;
+	}
+	if (u[0] < 0x20 || u[0] == 0x7F || !valid) {
+		buf_printf(b, "\\x%02X", u[0]);
 		return 4;
+	}
+	if (is_wide_control(u, w)) {
+		unsigned cp = w == 2 ? (unsigned)(u[1] & 0x3F) | 0x80 : 0x2000u | (u[2] & 0x3F);
+		buf_printf(b, "\\u%04X", cp);
+		return 6;
 	}
 	buf_put(b, p, w);
 	return 1;
