@@ -94,9 +94,16 @@ static bool screen_bytes(const char *text, size_t len, struct crrc_diags *d)
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < len;) {
 		unsigned c = s[i];
-		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r') {
+		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' ||
+		    (c == '\r' && i + 1 < len && s[i + 1] == '\n')) {
 			i++;
 			continue;
+		}
+		if (c == '\r') {
+			/* libyaml counts a lone CR as a line break, nothing else does */
+			diags_add(d, CRRC_E005, pos_at(text, i),
+				  "carriage return without a line feed; end lines with LF or CRLF");
+			return false;
 		}
 		uint32_t cp = c;
 		size_t w = c < 0x80 ? 1 : utf8_decode(s, i, len, &cp);
@@ -149,6 +156,12 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 
 static bool on_scalar(struct loader *l, const yaml_event_t *e)
 {
+	if (memchr(e->data.scalar.value, 0, e->data.scalar.length)) {
+		/* an escape (\0, \x00, \u0000): C strings would end there */
+		diags_add(l->d, CRRC_E004, mark_pos(e->start_mark, e->end_mark),
+			  "NUL character (an escape) in a scalar; a spec is text");
+		return false;
+	}
 	struct node *n = arena_alloc(l->arena, sizeof(*n));
 	n->kind = NODE_SCALAR;
 	n->pos = mark_pos(e->start_mark, e->end_mark);
@@ -308,7 +321,6 @@ struct node *load_tree(struct arena *a, const char *text, size_t len, struct crr
 		abort();
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	int docs = 0;
 	bool done = false, ok = true;
 	while (ok && !done) {

@@ -42,7 +42,8 @@ static const struct command commands[] = {
 	 "Print the resolved model as JSON: defaults filled, priorities assigned, role\n"
 	 "names generated, partitions and ARNs derived. The back ends read this model.\n",
 	 cmd_model},
-	{"compile", "crrc compile SPEC --target terraform|cloudformation --out DIR [--werror]",
+	{"compile", "crrc compile SPEC --target terraform|cloudformation --out DIR\n"
+	 "                    [--diagnostics=text|json|sarif] [--werror]",
 	 "Validate the spec and write the target's files into DIR (created when\n"
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
 	 "DIR/.crrc-files, and prints what it wrote.\n",
