@@ -199,6 +199,8 @@ static void read_str(struct builder *b, const struct node *n, struct crrc_str *o
 {
 	if (n->kind != NODE_SCALAR || is_null(n)) {
 		type_error(b, n, what, "a string");
+		/* given but unusable: no pass reports it missing again */
+		*out = (struct crrc_str){NULL, 0, true, n->pos};
 		return;
 	}
 	*out = (struct crrc_str){n->str, n->len, true, n->pos};
