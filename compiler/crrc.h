@@ -112,7 +112,7 @@ struct crrc_rule {
 	struct crrc_str id;
 	struct crrc_str destination; /* as written */
 	struct crrc_int priority;    /* resolved: 1, 2, 3... when given on none */
-	struct crrc_bool enabled;
+	struct crrc_bool enabled;    /* resolved: default true */
 	struct crrc_filter filter;
 	struct crrc_bool delete_markers;
 	struct crrc_str storage_class;

@@ -47,7 +47,7 @@ static json_t *rule_json(const struct crrc_rule *r)
 	json_object_set_new(o, "destination_bucket", str_or_null(r->dest ? r->dest->name.s : NULL));
 	json_object_set_new(o, "destination_arn", str_or_null(r->dest ? r->dest->arn : NULL));
 	json_object_set_new(o, "priority", json_integer(r->priority.v));
-	json_object_set_new(o, "enabled", json_boolean(!r->enabled.set || r->enabled.v));
+	json_object_set_new(o, "enabled", json_boolean(r->enabled.v));
 	json_object_set_new(f, "prefix", cstr(&r->filter.prefix));
 	json_object_set_new(f, "tags", tags_json(&r->filter.tags));
 	json_object_set_new(o, "filter", f);

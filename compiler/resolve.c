@@ -252,6 +252,8 @@ static void resolve_rule(struct resolve *rs, struct crrc_replication *r, struct 
 			  pass_rule_id(rule), rule->destination.s);
 		rule->dest = NULL; /* no further warnings about this pair */
 	}
+	if (!rule->enabled.set)
+		rule->enabled.v = true;
 	if (!rule->metrics.set)
 		rule->metrics.v = rule->rtc.v;
 	if (!rule->sse_kms_objects.set)
