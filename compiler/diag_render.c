@@ -9,33 +9,80 @@
 #include "diag.h"
 
 #define ECHO_WINDOW 100 /* characters of a long line shown around the caret */
+#define CK_STEP 256     /* characters between checkpoints of the index */
 
-/* Line start offsets of one source text, built once per text. */
+/* Line start offsets of one source text, built once per text, and the byte
+ * offset of every CK_STEP-th character, so that a column far into a long
+ * line is found without walking the line from its start each time (which
+ * made many diagnostics on one long line quadratic). */
 struct line_index {
 	const char *text;
 	size_t len;
 	size_t *starts;
 	size_t n;
+	size_t *ck;
+	size_t nck;
 };
+
+static size_t char_len(const char *p, size_t max);
 
 static void index_build(struct line_index *li, const char *text, size_t len)
 {
 	free(li->starts);
+	free(li->ck);
 	li->text = text;
 	li->len = len;
 	size_t n = 1;
 	for (size_t i = 0; i < len; i++)
 		n += text[i] == '\n';
 	li->starts = malloc(n * sizeof(*li->starts));
-	if (!li->starts) {
-		li->n = 0;
+	li->ck = malloc((len / CK_STEP + 1) * sizeof(*li->ck));
+	li->n = li->nck = 0;
+	if (!li->starts || !li->ck)
 		return;
-	}
-	li->n = 0;
 	li->starts[li->n++] = 0;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\n')
 			li->starts[li->n++] = i + 1;
+	for (size_t i = 0, c = 0; i < len; c++) {
+		if (c % CK_STEP == 0)
+			li->ck[li->nck++] = i;
+		i += char_len(text + i, len - i);
+	}
+}
+
+/* The character index (from the start of the text) of byte offset off,
+ * which starts a character. */
+static size_t index_char_at(const struct line_index *li, size_t off)
+{
+	size_t lo = 0, hi = li->nck; /* the last checkpoint at or before off */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (li->ck[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t c = lo * CK_STEP;
+	for (size_t i = li->ck[lo]; i < off; c++)
+		i += char_len(li->text + i, li->len - i);
+	return c;
+}
+
+/* The character nchars characters after p (a line start), at most eol. */
+static const char *index_skip(const struct line_index *li, const char *p, const char *eol,
+			      size_t nchars)
+{
+	if (nchars >= CK_STEP && li->nck) {
+		size_t t = index_char_at(li, (size_t)(p - li->text)) + nchars, j = t / CK_STEP;
+		if (j >= li->nck || li->text + li->ck[j] >= eol)
+			return eol;
+		p = li->text + li->ck[j];
+		nchars = t - j * CK_STEP;
+	}
+	for (; nchars && p < eol; nchars--)
+		p += char_len(p, (size_t)(eol - p));
+	return p;
 }
 
 static size_t utf8_width(unsigned char c)
@@ -106,9 +153,7 @@ static void render_excerpt(struct buf *b, struct line_index *li, const struct cr
 		return;
 	const char *p = li->text + li->starts[pos.line - 1];
 	const char *end = li->text + li->len;
-	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	if (!eol)
-		eol = end;
+	const char *eol = pos.line < li->n ? li->text + li->starts[pos.line] - 1 : end;
 	if (eol > p && eol[-1] == '\r')
 		eol--;
 	size_t col = pos.col ? pos.col - 1 : 0, ch = 0, caret = 0, skipped = 0;
@@ -118,13 +163,12 @@ static void render_excerpt(struct buf *b, struct line_index *li, const struct cr
 		buf_puts(&line, "...");
 		caret = 3;
 	}
-	for (; p < eol && ch < skipped + ECHO_WINDOW; ch++) {
+	p = index_skip(li, p, eol, skipped);
+	for (ch = skipped; p < eol && ch < skipped + ECHO_WINDOW; ch++) {
 		size_t w = char_len(p, (size_t)(eol - p));
-		if (ch >= skipped) {
-			size_t dw = put_char(&line, p, w);
-			if (ch < col)
-				caret += dw;
-		}
+		size_t dw = put_char(&line, p, w);
+		if (ch < col)
+			caret += dw;
 		p += w;
 	}
 	if (p < eol)
@@ -170,6 +214,7 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 		}
 	}
 	free(li.starts);
+	free(li.ck);
 }
 
 static json_t *json_str(const char *s)
@@ -282,7 +327,9 @@ bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *o
 	} else {
 		doc = render_sarif(d);
 	}
-	bool ok = doc && json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
+	/* ASCII only: no C1 control from the spec reaches a CI log raw */
+	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII;
+	bool ok = doc && json_dumpf(doc, out, flags) == 0;
 	if (ok)
 		fputc('\n', out);
 	json_decref(doc);

@@ -388,10 +388,11 @@ static bool read_all(int fd, char *p, size_t len)
 
 struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 {
-	int fd = open(path, O_RDONLY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer forever */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int err = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+	int err = fd < 0 || fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (err || !S_ISREG(st.st_mode)) {
 		diags_set_file(d, path, NULL, 0);
 		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
 			  err ? strerror(err) : "not a regular file");

@@ -1,0 +1,169 @@
+"""badinputs: the bad inputs of the language issue, one case each: how to
+write the file, and what crrc must answer (exit status, diagnostic code,
+line and column). test_bad_input.py runs them; tests/fuzz/make-corpus
+writes the small ones into the fuzzer's seed corpus."""
+import os
+
+VALID = (b"crrc: 1\n"
+         b"name: demo\n"
+         b"buckets:\n"
+         b"  primary:\n"
+         b"    region: us-east-1\n"
+         b"  dr:\n"
+         b"    region: us-west-2\n"
+         b"replication:\n"
+         b"  - source: primary\n"
+         b"    rules:\n"
+         b"      - id: dr-all\n"
+         b"        destination: dr\n")
+
+
+def alias_bomb():
+    """Ten levels of ten aliases each: 10^10 nodes in 600 bytes."""
+    lines = [b"crrc: 1", b"name: bomb",
+             b"x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    names = "abcdefghij"
+    for prev, cur in zip(names, names[1:]):
+        refs = ", ".join(["*" + prev] * 10)
+        lines.append(f"x-{cur}: &{cur} [{refs}]".encode())
+    lines.append(b"buckets: {b: {region: us-east-1}}")
+    return b"\n".join(lines) + b"\n"
+
+
+def merge_keys():
+    return (b"crrc: 1\n"
+            b"name: anchors\n"
+            b"x-defaults: &defaults\n"
+            b"  object_lock: true\n"
+            b"  tags: {team: media}\n"
+            b"x-rule: &rule\n"
+            b"  delete_markers: true\n"
+            b"  storage_class: STANDARD_IA\n"
+            b"buckets:\n"
+            b"  primary:\n"
+            b"    <<: *defaults\n"
+            b"    region: us-east-1\n"
+            b"  dr:\n"
+            b"    <<: [*defaults]\n"
+            b"    region: &west us-west-2\n"
+            b"  eu: {region: eu-west-1, object_lock: true, tags: {team: media}}\n"
+            b"replication:\n"
+            b"  - source: primary\n"
+            b"    rules:\n"
+            b"      - <<: *rule\n"
+            b"        id: dr-all\n"
+            b"        destination: dr\n"
+            b"      - <<: *rule\n"
+            b"        id: eu-all\n"
+            b"        destination: eu\n"
+            b"        storage_class: GLACIER\n")
+
+
+def long_line_keys():
+    """One line of 1 MB holding 20,000 unknown keys: every diagnostic
+    quotes the same long line, which must not make rendering quadratic."""
+    keys = ", ".join(f"k{i:05}: 1" for i in range(20000))
+    text = "{crrc: 1, name: demo, buckets: {b: {region: us-east-1}}, " + keys
+    text += ", pad: " + "p" * (1000000 - len(text) - 10) + "}\n"
+    return text.encode()
+
+
+def long_line_valid():
+    """A valid spec of one 1 MB line (flow style, a long x- value)."""
+    text = '{crrc: 1, name: demo, buckets: {b: {region: us-east-1}}, x-pad: "'
+    return (text + "a" * (1 << 20) + '"}\n').encode()
+
+
+def alias_amplification(kind):
+    """9,000 buckets share one anchored mapping holding 50 mistakes: within
+    the alias bound (1,000,000 nodes), yet 450,000 diagnostics when each
+    use of the alias reports the same mistakes again."""
+    if kind == "keys":
+        shared = "x-b: &b {region: us-east-1, " + ", ".join(f"u{i}: 1" for i in range(50)) + "}"
+        uses = [f"  b{i}: *b" for i in range(9000)]
+    else:
+        shared = "x-t: &t {" + ", ".join(f'"bad key {i}!": v' for i in range(50)) + "}"
+        uses = [f"  b{i}: {{region: us-east-1, tags: *t}}" for i in range(9000)]
+    return "\n".join(["crrc: 1", "name: amp", shared, "buckets:", *uses, ""]).encode()
+
+
+# Cases known to fail, with the reason; meson marks them should_fail, so a
+# fix shows up as an unexpected pass (then remove the entry).
+XFAIL = {
+    "alias-amplification-keys": "diags_add keeps identical diagnostics (diag.c)",
+    "alias-amplification-tags": "diags_add keeps identical diagnostics (diag.c)",
+}
+
+# name: (contents or None, expected exit, code, line, column)
+# Contents are bytes, or a callable returning bytes; line 0 means the whole file.
+CASES = {
+    "missing": (None, 2, "E001", 0, 0),
+    "directory": (None, 2, "E001", 0, 0),
+    "fifo": (None, 2, "E001", 0, 0),
+    "no-permission": (VALID, 2, "E001", 0, 0),
+    "empty": (b"", 1, "E008", 0, 0),
+    "only-comments": (b"# a spec\n\n# with nothing in it\n", 1, "E008", 0, 0),
+    "several-documents": (VALID + b"---\n" + VALID, 1, "E009", 13, 1),
+    "invalid-utf8": (b"crrc: 1\nname: caf\xe9\n", 1, "E003", 2, 10),
+    "invalid-utf8-overlong": (b"crrc: 1\nname: \xc0\xafetc\n", 1, "E003", 2, 7),
+    "nul-byte": (b"crrc: 1\nname: de\x00mo\n", 1, "E004", 2, 9),
+    "nul-escape": (b'crrc: 1\n"crrc\\0junk": 2\nname: demo\n', 1, "E004", 2, 1),
+    "tab-indent": (b"crrc: 1\nname: demo\nbuckets:\n\tprimary: {region: us-east-1}\n",
+                   1, "E007", 4, 1),
+    "anchors-aliases-merge": (merge_keys, 0, None, 0, 0),
+    "undefined-alias": (b"crrc: 1\nname: *nope\n", 1, "E012", 2, 7),
+    "bad-merge": (b"crrc: 1\nname: demo\nbuckets:\n  b:\n    region: us-east-1\n    <<: oops\n",
+                  1, "E013", 6, 9),
+    "alias-bomb": (alias_bomb, 1, "E011", 8, 38),
+    "nesting-10000": (b"crrc: 1\nx-deep: " + b"[" * 10000 + b"]" * 10000 + b"\n",
+                      1, "E010", 2, 72),
+    "nesting-10000-block": (b"crrc: 1\nx-deep:\n  " + b"- " * 10000 + b"x\n", 1, "E010", 3, 129),
+    "over-size-limit": (None, 1, "E002", 0, 0),
+    "control-character": (b"crrc: 1\nname: de\x1b[31mmo\n", 1, "E005", 2, 9),
+    "control-character-c1": (b"crrc: 1\nname: \xc2\x9b31m\n", 1, "E005", 2, 7),
+    "lone-carriage-return": (b"crrc: 1\rname: demo\r", 1, "E005", 1, 8),
+    "escaped-control-key": (VALID + b'"\\e[31mred\\e[0m": 1\n', 1, "E020", 13, 1),
+    "escaped-c1-key": (VALID + b'"\\u009b31mred\\N": 1\n', 1, "E020", 13, 1),
+    "scalar-for-mapping": (b"crrc: 1\nname: demo\nbuckets: primary\n", 1, "E022", 3, 10),
+    "mapping-for-scalar": (b"crrc: 1\nname: {first: demo}\nbuckets:\n  b: {region: us-east-1}\n",
+                           1, "E022", 2, 7),
+    "list-for-mapping": (b"- crrc: 1\n", 1, "E022", 1, 1),
+    "syntax-error": (b"crrc: 1\nname: [demo\n", 1, "E006", 3, 1),
+    "long-line-valid": (long_line_valid, 0, None, 0, 0),
+    "long-line-many-errors": (long_line_keys, 1, "E020", 1, 58),
+    "crlf": (VALID.replace(b"\n", b"\r\n"), 0, None, 0, 0),
+    "crlf-error": (VALID.replace(b"\n", b"\r\n").replace(b"    region: us-west-2",
+                                                         b"    regoin: us-west-2"),
+                   1, "E020", 7, 5),
+    "byte-order-mark": (b"\xef\xbb\xbf" + VALID, 0, None, 0, 0),
+    "alias-amplification-keys": (lambda: alias_amplification("keys"), 1, "E020", 3, 29),
+    "alias-amplification-tags": (lambda: alias_amplification("tags"), 1, "E037", 3, 10),
+}
+
+
+def contents(name):
+    data = CASES[name][0]
+    return data() if callable(data) else data
+
+
+def write(name, directory):
+    """Write the case's input into directory; return the path to check."""
+    path = os.path.join(directory, name + ".crr.yaml")
+    if name == "missing":
+        return path
+    if name == "directory":
+        os.mkdir(path)
+        return path
+    if name == "fifo":
+        os.mkfifo(path)  # opening it must not wait for a writer
+        return path
+    if name == "over-size-limit":
+        with open(path, "wb") as f:
+            f.write(VALID)
+        os.truncate(path, 65 << 20)  # sparse: over the 64 MiB limit
+        return path
+    with open(path, "wb") as f:
+        f.write(contents(name))
+    if name == "no-permission":
+        os.chmod(path, 0)
+    return path

@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""The command line: help, version, usage errors (exit 2), several files in
+one run, the three diagnostics formats, --werror, and the text format's
+location, source line and caret. Each check is reported; all of them run."""
+import json
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import badinputs  # noqa: E402
+import clitest  # noqa: E402
+from clitest import run  # noqa: E402
+
+SRR = (b"crrc: 1\n"
+       b"name: demo\n"
+       b"buckets:\n"
+       b"  a: {region: us-east-1}\n"
+       b"  b: {region: us-east-1}\n"
+       b"replication:\n"
+       b"  - source: a\n"
+       b"    rules:\n"
+       b"      - {id: same-region, destination: b}\n")
+
+TWO_ERRORS = (b"crrc: 1\n"
+              b"name: demo\n"
+              b"buckets:\n"
+              b"  b:\n"
+              b"    region: us-east-1\n"
+              b"    regoin: us-east-1\n"
+              b"    region: us-west-2\n")
+
+
+def write(d, name, data):
+    path = os.path.join(d, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def usage_error(*args):
+    res = run(*args)
+    assert res.rc == 2, f"crrc {' '.join(args)}: want exit 2\n{res!r}"
+    assert res.out == b"", f"usage errors print on stderr only\n{res!r}"
+    assert res.err.startswith(b"crrc"), res
+    return res
+
+
+def test_help():
+    res = run("--help")
+    assert res.rc == 0, res
+    for cmd in ("crrc check SPEC", "crrc model SPEC", "crrc compile SPEC", "crrc help COMMAND",
+                "crrc --version"):
+        assert cmd in res.stdout, f"--help does not mention {cmd!r}\n{res!r}"
+    assert run("-h").out == res.out
+    assert run("help").out == res.out
+
+
+def test_help_command():
+    res = run("help", "check")
+    assert res.rc == 0, res
+    assert res.stdout.startswith("usage: crrc check SPEC..."), res
+    assert "--diagnostics" in res.stdout and "--werror" in res.stdout, res
+    for cmd in ("model", "compile"):
+        res = run("help", cmd)
+        assert res.rc == 0 and res.stdout.startswith(f"usage: crrc {cmd} SPEC"), res
+    res = usage_error("help", "frobnicate")
+    assert "frobnicate" in res.stderr, res
+
+
+def test_version():
+    res = run("--version")
+    assert res.rc == 0, res
+    assert re.fullmatch(r"crrc \d+\.\d+\.\d+\n", res.stdout), res
+
+
+def test_usage_errors(d):
+    spec = write(d, "ok.crr.yaml", badinputs.VALID)
+    usage_error()
+    res = usage_error("frobnicate", spec)
+    assert "unknown command 'frobnicate'" in res.stderr, res
+    res = usage_error("check", "--frobnicate", spec)
+    assert "--frobnicate" in res.stderr, res
+    res = usage_error("check", "--diagnostics=xml", spec)
+    assert "xml" in res.stderr, res
+    usage_error("check", spec, "--diagnostics")  # no value
+    usage_error("check")                          # no spec
+    usage_error("model", spec, spec)              # model takes one
+    usage_error("compile", spec, "--target", "nowhere", "--out", os.path.join(d, "out"))
+
+
+def test_several_files(d):
+    a = write(d, "a.crr.yaml", b"crrc: 2\nname: demo\nbuckets: {b: {region: us-east-1}}\n")
+    ok = write(d, "ok.crr.yaml", badinputs.VALID)
+    b = write(d, "b.crr.yaml", b"crrc: 1\nname: demo\nbuckets: {b: {region: us-east-1}}\nx: 1\n")
+    res = run("check", "--diagnostics=json", a, ok, b)
+    assert res.rc == 1, res
+    got = [(g["file"], g["code"], g["line"], g["column"]) for g in json.loads(res.out)]
+    assert got == [(a, "E024", 1, 7), (b, "E020", 4, 1)], got
+    # a missing file among them: exit 2, and the others are still checked
+    missing = os.path.join(d, "missing.crr.yaml")
+    res = run("check", a, missing, b)
+    assert res.rc == 2, res
+    assert f"{a}:1:7: error[E024]" in res.stderr, res
+    assert f"{missing}: error[E001]" in res.stderr, res
+    assert f"{b}:4:1: error[E020]" in res.stderr, res
+    # order of the report follows the command line
+    assert res.stderr.index(a) < res.stderr.index(missing) < res.stderr.index(b + ":4"), res
+
+
+def test_clean(d):
+    ok = write(d, "ok.crr.yaml", badinputs.VALID)
+    res = run("check", ok)
+    assert res.rc == 0 and res.out == b"" and res.err == b"", res
+    res = run("check", "--diagnostics=json", ok)
+    assert res.rc == 0 and json.loads(res.out) == [] and res.err == b"", res
+    res = run("check", "--diagnostics", "sarif", ok)
+    assert res.rc == 0 and json.loads(res.out)["runs"][0]["results"] == [], res
+
+
+def test_json(d):
+    path = write(d, "two.crr.yaml", TWO_ERRORS)
+    res = run("check", "--diagnostics=json", path)
+    assert res.rc == 1, res
+    diags = json.loads(res.out)
+    assert isinstance(diags, list) and len(diags) == 2, diags
+    for g in diags:
+        for key, kind in (("file", str), ("line", int), ("column", int), ("severity", str),
+                          ("code", str), ("message", str)):
+            assert isinstance(g.get(key), kind), f"{key} in {g}"
+        assert g["file"] == path and g["severity"] == "error"
+    unknown, dup = diags
+    assert (unknown["code"], unknown["line"], unknown["column"]) == ("E020", 6, 5), unknown
+    assert "did you mean 'region'?" in unknown["message"], unknown
+    assert (dup["code"], dup["line"], dup["column"]) == ("E021", 7, 5), dup
+    assert dup["notes"][0]["line"] == 5 and dup["notes"][0]["column"] == 5, dup
+    assert res.err == b"", res
+
+
+def test_sarif(d):
+    path = write(d, "two.crr.yaml", TWO_ERRORS)
+    res = run("check", "--diagnostics=sarif", path)
+    assert res.rc == 1, res
+    log = json.loads(res.out)
+    assert log["version"] == "2.1.0", log.get("version")
+    assert "sarif" in log["$schema"] and "2.1.0" in log["$schema"], log["$schema"]
+    assert len(log["runs"]) == 1
+    run0 = log["runs"][0]
+    driver = run0["tool"]["driver"]
+    assert driver["name"] == "crrc" and driver["version"], driver
+    rules = driver["rules"]
+    ids = [r["id"] for r in rules]
+    assert len(set(ids)) == len(ids) and "E001" in ids and "W001" in ids, ids
+    for r in rules:
+        assert r["shortDescription"]["text"], r
+        assert r["defaultConfiguration"]["level"] in ("error", "warning"), r
+    results = run0["results"]
+    assert [r["ruleId"] for r in results] == ["E020", "E021"], results
+    for r in results:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"], r
+        assert r["level"] == "error" and r["message"]["text"], r
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] == path, loc
+    region = results[0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (6, 5), region
+    assert region["endColumn"] == 11, region  # "regoin" is 6 characters
+    related = results[1]["relatedLocations"][0]
+    assert related["physicalLocation"]["region"]["startLine"] == 5, related
+    assert related["message"]["text"], related
+
+
+def test_werror(d):
+    path = write(d, "srr.crr.yaml", SRR)
+    res = run("check", "--diagnostics=json", path)
+    assert res.rc == 0, f"a warning alone exits 0\n{res!r}"
+    warnings = [g for g in json.loads(res.out) if g["code"] == "W004"]
+    assert warnings and warnings[0]["severity"] == "warning", \
+        f"no W004 (same-region) warning: do the passes run?\n{res!r}"
+    res = run("check", "--werror", "--diagnostics=json", path)
+    assert res.rc == 1, res
+    w = [g for g in json.loads(res.out) if g["code"] == "W004"]
+    assert w and w[0]["severity"] == "error", res
+    res = run("check", path, "--werror")
+    assert res.rc == 1 and "error[W004]" in res.stderr, res
+
+
+def caret_column(res, head):
+    """The echoed source line and the caret's index in it, after a
+    diagnostic line that starts with head."""
+    lines = res.stderr.splitlines()
+    i = next((i for i, s in enumerate(lines) if s.startswith(head)), None)
+    assert i is not None and i + 2 < len(lines), f"no {head!r}\n{res!r}"
+    echo, caret = lines[i + 1], lines[i + 2]
+    m = re.match(r"( *\d+) \| ", echo)
+    assert m, f"no source line after {head!r}: {echo!r}"
+    gutter = len(m.group(0))
+    assert caret.startswith(" " * (gutter - 2) + "| "), caret
+    return echo[gutter:], caret.index("^") - gutter, caret
+
+
+def test_text_format(d):
+    path = write(d, "two.crr.yaml", TWO_ERRORS)
+    res = run("check", path)
+    assert res.rc == 1 and res.out == b"", res
+    head = f"{path}:6:5: error[E020]: unknown key 'regoin' in a bucket; did you mean 'region'?"
+    assert head in res.stderr.splitlines(), res
+    src, at, caret = caret_column(res, head)
+    assert src == "    regoin: us-east-1", src
+    assert at == 4 and caret.endswith("^~~~~~"), caret
+    # the duplicate: its note says where the first one was, with that line
+    head = f"{path}:7:5: error[E021]: "
+    src, at, _ = caret_column(res, head)
+    assert src == "    region: us-west-2" and at == 4, src
+    note = f"{path}:5:5: note: "
+    src, at, _ = caret_column(res, note)
+    assert src == "    region: us-east-1" and at == 4, src
+
+
+def test_caret_multibyte(d):
+    # a long line with multibyte characters before the token: the caret is
+    # counted in characters, and the echo is cut around it
+    pad = "é" * 300 + "日本" * 100
+    data = ("# " + "ü" * 700 + "\n{x-pad: \"" + pad + "\", regoin: 1, crrc: 1, name: demo, "
+            "buckets: {b: {region: us-east-1}}}\n").encode()
+    path = write(d, "mb.crr.yaml", data)
+    res = run("check", path)
+    col = len('{x-pad: "') + len(pad) + len('", ') + 1
+    head = f"{path}:2:{col}: error[E020]: "
+    src, at, _ = caret_column(res, head)
+    assert src.startswith("...") and src.endswith("..."), src
+    assert src[at:at + 6] == "regoin", (src, at)
+
+
+def test_control_in_file_name(d):
+    path = write(d, "\x1b[31mred.crr.yaml", b"crrc: 1\nname: demo\nbuckets: {}\n")
+    res = run("check", path)
+    assert res.rc == 1, res
+    assert b"\x1b" not in res.err and "\\x1B[31mred.crr.yaml" in res.stderr, res
+
+
+def test_examples():
+    examples = clitest.crrctest.examples()
+    assert examples, "no examples"
+    res = run("check", *examples)
+    assert res.rc == 0 and res.err == b"" and res.out == b"", res
+    for path in examples:
+        res = run("check", "--diagnostics=json", path)
+        assert res.rc == 0 and json.loads(res.out) == [], f"{path}\n{res!r}"
+
+
+def test_model_bad_spec(d):
+    path = write(d, "two.crr.yaml", TWO_ERRORS)
+    res = run("model", path)
+    assert res.rc == 1 and res.out == b"" and "error[E020]" in res.stderr, res
+
+
+def main():
+    f = clitest.Failures()
+    with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
+        f.check("--help", test_help)
+        f.check("help COMMAND", test_help_command)
+        f.check("--version", test_version)
+        f.check("usage errors exit 2", test_usage_errors, d)
+        f.check("check with several files", test_several_files, d)
+        f.check("a clean spec prints nothing", test_clean, d)
+        f.check("--diagnostics=json", test_json, d)
+        f.check("--diagnostics=sarif", test_sarif, d)
+        f.check("--werror", test_werror, d)
+        f.check("text format: location, source line, caret", test_text_format, d)
+        f.check("caret on a long line of multibyte characters", test_caret_multibyte, d)
+        f.check("control characters in a file name", test_control_in_file_name, d)
+        f.check("model of a bad spec", test_model_bad_spec, d)
+        f.check("every example checks clean, without a warning", test_examples)
+    f.exit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+/* fuzz_spec.c: the libFuzzer target. Each input is a spec: it is loaded
+ * (byte screen, YAML, tree, model), validated by every pass, and its
+ * diagnostics are rendered in all three formats, with and without --werror;
+ * a spec without errors is also dumped as the resolved model. Everything
+ * goes into memory streams. Built with -Dfuzz=true and clang only; run by
+ * tests/fuzz/run. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "crrc.h"
+#include "diag.h"
+#include "model_json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void render(const struct crrc_diags *d, enum crrc_diag_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	if (!diags_render(d, fmt, f))
+		abort();
+	fclose(f);
+	free(buf);
+}
+
+static void dump_model(const struct crrc_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	if (!model_json_write(m, f))
+		abort();
+	fclose(f);
+	free(buf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct crrc_diags *d = diags_create();
+	struct crrc_model *m = crrc_load_buffer("fuzz.crr.yaml", (const char *)data, size, d);
+	if (m)
+		crrc_passes_run(m, d);
+	diags_sort(d);
+	render(d, CRRC_DIAG_TEXT);
+	render(d, CRRC_DIAG_JSON);
+	render(d, CRRC_DIAG_SARIF);
+	if (m && diags_errors(d) == 0)
+		dump_model(m);
+	diags_set_werror(d, true);
+	render(d, CRRC_DIAG_TEXT);
+	crrc_model_destroy(m);
+	diags_destroy(d);
+	return 0;
+}
