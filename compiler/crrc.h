@@ -19,6 +19,8 @@
 #define CRRC_MAX_TAGS 50
 #define CRRC_MAX_PREFIX 1024
 #define CRRC_MAX_ROLE_NAME 64
+#define CRRC_MAX_NODES 4000000u         /* YAML nodes in a file, about 190,000 buckets */
+#define CRRC_MAX_DIAGS_PER_FILE 10000u  /* shown; the rest are counted */
 
 struct arena;
 struct crrc_diags;

@@ -1,6 +1,7 @@
 /* diag.c: the diagnostics collection and the code registry's accessors.
  * Rendering lives in diag_render.c. */
 #include "diag.h"
+#include "strmap.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct file_rec {
 	char *name;
 	const char *text;
 	size_t len;
+	size_t shown, suppressed;
 };
 
 struct crrc_diags {
@@ -30,6 +32,11 @@ struct crrc_diags {
 	size_t nfiles, capfiles;
 	size_t errors, warnings, file_errors_base;
 	bool werror;
+	/* hashes of (file, position, code, message) seen: an anchored mapping
+	 * shared by thousands of aliases reports each mistake once */
+	uint64_t *seen;
+	size_t nseen, capseen;
+	struct crrc_diag sink; /* what diags_add returns for a dropped one */
 };
 
 static void *xrealloc(void *p, size_t size)
@@ -79,6 +86,7 @@ void diags_destroy(struct crrc_diags *d)
 		free(d->files[i].name);
 	free(d->files);
 	free(d->v);
+	free(d->seen);
 	free(d);
 }
 
@@ -91,7 +99,7 @@ void diags_set_file(struct crrc_diags *d, const char *file, const char *text, si
 	size_t flen = strlen(file);
 	char *name = xrealloc(NULL, flen + 1);
 	memcpy(name, file, flen + 1);
-	d->files[d->nfiles++] = (struct file_rec){name, text, len};
+	d->files[d->nfiles++] = (struct file_rec){name, text, len, 0, 0};
 	d->file_errors_base = d->errors;
 }
 
@@ -101,9 +109,72 @@ static enum crrc_severity severity_of(const struct crrc_diags *d, enum crrc_code
 	return sev == CRRC_WARNING && d->werror ? CRRC_ERROR : sev;
 }
 
+/* Whether h was seen before; records it. */
+static bool seen_before(struct crrc_diags *d, uint64_t h)
+{
+	h |= 1; /* 0 marks an empty slot */
+	if ((d->nseen + 1) * 2 > d->capseen) {
+		size_t cap = d->capseen ? d->capseen * 2 : 256;
+		uint64_t *t = calloc(cap, sizeof(*t));
+		if (!t)
+			abort();
+		for (size_t i = 0; i < d->capseen; i++)
+			if (d->seen[i]) {
+				size_t j = (size_t)d->seen[i] & (cap - 1);
+				while (t[j])
+					j = (j + 1) & (cap - 1);
+				t[j] = d->seen[i];
+			}
+		free(d->seen);
+		d->seen = t;
+		d->capseen = cap;
+	}
+	size_t j = (size_t)h & (d->capseen - 1);
+	for (; d->seen[j]; j = (j + 1) & (d->capseen - 1))
+		if (d->seen[j] == h)
+			return true;
+	d->seen[j] = h;
+	d->nseen++;
+	return false;
+}
+
+static uint64_t diag_hash(size_t file, enum crrc_code code, struct crrc_pos pos, const char *msg)
+{
+	uint64_t key[4] = {file, code, ((uint64_t)pos.line << 32) | pos.col, crrc_hash(msg, strlen(msg))};
+	return crrc_hash(key, sizeof(key));
+}
+
+/* Count a diagnostic that is not kept. */
+static struct crrc_diag *drop(struct crrc_diags *d, enum crrc_severity sev, char *msg)
+{
+	free(msg);
+	if (sev == CRRC_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	d->sink.code = CRRC_CODE_COUNT;
+	return &d->sink;
+}
+
 struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
 			    const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
+	if (seen_before(d, diag_hash(d->nfiles, code, pos, msg))) {
+		free(msg);
+		d->sink.code = CRRC_CODE_COUNT;
+		return &d->sink; /* the same mistake, reached again through an alias */
+	}
+	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE) {
+		f->suppressed++;
+		return drop(d, severity_of(d, code), msg);
+	}
+	if (f)
+		f->shown++;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
@@ -114,16 +185,12 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 	g->sev = severity_of(d, code);
 	g->pos = pos;
 	g->seq = d->n;
-	if (d->nfiles) {
-		const struct file_rec *f = &d->files[d->nfiles - 1];
+	if (f) {
 		g->file = f->name;
 		g->source = f->text;
 		g->source_len = f->len;
 	}
-	va_list ap;
-	va_start(ap, fmt);
-	g->msg = xvasprintf(fmt, ap);
-	va_end(ap);
+	g->msg = msg;
 	if (g->sev == CRRC_ERROR)
 		d->errors++;
 	else
@@ -134,6 +201,8 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 
 void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 {
+	if (g->code == CRRC_CODE_COUNT)
+		return; /* a dropped diagnostic */
 	g->notes = xrealloc(g->notes, (g->nnotes + 1) * sizeof(*g->notes));
 	struct crrc_diag_note *n = &g->notes[g->nnotes++];
 	n->pos = pos;
@@ -156,6 +225,21 @@ size_t diags_warnings(const struct crrc_diags *d)
 size_t diags_file_errors(const struct crrc_diags *d)
 {
 	return d->errors - d->file_errors_base;
+}
+
+size_t diags_files(const struct crrc_diags *d)
+{
+	return d->nfiles;
+}
+
+const char *diags_file_name(const struct crrc_diags *d, size_t i)
+{
+	return i < d->nfiles ? d->files[i].name : NULL;
+}
+
+size_t diags_file_suppressed(const struct crrc_diags *d, size_t i)
+{
+	return i < d->nfiles ? d->files[i].suppressed : 0;
 }
 
 size_t diags_count(const struct crrc_diags *d)

@@ -53,7 +53,10 @@ void diags_destroy(struct crrc_diags *d);
 void diags_set_file(struct crrc_diags *d, const char *file, const char *text, size_t len);
 
 /* Add a diagnostic; the message is printf-formatted. Returns it, so that
- * notes can be attached. Strings from the spec may be interpolated as they
+ * notes can be attached. An exact repeat (same file, position, code and
+ * message, as an alias reaches the same node again) is dropped, and so is
+ * everything past CRRC_MAX_DIAGS_PER_FILE in a file, though still counted;
+ * a dropped one can take notes, which go nowhere. Strings from the spec may be interpolated as they
  * are: renderers escape control characters. A pos with line 0 means "the
  * whole file". */
 struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
@@ -66,6 +69,11 @@ size_t diags_warnings(const struct crrc_diags *d);
 /* Errors among the diagnostics of the current file only. */
 size_t diags_file_errors(const struct crrc_diags *d);
 size_t diags_count(const struct crrc_diags *d);
+/* The files diagnostics were added for, and how many of each file's were
+ * counted but not kept (past CRRC_MAX_DIAGS_PER_FILE). */
+size_t diags_files(const struct crrc_diags *d);
+const char *diags_file_name(const struct crrc_diags *d, size_t i);
+size_t diags_file_suppressed(const struct crrc_diags *d, size_t i);
 const struct crrc_diag *diags_at(const struct crrc_diags *d, size_t i);
 
 /* Turn every warning, present and future, into an error. */

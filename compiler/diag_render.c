@@ -213,6 +213,12 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 			render_excerpt(b, &li, g, g->notes[j].pos);
 		}
 	}
+	for (size_t i = 0; i < diags_files(d); i++)
+		if (diags_file_suppressed(d, i)) {
+			render_location(b, diags_file_name(d, i), (struct crrc_pos){0, 0, 0});
+			buf_printf(b, "note: %zu more diagnostics not shown (at most %u a file)\n",
+				   diags_file_suppressed(d, i), CRRC_MAX_DIAGS_PER_FILE);
+		}
 	free(li.starts);
 	free(li.ck);
 }

@@ -412,12 +412,12 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 	struct arena *a = arena_create();
 	char *text = arena_alloc(a, len + 1);
 	if (!read_all(fd, text, len)) {
-		int err = errno;
+		int rerr = errno;
 		arena_destroy(a);
 		close(fd);
 		diags_set_file(d, path, NULL, 0);
 		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
-			  err ? strerror(err) : "short read");
+			  rerr ? strerror(rerr) : "short read");
 		return NULL;
 	}
 	close(fd);

@@ -89,10 +89,7 @@ def alias_amplification(kind):
 
 # Cases known to fail, with the reason; meson marks them should_fail, so a
 # fix shows up as an unexpected pass (then remove the entry).
-XFAIL = {
-    "alias-amplification-keys": "diags_add keeps identical diagnostics (diag.c)",
-    "alias-amplification-tags": "diags_add keeps identical diagnostics (diag.c)",
-}
+XFAIL = {}
 
 # name: (contents or None, expected exit, code, line, column)
 # Contents are bytes, or a callable returning bytes; line 0 means the whole file.

@@ -1,0 +1,654 @@
+#!/usr/bin/env python3
+"""The Terraform back end against the real tools: for every example and every
+spec under tests/terraform/specs, compile (twice: byte-identical), check the
+header of each file, `terraform fmt -check`, `terraform validate`, then
+`terraform apply` against a moto_server of its own, compare what moto stored
+with the resolved model (`crrc model`) field by field, and require a second
+`terraform plan` to find nothing to change.
+
+The expectations are computed here from the model and the rules of issue 3,
+not from crrc's output: the IAM policy must hold exactly the listed actions
+on exactly the listed resources, every replication rule every field.
+
+Usage: test_terraform.py [SPEC...] (default: all). Needs terraform, the AWS
+provider in a filesystem mirror (CRRC_TF_MIRROR, default /opt/tf-plugins) and
+moto_server; a missing one skips (or fails when CI is set)."""
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.environ.get("CRRC_SOURCE_ROOT",
+                                               os.path.dirname(os.path.dirname(HERE))),
+                                "tests", "lib"))
+# moto's GetBucketReplication drops filters, delete marker replication and
+# source selection; the wrapper in moto/ answers as S3 does (see there).
+PATH = os.environ.get("PATH", "")
+os.environ["PATH"] = os.path.join(HERE, "moto") + os.pathsep + PATH
+import crrctest  # noqa: E402
+
+MIRROR = os.environ.get("CRRC_TF_MIRROR", "/opt/tf-plugins")
+MOTO_ACCOUNT = "123456789012"   # moto's account for the deploying credentials
+WORKERS = 2
+HOSTILE = '${file("/etc/passwd")}"%{x}\\'
+S3NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def equal(got, want, what):
+    if got != want:
+        raise Failure(f"{what}: got {got!r}, want {want!r}")
+
+
+# ---------------------------------------------------------------- tools
+
+def tf_env(root):
+    cli = os.path.join(root, "terraformrc")
+    with open(cli, "w") as f:
+        f.write('provider_installation {\n  filesystem_mirror {\n'
+                f'    path = {json.dumps(MIRROR)}\n  }}\n}}\n')
+    env = dict(os.environ, TF_CLI_CONFIG_FILE=cli, TF_IN_AUTOMATION="1", TF_INPUT="0",
+               CHECKPOINT_DISABLE="1", AWS_EC2_METADATA_DISABLED="true",
+               AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
+    for k in ("TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_CLI_ARGS", "AWS_PROFILE",
+              "AWS_SESSION_TOKEN", "TF_LOG"):
+        env.pop(k, None)
+    return env
+
+
+def terraform(env, cwd, *args, ok=(0,)):
+    p = subprocess.run(["terraform", *args, "-no-color"] if args[0] != "fmt" else
+                       ["terraform", *args], cwd=cwd, env=env, capture_output=True,
+                       text=True, timeout=900)
+    if p.returncode not in ok:
+        raise Failure(f"terraform {' '.join(args)} exited {p.returncode}:\n"
+                      f"{p.stdout[-6000:]}\n{p.stderr[-6000:]}")
+    return p
+
+
+def crrc(*args):
+    p = subprocess.run([crrctest.CRRC, *args], cwd=crrctest.ROOT, capture_output=True,
+                       text=True, timeout=120)
+    if p.returncode != 0:
+        raise Failure(f"crrc {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+    return p
+
+
+def read_tree(d):
+    out = {}
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        if os.path.isfile(path) and name.endswith(".tf"):
+            with open(path, "rb") as f:
+                out[name] = f.read()
+    return out
+
+
+def http_get(url, account=MOTO_ACCOUNT):
+    """(status, body) of an unsigned GET against moto, as account."""
+    req = urllib.request.Request(url, headers={"x-moto-account-id": account})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def http_put(url, body, account):
+    req = urllib.request.Request(url, data=body, method="PUT", headers={
+        "Content-Type": "application/xml", "x-moto-account-id": account})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status
+
+
+# ---------------------------------------------------------------- expectations
+
+def camel(key):
+    return "".join(p[:1].upper() + p[1:] for p in key.split("-") if p)
+
+
+def fnv1a32(s):
+    h = 1469598103934665603
+    for b in s.encode():
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return f"{h & 0xFFFFFFFF:08x}"
+
+
+class Sids:
+    """Statement ids as iam.c names them: prefix + CamelCase(key) + suffix,
+    and on a clash the low 32 bits of the key's FNV-1a hash after it."""
+    def __init__(self):
+        self.seen = set()
+
+    def __call__(self, prefix, key, suffix=""):
+        sid = prefix + camel(key) + suffix
+        if sid in self.seen:
+            sid += fnv1a32(key)
+        self.seen.add(sid)
+        return sid
+
+
+def via_service(region):
+    return f"s3.{region}.amazonaws.com" + (".cn" if region.startswith("cn-") else "")
+
+
+def kms_statements(keys, bucket):
+    """(resources, condition, sid suffix) for KMS keys used on bucket's
+    objects: key ARNs as resources; alias ARNs as the keys of their account
+    and region, narrowed by kms:ResourceAliases."""
+    out = []
+    plain = [k for k in keys if ":alias/" not in k]
+    aliases = [k for k in keys if ":alias/" in k]
+    for group, suffix in ((plain, ""), (aliases, "ByAlias")):
+        if not group:
+            continue
+        region = group[0].split(":")[3]
+        cond = {"StringEquals": {"kms:ViaService": via_service(region)},
+                "StringLike": {"kms:EncryptionContext:aws:s3:arn":
+                               [bucket["arn"] + "/*", bucket["arn"]]}}
+        resources = group
+        if suffix:
+            resources = sorted({k.split(":alias/")[0] + ":key/*" for k in group})
+            cond["ForAnyValue:StringEquals"] = {
+                "kms:ResourceAliases": sorted({"alias/" + k.split(":alias/")[1] for k in group})}
+        out.append((resources, cond, suffix))
+    return out
+
+
+def dest_groups(rep, buckets):
+    """Destinations of an entry in first-use order, with their rules."""
+    groups = {}
+    for rule in rep["rules"]:
+        groups.setdefault(rule["destination"], []).append(rule)
+    return [(buckets[k], rules) for k, rules in groups.items()]
+
+
+REPLICATE = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+OVERRIDE = "s3:ObjectOwnerOverrideToBucketOwner"
+
+
+def expected_role_policy(rep, buckets):
+    src = buckets[rep["source"]]
+    sid = Sids()
+    st = []
+
+    def add(s, action, resource, cond=None):
+        st.append({"Sid": s, "Effect": "Allow", "Action": action, "Resource": resource,
+                   **({"Condition": cond} if cond else {})})
+
+    add(sid("Source", src["key"], "Bucket"),
+        ["s3:GetReplicationConfiguration", "s3:ListBucket"], [src["arn"]])
+    objects = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
+               "s3:GetObjectVersionTagging"]
+    if src["object_lock"]:
+        objects += ["s3:GetObjectRetention", "s3:GetObjectLegalHold"]
+    add(sid("Source", src["key"], "Objects"), objects, [src["arn"] + "/*"])
+    groups = dest_groups(rep, buckets)
+    for dest, rules in groups:
+        override = any(r["owner"] == "destination" for r in rules)
+        add(sid("ReplicateTo", dest["key"]), REPLICATE + ([OVERRIDE] if override else []),
+            [dest["arn"] + "/*"])
+    if any(r["sse_kms_objects"] for r in rep["rules"]) and src["kms_key"]:
+        for res, cond, _ in kms_statements([src["kms_key"]], src):
+            add(sid("Decrypt", src["key"]), ["kms:Decrypt"], res, cond)
+    for dest, rules in groups:
+        keys = []
+        for r in rules:
+            if r["sse_kms_objects"] and r["replica_kms_key"] and r["replica_kms_key"] not in keys:
+                keys.append(r["replica_kms_key"])
+        for res, cond, suffix in kms_statements(keys, dest):
+            add(sid("EncryptFor", dest["key"], suffix), ["kms:Encrypt"], res, cond)
+    return st
+
+
+def expected_bucket_policies(model, buckets, role_arns):
+    """dest key -> statements, for destinations in another (known) account."""
+    out = {}
+    for rep in model["replication"]:
+        src = buckets[rep["source"]]
+        for dest, rules in dest_groups(rep, buckets):
+            if not (src["account_id"] and dest["account_id"]
+                    and src["account_id"] != dest["account_id"]):
+                continue
+            sids = out.setdefault(dest["key"], (Sids(), []))
+            override = any(r["owner"] == "destination" for r in rules)
+            sids[1].append({"Sid": sids[0]("ReplicateFrom", src["key"]), "Effect": "Allow",
+                            "Principal": {"AWS": role_arns[rep["source"]]},
+                            "Action": REPLICATE + ([OVERRIDE] if override else []),
+                            "Resource": [dest["arn"] + "/*"]})
+    return {k: v[1] for k, v in out.items()}
+
+
+def as_list(v):
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def norm_statement(s):
+    """A policy statement with every one-or-many value as a sorted list."""
+    out = {}
+    for k, v in s.items():
+        if k in ("Action", "Resource"):
+            out[k] = sorted(as_list(v))
+        elif k == "Condition":
+            out[k] = {op: {ck: sorted(as_list(cv)) for ck, cv in body.items()}
+                      for op, body in v.items()}
+        elif k == "Principal":
+            out[k] = {pk: sorted(as_list(pv)) for pk, pv in v.items()}
+        else:
+            out[k] = v
+    return out
+
+
+def compare_policy(got_doc, want_statements, what):
+    equal(got_doc.get("Version"), "2012-10-17", f"{what}: Version")
+    got = as_list(got_doc.get("Statement"))
+    for s in got:
+        for a in as_list(s.get("Action")):
+            check("*" not in a, f"{what}: wildcard action {a!r}")
+        for r in as_list(s.get("Resource")):
+            check(r != "*", f"{what}: '*' resource in {s.get('Sid')}")
+    got_n = {s.get("Sid"): norm_statement(s) for s in got}
+    want_n = {s["Sid"]: norm_statement(s) for s in want_statements}
+    equal(sorted(got_n), sorted(want_n), f"{what}: statement ids")
+    for sid in want_n:
+        equal(got_n[sid], want_n[sid], f"{what}: statement {sid}")
+    equal(len(got), len(want_statements), f"{what}: statement count")
+
+
+# ---------------------------------------------------------------- moto's state
+
+def moto_buckets(state):
+    return {b["name"]: b for b in state["s3"]["FakeBucket"]}
+
+
+def bucket_tags(url, name, account):
+    status, body = http_get(f"{url}/{name}?tagging", account)
+    if status == 404:
+        return {}
+    check(status == 200, f"GET tagging of {name}: {status}")
+    root = ET.fromstring(body)
+    return {t.find(f"{S3NS}Key").text or "": t.find(f"{S3NS}Value").text or ""
+            for t in root.iter(f"{S3NS}Tag")}
+
+
+def check_buckets(model, state, url):
+    stored = moto_buckets(state)
+    equal(sorted(stored), sorted(b["name"] for b in model["buckets"]), "buckets in moto")
+    for b in model["buckets"]:
+        mb = stored[b["name"]]
+        what = f"bucket {b['key']}"
+        equal(mb["region_name"], b["region"], f"{what}: region")
+        equal(mb["account_id"], b["account_id"] or MOTO_ACCOUNT, f"{what}: account")
+        equal(mb["versioning_status"], "Enabled", f"{what}: versioning")
+        equal(bool(mb["object_lock_enabled"]), b["object_lock"], f"{what}: object lock")
+        enc = mb.get("encryption")
+        if b["encryption"] == "sse-kms":
+            check(enc, f"{what}: no default encryption")
+            rule = enc["Rule"]
+            equal(rule["ApplyServerSideEncryptionByDefault"],
+                  {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": b["kms_key"]},
+                  f"{what}: default encryption")
+            equal(rule.get("BucketKeyEnabled"), "true", f"{what}: bucket key")
+        else:
+            equal(enc, None, f"{what}: default encryption (S3's own SSE-S3)")
+        if not b["existing"]:
+            equal(bucket_tags(url, b["name"], mb["account_id"]), b["tags"], f"{what}: tags")
+
+
+def role_arn_of(model, buckets, rep):
+    role = rep["role"]
+    if role["arn"]:
+        return role["arn"]
+    src = buckets[rep["source"]]
+    part = src["partition"]
+    return f"arn:{part}:iam::{src['account_id'] or MOTO_ACCOUNT}:role/{role['name']}"
+
+
+def check_roles(model, state, buckets, role_arns):
+    roles = {r["name"]: r for r in state["iam"]["Role"]}
+    generated = [rep for rep in model["replication"] if rep["role"]["generated"]]
+    equal(sorted(roles), sorted(rep["role"]["name"] for rep in generated), "roles in moto")
+    for rep in generated:
+        role = roles[rep["role"]["name"]]
+        what = f"role of {rep['source']}"
+        equal(role["arn"], role_arns[rep["source"]], f"{what}: ARN")
+        trust = json.loads(role["assume_role_policy_document"])
+        equal(trust.get("Version"), "2012-10-17", f"{what}: trust policy version")
+        statements = as_list(trust["Statement"])
+        equal(len(statements), 1, f"{what}: trust statements")
+        equal(norm_statement(statements[0]),
+              norm_statement({"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                              "Action": "sts:AssumeRole"}), f"{what}: trust statement")
+        tags = {t["Key"]: t["Value"] for t in as_list(role.get("tags"))} \
+            if isinstance(role.get("tags"), list) else dict(role.get("tags") or {})
+        equal(tags, model["tags"], f"{what}: tags")
+        equal(sorted(role["policies"]), ["s3-replication"], f"{what}: inline policies")
+        compare_policy(json.loads(role["policies"]["s3-replication"]),
+                       expected_role_policy(rep, buckets), f"{what}: permissions")
+
+
+def check_bucket_policies(model, url, buckets, role_arns):
+    want = expected_bucket_policies(model, buckets, role_arns)
+    for b in model["buckets"]:
+        status, body = http_get(f"{url}/{b['name']}?policy")
+        if b["key"] not in want:
+            equal(status, 404, f"bucket {b['key']}: a bucket policy it should not have")
+            continue
+        check(status == 200, f"bucket {b['key']}: no bucket policy ({status})")
+        compare_policy(json.loads(body), want[b["key"]], f"bucket policy of {b['key']}")
+
+
+def status_of(d, what):
+    check(isinstance(d, dict), f"{what}: missing")
+    return d.get("Status")
+
+
+def check_filter(got, rule, what):
+    prefix = rule["filter"]["prefix"]
+    tags = rule["filter"]["tags"]
+    if prefix is None and not tags:
+        check(got in (None, {}), f"{what}: filter should be empty, is {got!r}")
+        return
+    check(isinstance(got, dict), f"{what}: no filter")
+    if tags and (prefix is not None or len(tags) > 1):
+        equal(sorted(got), ["And"], f"{what}: filter form")
+        body = got["And"]
+    else:
+        body = got
+    got_prefix = body.get("Prefix")
+    if prefix is not None:
+        equal(got_prefix or "", prefix, f"{what}: prefix")
+    else:
+        equal(got_prefix, None, f"{what}: prefix")
+    got_tags = {t["Key"]: t.get("Value") or "" for t in as_list(body.get("Tag"))}
+    equal(got_tags, tags, f"{what}: tags")
+
+
+def check_rule(got, rule, buckets, what):
+    allowed = {"ID", "Priority", "Status", "Filter", "DeleteMarkerReplication",
+               "SourceSelectionCriteria", "Destination"}
+    check(set(got) <= allowed, f"{what}: unexpected elements {sorted(set(got) - allowed)}")
+    equal(got["ID"], rule["id"], f"{what}: id")
+    equal(int(got["Priority"]), rule["priority"], f"{what}: priority")
+    equal(got["Status"], "Enabled" if rule["enabled"] else "Disabled", f"{what}: status")
+    check("Filter" in got, f"{what}: no Filter (the V2 form needs one)")
+    check_filter(got["Filter"], rule, what)
+    equal(status_of(got.get("DeleteMarkerReplication"), f"{what}: delete marker replication"),
+          "Enabled" if rule["delete_markers"] else "Disabled", f"{what}: delete markers")
+    ssc = got.get("SourceSelectionCriteria") or {}
+    want_ssc = {}
+    if rule["sse_kms_objects"]:
+        want_ssc["SseKmsEncryptedObjects"] = {"Status": "Enabled"}
+    if rule["replica_modifications"]:
+        want_ssc["ReplicaModifications"] = {"Status": "Enabled"}
+    equal(ssc, want_ssc, f"{what}: source selection criteria")
+    dest = buckets[rule["destination"]]
+    want = {"Bucket": dest["arn"]}
+    if rule["storage_class"]:
+        want["StorageClass"] = rule["storage_class"]
+    if rule["owner"] == "destination":
+        want["Account"] = dest["account_id"]
+        want["AccessControlTranslation"] = {"Owner": "Destination"}
+    if rule["sse_kms_objects"]:
+        want["EncryptionConfiguration"] = {"ReplicaKmsKeyID": rule["replica_kms_key"]}
+    if rule["rtc"]:
+        want["ReplicationTime"] = {"Status": "Enabled", "Time": {"Minutes": "15"}}
+    if rule["metrics"]:
+        want["Metrics"] = {"Status": "Enabled"}
+        if rule["rtc"]:
+            want["Metrics"]["EventThreshold"] = {"Minutes": "15"}
+    equal(got["Destination"], want, f"{what}: destination")
+
+
+def check_replication(model, state, buckets, role_arns):
+    stored = moto_buckets(state)
+    sources = {rep["source"] for rep in model["replication"]}
+    for b in model["buckets"]:
+        if b["key"] not in sources:
+            equal(stored[b["name"]].get("replication"), None,
+                  f"bucket {b['key']}: replication it should not have")
+    for rep in model["replication"]:
+        what = f"replication of {rep['source']}"
+        got = stored[buckets[rep["source"]]["name"]].get("replication")
+        check(got, f"{what}: none stored")
+        equal(got["Role"], role_arns[rep["source"]], f"{what}: role")
+        rules = as_list(got["Rule"])
+        equal([r["ID"] for r in rules], [r["id"] for r in rep["rules"]], f"{what}: rule ids")
+        for g, r in zip(rules, rep["rules"]):
+            check_rule(g, r, buckets, f"{what}, rule {r['id']!r}")
+
+
+def check_hostile(model, state):
+    """A rule id or prefix that HCL would read as a template reaches S3 as
+    the very characters of the spec."""
+    want = sum(1 for rep in model["replication"] for r in rep["rules"]
+               for v in (r["id"], r["filter"]["prefix"]) if v == HOSTILE)
+    if not want:
+        return
+    got = 0
+    for b in state["s3"]["FakeBucket"]:
+        for r in as_list((b.get("replication") or {}).get("Rule")):
+            f = r.get("Filter") or {}
+            got += (r.get("ID") == HOSTILE) + (f.get("Prefix") == HOSTILE) + \
+                ((f.get("And") or {}).get("Prefix") == HOSTILE)
+    equal(got, want, f"rule ids and prefixes stored as {HOSTILE!r}")
+
+
+def check_state(model, state, url):
+    check_hostile(model, state)
+    buckets = {b["key"]: b for b in model["buckets"]}
+    role_arns = {rep["source"]: role_arn_of(model, buckets, rep) for rep in model["replication"]}
+    check_buckets(model, state, url)
+    check_roles(model, state, buckets, role_arns)
+    check_bucket_policies(model, url, buckets, role_arns)
+    check_replication(model, state, buckets, role_arns)
+
+
+# ---------------------------------------------------------------- one spec
+
+OVERRIDE_TF = """provider "aws" {{
+  alias                       = "{alias}"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {{
+    s3  = "{url}"
+    iam = "{url}"
+    sts = "{url}"
+    kms = "{url}"
+  }}
+}}
+"""
+
+
+def moto_override(out, url):
+    """Point every provider of the module at moto: a *_override.tf file of
+    the test's, never part of crrc's output. Roles to assume get an ARN in
+    their account, which moto's STS then stands for."""
+    with open(os.path.join(out, "providers.tf")) as f:
+        aliases = re.findall(r'^\s*alias\s*=\s*"([^"]+)"', f.read(), re.M)
+    check(aliases, "providers.tf declares no provider alias")
+    with open(os.path.join(out, "zz_moto_override.tf"), "w") as f:
+        f.write("\n".join(OVERRIDE_TF.format(alias=a, url=url) for a in aliases))
+    variables = {}
+    path = os.path.join(out, "variables.tf")
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+        for name, prefix in re.findall(
+                r'variable "(\w+_role_arn)" \{.*?"(arn:[a-z-]+:iam::\d{12}:role/)"', text, re.S):
+            variables[name] = prefix + "terraform"
+    with open(os.path.join(out, "moto.tfvars.json"), "w") as f:
+        json.dump(variables, f)
+
+
+def create_existing(model, url):
+    """Buckets that the spec says exist already: made here, in their account
+    and region, before the apply."""
+    for b in model["buckets"]:
+        if not b["existing"]:
+            continue
+        body = b"" if b["region"] == "us-east-1" else (
+            '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            f"<LocationConstraint>{b['region']}</LocationConstraint>"
+            "</CreateBucketConfiguration>").encode()
+        http_put(f"{url}/{b['name']}", body, b["account_id"] or MOTO_ACCOUNT)
+
+
+def compile_spec(rel, out):
+    crrc("compile", rel, "--target", "terraform", "--out", out)
+    files = read_tree(out)
+    check(files, "no .tf file written")
+    for name in ("versions.tf", "providers.tf", "outputs.tf"):
+        check(name in files, f"{name} missing")
+    header = f"# Generated by crrc from {rel} - do not edit.\n".encode()
+    for name, data in files.items():
+        check(data.startswith(header), f"{name}: header is not {header!r}")
+        check(b"replication_configuration {" not in data and b"\n  versioning {" not in data,
+              f"{name}: deprecated inline block of aws_s3_bucket")
+        check(b"existing_object_replication" not in data,
+              f"{name}: existing_object_replication, which S3 refuses")
+    again = out + ".again"
+    crrc("compile", rel, "--target", "terraform", "--out", again)
+    equal(read_tree(again) == files, True, "a second compile is byte-identical")
+    shutil.rmtree(again)
+    return files
+
+
+class Clock:
+    """Seconds each step of a spec took, for the log."""
+    def __init__(self):
+        self.t = time.monotonic()
+        self.steps = []
+
+    def lap(self, name):
+        now = time.monotonic()
+        self.steps.append(f"{name} {now - self.t:.1f}s")
+        self.t = now
+
+    def __str__(self):
+        return ", ".join(self.steps)
+
+
+def run_spec(rel, root, env, init_dir):
+    stem = os.path.basename(rel)[:-len(".crr.yaml")]
+    out = os.path.join(root, stem)
+    clock = Clock()
+    model = json.loads(crrc("model", rel).stdout)
+    files = compile_spec(rel, out)
+    if HOSTILE in json.dumps(model):
+        check(b"${file" not in b"".join(files.values()).replace(b"$${file", b""),
+              "the hostile string is written unescaped")
+    clock.lap("compile")
+    terraform(env, out, "fmt", "-check", "-diff", "-recursive")
+    shutil.copytree(os.path.join(init_dir, ".terraform"), os.path.join(out, ".terraform"),
+                    symlinks=True)
+    shutil.copy(os.path.join(init_dir, ".terraform.lock.hcl"), out)
+    terraform(env, out, "validate")
+    clock.lap("fmt+validate")
+    with crrctest.moto_server() as url:
+        create_existing(model, url)
+        moto_override(out, url)
+        clock.lap("moto")
+        terraform(env, out, "apply", "-auto-approve", "-input=false",
+                  "-var-file=moto.tfvars.json")
+        clock.lap("apply")
+        check_state(model, crrctest.moto_state(url), url)
+        p = terraform(env, out, "plan", "-detailed-exitcode", "-input=false",
+                      "-var-file=moto.tfvars.json", ok=(0, 2))
+        if p.returncode == 2:
+            raise Failure(f"the second plan has changes:\n{p.stdout[-8000:]}")
+        clock.lap("plan")
+    return clock
+
+
+# ---------------------------------------------------------------- main
+
+def specs(argv):
+    if argv:
+        return [os.path.relpath(os.path.abspath(a), crrctest.ROOT) for a in argv]
+    found = [os.path.relpath(p, crrctest.ROOT) for p in crrctest.examples()]
+    sd = os.path.join(HERE, "specs")
+    found += sorted(os.path.relpath(os.path.join(sd, f), crrctest.ROOT)
+                    for f in os.listdir(sd) if f.endswith(".crr.yaml"))
+    return found
+
+
+def shared_init(root, env, versions_tf):
+    """One `terraform init` from the mirror; every spec copies its .terraform
+    (links into the mirror) and lock file."""
+    d = os.path.join(root, "_init")
+    os.makedirs(d)
+    with open(os.path.join(d, "versions.tf"), "wb") as f:
+        f.write(versions_tf)
+    terraform(env, d, "init", "-input=false", "-backend=false")
+    return d
+
+
+def main(argv):
+    crrctest.require_tool("terraform")
+    if not shutil.which("moto_server", path=PATH):   # the real one, behind the wrapper
+        crrctest.missing("the tool 'moto_server'")
+    if not os.path.isdir(os.path.join(MIRROR, "registry.terraform.io", "hashicorp", "aws")):
+        crrctest.missing(f"the Terraform AWS provider in a mirror at {MIRROR}")
+    if not os.access(crrctest.CRRC, os.X_OK):
+        print(f"FAIL: crrc is not built at {crrctest.CRRC}", file=sys.stderr)
+        return 1
+    todo = specs(argv)
+    root = tempfile.mkdtemp(prefix="crrc-tf-")
+    failures = []
+    try:
+        env = tf_env(root)
+        probe = os.path.join(root, "_probe")
+        crrc("compile", todo[0], "--target", "terraform", "--out", probe)
+        with open(os.path.join(probe, "versions.tf"), "rb") as f:
+            init_dir = shared_init(root, env, f.read())
+        with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+            futures = {pool.submit(run_spec, rel, root, env, init_dir): rel for rel in todo}
+            for fut in concurrent.futures.as_completed(futures):
+                rel = futures[fut]
+                try:
+                    clock = fut.result()
+                    print(f"ok: {rel} ({clock})")
+                except Failure as e:
+                    failures.append(rel)
+                    print(f"FAIL: {rel}: {e}", file=sys.stderr)
+                except Exception:
+                    failures.append(rel)
+                    print(f"FAIL: {rel}:\n{traceback.format_exc()}", file=sys.stderr)
+                sys.stdout.flush()
+    finally:
+        if failures and os.environ.get("CRRC_KEEP"):
+            print(f"kept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{len(todo) - len(failures)} of {len(todo)} specs pass")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
