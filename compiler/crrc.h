@@ -19,8 +19,10 @@
 #define CRRC_MAX_TAGS 50
 #define CRRC_MAX_PREFIX 1024
 #define CRRC_MAX_ROLE_NAME 64
-#define CRRC_MAX_NODES 4000000u         /* YAML nodes in a file, about 190,000 buckets */
-#define CRRC_MAX_DIAGS_PER_FILE 10000u  /* shown; the rest are counted */
+/* YAML nodes in a file: about 190,000 buckets */
+#define CRRC_MAX_NODES 4000000u
+/* diagnostics shown for a file; the rest are counted */
+#define CRRC_MAX_DIAGS_PER_FILE 10000u
 
 struct arena;
 struct crrc_diags;

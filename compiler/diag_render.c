@@ -158,7 +158,8 @@ static void render_excerpt(struct buf *b, struct line_index *li, const struct cr
 		eol--;
 	size_t col = pos.col ? pos.col - 1 : 0, ch = 0, caret = 0, skipped = 0;
 	struct buf line = BUF_INIT;
-	if (col > ECHO_WINDOW / 2) {
+	if ((size_t)(eol - p) > ECHO_WINDOW && col > ECHO_WINDOW / 2) {
+		/* a long line: show a window around the caret */
 		skipped = col - ECHO_WINDOW / 2;
 		buf_puts(&line, "...");
 		caret = 3;

@@ -6,6 +6,7 @@
  * spec's bucket keys, so adding a bucket renames no other statement. */
 #include "iam.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -397,10 +398,19 @@ json_t *iam_destination_policy(const struct crrc_bucket *dest,
 		}
 		if (!targets)
 			continue;
-		json_array_append_new(out, statement(sid_make(&s, "ReplicateFrom", &r->src->key, ""),
-						     json_pack("{ss}", "AWS", r->role_arn),
-						     replicate_actions(override),
-						     json_pack("[o]", objects_arn(dest)), NULL));
+		/* The principal is the source account, narrowed to the role by
+		 * aws:PrincipalArn: S3 refuses a policy naming a role that does not
+		 * exist yet, and a destination's stack is deployed before the
+		 * stack that creates the role. */
+		const char *part = r->src->reg ? r->src->reg->partition : "aws";
+		char root[96];
+		snprintf(root, sizeof(root), "arn:%s:iam::%s:root", part, r->src->account_id);
+		json_array_append_new(
+			out, statement(sid_make(&s, "ReplicateFrom", &r->src->key, ""),
+				       json_pack("{ss}", "AWS", root), replicate_actions(override),
+				       json_pack("[o]", objects_arn(dest)),
+				       json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn",
+						 r->role_arn)));
 	}
 	sids_fini(&s);
 	if (json_array_size(out) == 0) {

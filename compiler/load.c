@@ -32,6 +32,7 @@ struct loader {
 	const char **anchor;  /* each open collection's anchor, or NULL */
 	size_t depth;
 	uint64_t expanded;    /* nodes added by aliases */
+	size_t nodes;         /* nodes made */
 	struct node *root;
 	bool failed;
 };
@@ -154,8 +155,21 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
+/* Count a node; false past the limit, which keeps a file of tiny nodes from
+ * costing seconds and gigabytes. */
+static bool node_budget(struct loader *l, const yaml_event_t *e)
+{
+	if (++l->nodes <= CRRC_MAX_NODES)
+		return true;
+	diags_add(l->d, CRRC_E014, mark_pos(e->start_mark, e->end_mark),
+		  "the file holds more than %u YAML nodes; split the spec", CRRC_MAX_NODES);
+	return false;
+}
+
 static bool on_scalar(struct loader *l, const yaml_event_t *e)
 {
+	if (!node_budget(l, e))
+		return false;
 	if (memchr(e->data.scalar.value, 0, e->data.scalar.length)) {
 		/* an escape (\0, \x00, \u0000): C strings would end there */
 		diags_add(l->d, CRRC_E004, mark_pos(e->start_mark, e->end_mark),
@@ -202,6 +216,8 @@ static bool on_start(struct loader *l, const yaml_event_t *e, enum node_kind kin
 		     const yaml_char_t *anchor)
 {
 	struct crrc_pos pos = mark_pos(e->start_mark, e->end_mark);
+	if (!node_budget(l, e))
+		return false;
 	if (l->depth >= CRRC_MAX_DEPTH) {
 		diags_add(l->d, CRRC_E010, pos, "collections nested more than %d deep",
 			  CRRC_MAX_DEPTH);

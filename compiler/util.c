@@ -36,6 +36,14 @@ size_t crrc_edit_distance(const char *a, const char *b, size_t limit)
 	return row[lb];
 }
 
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
 static size_t suggest_limit(const char *word)
 {
 	size_t n = strlen(word);
@@ -52,7 +60,11 @@ const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t
 		if (!cand)
 			continue;
 		size_t d = crrc_edit_distance(word, cand, limit);
-		if (d < best && d < strlen(cand)) {
+		if (d > limit || d >= strlen(cand))
+			continue;
+		/* on a tie the longer common prefix wins: "rule" means "rules",
+		 * not "role" */
+		if (d < best || (d == best && common_prefix(word, cand) > common_prefix(word, found))) {
 			best = d;
 			found = cand;
 		}

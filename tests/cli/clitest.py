@@ -61,7 +61,7 @@ def _limits():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run(*args, cwd=None):
+def run(*args, cwd=None, kill_after=KILL_AFTER):
     """Run crrc with args; return a Result with exit status, output, wall
     time and peak resident memory. A crash or a hang raises."""
     if not os.path.exists(CRRC):
@@ -74,10 +74,10 @@ def run(*args, cwd=None):
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 break
-            if time.monotonic() - start > KILL_AFTER:
+            if time.monotonic() - start > kill_after:
                 os.kill(p.pid, signal.SIGKILL)
                 os.wait4(p.pid, 0)
-                raise AssertionError(f"crrc {' '.join(args)} hung: killed after {KILL_AFTER} s")
+                raise AssertionError(f"crrc {' '.join(args)} hung: killed after {kill_after} s")
             time.sleep(0.002)
         seconds = time.monotonic() - start
         p.returncode = 0  # reaped here; keep Popen from waiting again

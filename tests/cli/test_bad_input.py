@@ -115,11 +115,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="crrc-bad-") as d:
         path = badinputs.write(name, d)
         try:
-            res = clitest.run("check", "--diagnostics=json", path)
-            clitest.check_bounds(res, f"{name} (json)")
+            bounds = badinputs.BOUNDS.get(name, ((clitest.MAX_SECONDS,) * 2,
+                                                 (clitest.MAX_RSS,) * 2))
+            seconds, rss = (b[1] if clitest.ASAN else b[0] for b in bounds)
+            res = clitest.run("check", "--diagnostics=json", path, kill_after=3 * seconds)
+            clitest.check_bounds(res, f"{name} (json)", seconds, rss)
             diags = check_json(name, path, res, rc, code, line, col)
-            text = clitest.run("check", path)
-            clitest.check_bounds(text, f"{name} (text)")
+            text = clitest.run("check", path, kill_after=3 * seconds)
+            clitest.check_bounds(text, f"{name} (text)", seconds, rss)
             check_text(name, path, text, rc, code, line, col)
             extra_checks(name, path, text, diags)
         finally:

@@ -54,7 +54,7 @@ def main():
         header = f.read()
     lim = dict(re.findall(r"#define (CRRC_MAX_\w+) ([0-9]+)u?$", header, re.M))
     for name in ("CRRC_MAX_DEPTH", "CRRC_MAX_RULES", "CRRC_MAX_TAGS", "CRRC_MAX_PREFIX",
-                 "CRRC_MAX_ROLE_NAME"):
+                 "CRRC_MAX_ROLE_NAME", "CRRC_MAX_NODES", "CRRC_MAX_DIAGS_PER_FILE"):
         value = lim.get(name)
         if value is None:
             fail(f"{name} is not in crrc.h")

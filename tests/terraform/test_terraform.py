@@ -230,10 +230,12 @@ def expected_bucket_policies(model, buckets, role_arns):
                 continue
             sids = out.setdefault(dest["key"], (Sids(), []))
             override = any(r["owner"] == "destination" for r in rules)
+            # the source account as principal, narrowed to exactly the role
             sids[1].append({"Sid": sids[0]("ReplicateFrom", src["key"]), "Effect": "Allow",
-                            "Principal": {"AWS": role_arns[rep["source"]]},
+                            "Principal": {"AWS": f"arn:{src['partition']}:iam::{src['account_id']}:root"},
                             "Action": REPLICATE + ([OVERRIDE] if override else []),
-                            "Resource": [dest["arn"] + "/*"]})
+                            "Resource": [dest["arn"] + "/*"],
+                            "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arns[rep["source"]]}}})
     return {k: v[1] for k, v in out.items()}
 
 

@@ -80,7 +80,7 @@ resource "aws_s3_bucket_policy" "vault" {
         Sid    = "ReplicateFromLedger"
         Effect = "Allow"
         Principal = {
-          AWS = aws_iam_role.ledger_replication.arn
+          AWS = "arn:aws:iam::210987654321:root"
         }
         Action = [
           "s3:ReplicateObject",
@@ -89,6 +89,11 @@ resource "aws_s3_bucket_policy" "vault" {
           "s3:ObjectOwnerOverrideToBucketOwner",
         ]
         Resource = "${aws_s3_bucket.vault.arn}/*"
+        Condition = {
+          ArnEquals = {
+            "aws:PrincipalArn" = aws_iam_role.ledger_replication.arn
+          }
+        }
       },
     ]
   })
