@@ -204,14 +204,17 @@ static uint64_t key_hash(const char *key)
 }
 
 /* Lamping and Veach's jump consistent hash: a part in [0, n) such that
- * going from n to n + 1 parts moves a key only into the new part. */
+ * going from n to n + 1 parts moves a key only into the new part. The key
+ * jumps through increasing candidates and stops at the last below n. In
+ * integers rather than the paper's doubles, so that every machine agrees
+ * (n is far below 2^32: the shift cannot overflow). */
 static size_t jump_hash(uint64_t key, size_t n)
 {
-	int64_t b = -1, j = 0;
-	while (j < (int64_t)n) {
+	uint64_t b = 0, j = 0;
+	while (j < n) {
 		b = j;
 		key = key * 2862933555777941757u + 1;
-		j = (int64_t)((double)(b + 1) * ((double)(1ll << 31) / (double)((key >> 33) + 1)));
+		j = ((b + 1) << 31) / ((key >> 33) + 1);
 	}
 	return (size_t)b;
 }
@@ -266,7 +269,7 @@ static void group_split(const struct crrc_model *m, struct group *g, const struc
 		return;
 	size_t first = parts_wanted(&total);
 	struct cfn_weight *sum = arena_array(m->arena, first + PART_TRIES, sizeof(*sum));
-	for (size_t n = first; n < first + PART_TRIES && 0; n++)
+	for (size_t n = first; n < first + PART_TRIES; n++)
 		if (split_hashed(m, g, w, n, part, sum)) {
 			g->nparts = n;
 			return;

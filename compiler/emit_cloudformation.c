@@ -320,10 +320,21 @@ static const char *template_description(const struct cfn_ctx *c, const struct cf
 	return d;
 }
 
-static int buf_dump(const char *data, size_t size, void *b)
+static size_t json_size(json_t *v, size_t depth);
+
+/* Write t into b, in one call: json_size says how much room it needs. */
+static void buf_dump(struct buf *b, json_t *t)
 {
-	buf_put(b, data, size);
-	return 0;
+	size_t want = json_size(t, 0), got;
+	for (;;) {
+		buf_grow(b, want + 1);
+		got = json_dumpb(t, b->data + b->len, want, CFN_DUMP_FLAGS);
+		if (got <= want)
+			break;
+		want = got;
+	}
+	b->len += got;
+	b->data[b->len] = '\0';
 }
 
 static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstrap,
@@ -338,7 +349,7 @@ static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstr
 	json_object_set_new(t, "Resources", res);
 	json_object_set_new(t, "Outputs", out);
 	struct buf b = BUF_INIT;
-	json_dump_callback(t, buf_dump, &b, CFN_DUMP_FLAGS);
+	buf_dump(&b, t);
 	buf_putc(&b, '\n');
 	if (bootstrap)
 		s->bootstrap_bytes = b.len;
@@ -421,6 +432,13 @@ static struct cfn_weight *bucket_weights(struct cfn_ctx *c)
 	return w;
 }
 
+/* 1234567 -> "1,234,567" */
+static const char *thousands(struct arena *a, size_t n)
+{
+	return n < 1000 ? arena_printf(a, "%zu", n)
+			: arena_printf(a, "%s,%03zu", thousands(a, n / 1000), n % 1000);
+}
+
 /* A bucket too big for a template of its own cannot be split: its
  * replication configuration and role are one resource each. */
 static bool check_weights(const struct crrc_model *m, const struct cfn_weight *w,
@@ -434,9 +452,9 @@ static bool check_weights(const struct crrc_model *m, const struct cfn_weight *w
 		const struct crrc_replication *r = b->replication;
 		struct crrc_diag *g = diags_add(
 			d, CRRC_E081, r ? r->pos : b->pos,
-			"bucket '%s' (%s) alone needs %zu bytes of CloudFormation template, more than the %d crrc puts in one (CloudFormation reads at most %d from S3)",
-			b->key.s, b->name.s, w[i].bytes + CFN_TEMPLATE_OVERHEAD, CFN_MAX_BYTES,
-			CFN_QUOTA_BYTES);
+			"bucket '%s' (%s) alone needs %s bytes of CloudFormation template, more than the %s crrc puts in one (CloudFormation reads at most %s from S3)",
+			b->key.s, b->name.s, thousands(m->arena, w[i].bytes + CFN_TEMPLATE_OVERHEAD),
+			thousands(m->arena, CFN_MAX_BYTES), thousands(m->arena, CFN_QUOTA_BYTES));
 		diag_note(g, (struct crrc_pos){0},
 			  "a bucket's replication configuration and role cannot be split over stacks: give it fewer or smaller rules (%zu now), or use --target terraform",
 			  r ? r->nrules : (size_t)0);
@@ -527,6 +545,6 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 
 const struct crrc_target crrc_target_cloudformation = {
 	.name = "cloudformation",
-	.summary = "CloudFormation templates, one stack per account and region, and deploy.sh",
+	.summary = "CloudFormation templates, a stack per account and region (or parts of one), and deploy.sh",
 	.emit = emit,
 };

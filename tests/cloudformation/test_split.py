@@ -22,6 +22,9 @@ and 900,000). On a generated spec (splitspec.py: 1,500 buckets in us-east-1,
   command; with them it passes --s3-bucket exactly on those steps, the
   region's own variable over CRRC_CFN_ARTIFACT_BUCKET (an aws stub records
   the calls; test_split_deploy.py deploys a split spec into moto);
+- buckets so heavy that two never fit in one template (twenty sources of
+  about 500,000 bytes each) defeat hashing: parts are then filled in the
+  spec's order, one source each, all within the limits;
 - a bucket too big for a template of its own is E081 and nothing is
   written;
 - a bucket key of 250 characters gives logical ids within CloudFormation's
@@ -42,7 +45,6 @@ import test_two_way
 from cfntest import crrctest
 
 MAX_RESOURCES, MAX_OUTPUTS, MAX_BYTES, MAX_DESCRIPTION = 400, 150, 800000, 900
-DIRECT_BYTES = 51200
 # Buckets in us-east-1, us-west-2, the partner's eu-west-1. us-east-1 has
 # 1,450 buckets and 484 roles: 1,934 outputs, 20 parts of 100 on average and
 # far from 2,000, where one more bucket would make 21.
@@ -174,8 +176,9 @@ def check_stability(run, m, base_out, templates):
 
     grow = [(f"e9{i:04d}", "us-east-1", None) for i in range(150)]
     _, out, _, t = run.compile("grow", add=grow)
-    parts = lambda st: {int(s.rsplit("-", 1)[1]) for s in st.values()  # noqa: E731
-                        if s.startswith(f"{splitspec.NAME}-default-us-east-1-")}
+    def parts(stacks):
+        return {int(s.rsplit("-", 1)[1]) for s in stacks.values()
+                if s.startswith(f"{splitspec.NAME}-default-us-east-1-")}
     old_max, new = max(parts(base_stacks)), cfntest.bucket_stacks(t)
     if max(parts(new)) <= old_max:
         run.fail(f"grow: 150 more buckets, still {old_max} parts")
@@ -207,7 +210,8 @@ def lint_sample(templates, out):
     for parts in groups.values():
         parts.sort()
         pick |= {parts[0][1], parts[-1][1]}
-    size = lambda n: os.path.getsize(os.path.join(out, n))  # noqa: E731
+    def size(name):
+        return os.path.getsize(os.path.join(out, name))
     pick.add(max(full, key=lambda n: len(full[n]["Resources"])))
     pick.add(max(full, key=lambda n: len(full[n]["Outputs"])))
     pick.add(max(full, key=size))
@@ -299,14 +303,7 @@ def check_upload_gate(run, tmp, out, manifest):
 
 def check_too_big(run, tmp):
     """One source whose replication configuration alone is over the limit."""
-    tags = "".join(f"      k{i}-{'a' * 100}: {'v' * 250}\n" for i in range(10))
-    rules = "".join(f"      - id: r{i}\n        destination: dr\n        filter:\n"
-                    f"          prefix: p{i}/\n          tags: *tags\n" for i in range(250))
-    spec = os.path.join(tmp, "too-big.crr.yaml")
-    with open(spec, "w") as f:
-        f.write("crrc: 1\nname: cfnhuge\nx-tags: &tags\n" + tags.replace("      k", "  k") +
-                "buckets:\n  primary:\n    region: us-east-1\n  dr:\n    region: us-west-2\n"
-                "replication:\n  - source: primary\n    rules:\n" + rules)
+    spec = heavy_spec(os.path.join(tmp, "too-big.crr.yaml"), 1, 250)
     crrctest.run_crrc("check", spec)
     out = os.path.join(tmp, "too-big")
     p = crrctest.run_crrc("compile", spec, "--target", "cloudformation", "--out", out,
@@ -316,12 +313,44 @@ def check_too_big(run, tmp):
     except ValueError:
         diags = []
     got = [(d["code"], d["line"], d["column"]) for d in diags if d["severity"] == "error"]
-    line = next(i for i, s in enumerate(open(spec).read().split("\n"), 1) if "- source:" in s)
+    with open(spec) as f:
+        line = next(i for i, s in enumerate(f.read().split("\n"), 1) if "- source:" in s)
     msg = " ".join(d["message"] for d in diags)
-    if p.returncode != 1 or got != [("E081", line, 5)] or "'primary'" not in msg or \
+    if p.returncode != 1 or got != [("E081", line, 5)] or "'s00'" not in msg or \
             "bytes" not in msg or os.path.exists(out):
         run.fail(f"a bucket too big for one template: exit {p.returncode}, errors {got}, want "
-                 f"E081 at {line}:5 naming 'primary', nothing written:\n{p.stderr[:1000]}")
+                 f"E081 at {line}:5 naming 's00', nothing written:\n{p.stderr[:1000]}")
+
+
+def heavy_spec(path, nsources, nrules):
+    """Sources whose rules filter on ten long tags: about 5,000 bytes of
+    template a rule. The rules are one YAML list, aliased by every source."""
+    tags = "".join(f"    k{i}-{'a' * 100}: {'v' * 250}\n" for i in range(10))
+    rules = "".join(f"  - id: r{i}\n    destination: dr\n    filter:\n      prefix: p{i}/\n"
+                    "      tags: *tags\n" for i in range(nrules))
+    buckets = "".join(f"  s{i:02d}:\n    region: us-east-1\n" for i in range(nsources))
+    reps = "".join(f"  - source: s{i:02d}\n    rules: *rules\n" for i in range(nsources))
+    with open(path, "w") as f:
+        f.write("crrc: 1\nname: cfnheavy\nx-tags: &tags\n" + tags + "x-rules: &rules\n" +
+                rules + "buckets:\n" + buckets + "  dr:\n    region: us-west-2\n"
+                "replication:\n" + reps)
+    return path
+
+
+def check_heavy(run, tmp):
+    """Returns a template, for cfn-lint."""
+    spec = heavy_spec(os.path.join(tmp, "heavy.crr.yaml"), 20, 100)
+    out = os.path.join(tmp, "heavy")
+    cfntest.compile_spec(spec, out)
+    _, templates = cfntest.load_dir(out)
+    check_limits(run, out, templates)
+    parts = [(n, [r["Properties"]["BucketName"] for r in t["Resources"].values()
+                  if r["Type"] == "AWS::S3::Bucket"]) for n, t in templates.items()]
+    want = [(f"cfnheavy-default-us-east-1-{i + 1}.template.json", [f"cfnheavy-s{i:02d}"])
+            for i in range(20)] + [("cfnheavy-default-us-west-2.template.json", ["cfnheavy-dr"])]
+    if sorted(parts) != sorted(want):
+        run.fail(f"heavy sources: parts {sorted(parts)[:4]}..., want one source each, in order")
+    return [os.path.join(out, want[0][0])]
 
 
 def check_long_key(run, tmp):
@@ -358,7 +387,7 @@ def main():
         check_stability(run, m, out, templates)
         check_upload_gate(run, tmp, out, manifest)
         check_too_big(run, tmp)
-        check_lint(run, out, templates, check_long_key(run, tmp))
+        check_lint(run, out, templates, check_long_key(run, tmp) + check_heavy(run, tmp))
         print(f"{len(m['buckets'])} buckets: {len(templates)} templates, "
               f"{len(manifest['steps'])} steps")
     for e in run.errors:
