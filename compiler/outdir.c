@@ -36,6 +36,8 @@ static bool mkdir_p(const char *dir)
 static char *path_join(const char *dir, const char *name)
 {
 	size_t ld = strlen(dir), ln = strlen(name);
+	while (ld > 1 && dir[ld - 1] == '/')
+		ld--; /* "out/" and "out" name the same directory */
 	char *p = malloc(ld + ln + 2);
 	if (!p)
 		abort();
