@@ -19,7 +19,7 @@ static const struct pass {
 } passes[] = {
 	{"resolve", pass_resolve},   {"names", pass_names}, {"tags", pass_tags},
 	{"kms", pass_kms},           {"rules", pass_rules}, {"topology", pass_topology},
-	{"policies", pass_policies},
+	{"policies", pass_policies}, {"iam", pass_iam},
 };
 
 void crrc_passes_run(struct crrc_model *m, struct crrc_diags *d)

@@ -23,6 +23,7 @@ void pass_kms(struct crrc_model *m, struct crrc_diags *d);
 void pass_rules(struct crrc_model *m, struct crrc_diags *d);
 void pass_topology(struct crrc_model *m, struct crrc_diags *d);
 void pass_policies(struct crrc_model *m, struct crrc_diags *d);
+void pass_iam(struct crrc_model *m, struct crrc_diags *d);
 
 /* A string value that was given and is usable (set, not NULL). */
 static inline bool pass_has(const struct crrc_str *s)

@@ -250,6 +250,32 @@ START_TEST(test_code)
 }
 END_TEST
 
+/* A source replicating into n buckets: the generated role's policy has a
+ * statement a destination. 60 fit IAM's 10,240 characters, 70 do not. */
+static void load_fan_out(int n)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "crrc: 1\nname: fan\nbuckets:\n  src: {region: us-east-1}\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "  d%d: {region: us-west-2}\n", i);
+	buf_puts(&b, "replication:\n  - source: src\n    rules:\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "      - {id: r%d, destination: d%d}\n", i, i);
+	load(b.data);
+	buf_free(&b);
+}
+
+START_TEST(test_role_policy_size)
+{
+	load_fan_out(70);
+	const struct crrc_diag *g = expect_only(CRRC_E073, 76, 13);
+	ck_assert_msg(strstr(g->msg, "10240"), "%s", g->msg);
+	teardown();
+	load_fan_out(60);
+	ck_assert_uint_eq(diags_count(diags), 0);
+}
+END_TEST
+
 /* Every S3 naming rule, each named in the message. */
 static const struct {
 	const char *name, *fragment;
@@ -755,6 +781,7 @@ static Suite *passes_suite(void)
 	tcase_add_test(t, test_tag_empty_value_and_unicode);
 	tcase_add_test(t, test_rule_id_too_long);
 	tcase_add_test(t, test_prefix_too_long);
+	tcase_add_test(t, test_role_policy_size);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("model");

@@ -1,0 +1,43 @@
+/* pass_iam.c: what IAM would refuse of the role crrc generates. A role's
+ * inline policies may hold at most 10,240 characters (whitespace not
+ * counted); every destination adds a statement, so a source replicating
+ * into some 65 buckets outgrows it. Checked here, on the same policy
+ * document both back ends emit, so `crrc check` says so, not a deploy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "iam.h"
+#include "passes.h"
+
+#define IAM_INLINE_POLICY_MAX 10240
+
+static bool entry_resolved(const struct crrc_replication *r)
+{
+	if (!r->src)
+		return false;
+	for (size_t i = 0; i < r->nrules; i++)
+		if (!r->rules[i].dest)
+			return false;
+	return true;
+}
+
+void pass_iam(struct crrc_model *m, struct crrc_diags *d)
+{
+	for (size_t i = 0; i < m->nreplications; i++) {
+		const struct crrc_replication *r = &m->replications[i];
+		if (!r->role_generated || !entry_resolved(r))
+			continue;
+		json_t *policy = iam_role_policy(r);
+		char *text = policy ? json_dumps(policy, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		size_t len = text ? strlen(text) : 0;
+		if (len > IAM_INLINE_POLICY_MAX)
+			diags_add(d, CRRC_E073, r->source.pos,
+				  "the role crrc generates for '%s' needs a policy of %zu characters; "
+				  "IAM allows %d in a role's inline policies: split the entry's "
+				  "destinations over fewer buckets, or give a role of your own with role:",
+				  r->source.s, len, IAM_INLINE_POLICY_MAX);
+		free(text);
+		json_decref(policy);
+	}
+}
