@@ -15,7 +15,8 @@
 struct builder {
 	struct crrc_model *m;
 	struct crrc_diags *d;
-	struct arena *a;
+	struct arena *a;   /* the model's */
+	struct arena *tmp; /* scratch, freed with the tree */
 };
 
 /* A key-value pair of a mapping after merge keys are applied. */
@@ -80,7 +81,7 @@ static void pairs_push(struct builder *b, struct pairs *ps, const struct node *k
 {
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? ps->cap * 2 : 8;
-		struct pair *nv = arena_array(b->a, cap, sizeof(*nv));
+		struct pair *nv = arena_array(b->tmp, cap, sizeof(*nv));
 		if (ps->n)
 			memcpy(nv, ps->v, ps->n * sizeof(*nv));
 		ps->v = nv;
@@ -159,8 +160,8 @@ static const struct node *find_dup(struct pairs *ps, struct strmap *seen, const 
 static struct pairs map_pairs(struct builder *b, const struct node *map, const char *what)
 {
 	size_t np = map->n / 2;
-	struct pairs ps = {arena_array(b->a, np, sizeof(struct pair)), 0, np};
-	struct strmap *seen = np > SMALL_MAP ? strmap_create(b->a, np) : NULL;
+	struct pairs ps = {arena_array(b->tmp, np, sizeof(struct pair)), 0, np};
+	struct strmap *seen = np > SMALL_MAP ? strmap_create(b->tmp, np) : NULL;
 	bool merges = false;
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct node *k = map->items[i];
@@ -182,7 +183,7 @@ static struct pairs map_pairs(struct builder *b, const struct node *map, const c
 	if (!merges)
 		return ps;
 	if (!seen) {
-		seen = strmap_create(b->a, np);
+		seen = strmap_create(b->tmp, np);
 		for (size_t i = 0; i < ps.n; i++)
 			strmap_put(seen, ps.v[i].key->str, ps.v[i].key->len, (void *)ps.v[i].key, NULL);
 	}
@@ -457,7 +458,7 @@ static void read_rules(struct builder *b, const struct node *v, void *obj)
 	r->rules_pos = v->pos;
 	if (v->n == 0 || v->n > CRRC_MAX_RULES)
 		diags_add(b->d, CRRC_E026, v->pos,
-			  "an entry has %zu rules; S3 takes 1 to %d in one configuration", v->n,
+			  "an entry has %u rules; S3 takes 1 to %d in one configuration", v->n,
 			  CRRC_MAX_RULES);
 	r->rules = arena_array(b->a, v->n, sizeof(*r->rules));
 	for (size_t i = 0; i < v->n; i++) {
@@ -565,9 +566,10 @@ static void read_policies(struct builder *b, const struct node *v, void *obj)
 	read_fields(b, v, FIELDS(policies_fields), obj, "policies");
 }
 
-void build_model(struct crrc_model *m, const struct node *root, struct crrc_diags *d)
+void build_model(struct crrc_model *m, const struct node *root, struct arena *tmp,
+		 struct crrc_diags *d)
 {
-	struct builder b = {m, d, m->arena};
+	struct builder b = {m, d, m->arena, tmp};
 	if (root->kind != NODE_MAPPING) {
 		type_error(&b, root, "a spec", "a mapping with the keys crrc, name, buckets...");
 		return;

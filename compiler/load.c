@@ -19,7 +19,8 @@
 #include "strmap.h"
 
 struct loader {
-	struct arena *arena;
+	struct arena *arena;  /* the tree's: nodes, item arrays, anchors */
+	struct arena *strings; /* the model's: scalar text outlives the tree */
 	struct crrc_diags *d;
 	const char *text;
 	size_t len;
@@ -180,7 +181,7 @@ static bool on_scalar(struct loader *l, const yaml_event_t *e)
 	n->kind = NODE_SCALAR;
 	n->pos = mark_pos(e->start_mark, e->end_mark);
 	n->len = e->data.scalar.length;
-	n->str = arena_strndup(l->arena, (const char *)e->data.scalar.value, n->len);
+	n->str = arena_strndup(l->strings, (const char *)e->data.scalar.value, n->len);
 	n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 		    (e->data.scalar.tag &&
 		     strcmp((const char *)e->data.scalar.tag, YAML_STR_TAG) == 0);
@@ -245,9 +246,10 @@ static bool on_end(struct loader *l)
 	n->items = arena_array(l->arena, n->n, sizeof(*n->items));
 	memcpy(n->items, l->stack + start, n->n * sizeof(*n->items));
 	l->nstack = start;
-	n->size = 1;
+	uint64_t size = 1;
 	for (size_t i = 0; i < n->n; i++)
-		n->size = add_sat(n->size, n->items[i]->size);
+		size = add_sat(size, n->items[i]->size);
+	n->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 	anchor_register(l, l->anchor[l->depth], n);
 	return true;
 }
@@ -322,12 +324,13 @@ static void loader_free(struct loader *l)
 	free(l->anchor);
 }
 
-struct node *load_tree(struct arena *a, const char *text, size_t len, struct crrc_diags *d)
+struct node *load_tree(struct arena *tree, struct arena *strings, const char *text, size_t len,
+		       struct crrc_diags *d)
 {
 	if (!screen_bytes(text, len, d))
 		return NULL;
-	struct loader l = {.arena = a, .d = d, .text = text, .len = len};
-	l.anchors = strmap_create(a, 16);
+	struct loader l = {.arena = tree, .strings = strings, .d = d, .text = text, .len = len};
+	l.anchors = strmap_create(tree, 16);
 	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
 	l.anchor = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
@@ -369,9 +372,12 @@ static struct crrc_model *model_from_text(struct arena *a, const char *name, con
 	m->arena = a;
 	m->file = arena_strdup(a, name);
 	diags_set_file(d, m->file, text, len);
-	struct node *root = load_tree(a, text, len, d);
+	/* the tree is scaffolding: freed once the model is built */
+	struct arena *tree = arena_create();
+	struct node *root = load_tree(tree, a, text, len, d);
 	if (root)
-		build_model(m, root, d);
+		build_model(m, root, tree, d);
+	arena_destroy(tree);
 	return m;
 }
 

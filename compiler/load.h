@@ -17,6 +17,9 @@ enum node_kind {
 	NODE_SEQUENCE,
 };
 
+/* 32 bytes: a 20,000-bucket spec has some 425,000 of them. Counts fit in
+ * 32 bits: a file is at most CRRC_MAX_FILE_BYTES with at most CRRC_MAX_NODES
+ * nodes, and size saturates. */
 struct node {
 	uint8_t kind;        /* enum node_kind */
 	bool quoted;         /* a scalar written quoted or tagged !!str */
@@ -26,16 +29,19 @@ struct node {
 		struct node **items; /* sequence: items; mapping: key, value, ... */
 	};
 	union {
-		size_t len;          /* scalar: bytes of str */
-		size_t n;            /* items (twice the pairs for a mapping) */
+		uint32_t len;        /* scalar: bytes of str */
+		uint32_t n;          /* items (twice the pairs for a mapping) */
 	};
-	uint64_t size;       /* nodes in the expansion of this node */
+	uint32_t size;       /* nodes in the expansion of this node, saturating */
 };
 
-/* Parse text into a tree; NULL (with diagnostics) when it cannot be. */
-struct node *load_tree(struct arena *a, const char *text, size_t len, struct crrc_diags *d);
+/* Parse text into a tree in arena tree, scalar text in arena strings (the
+ * model's); NULL (with diagnostics) when it cannot be. */
+struct node *load_tree(struct arena *tree, struct arena *strings, const char *text, size_t len,
+		       struct crrc_diags *d);
 
-/* Build the model from the tree (build.c). */
-void build_model(struct crrc_model *m, const struct node *root, struct crrc_diags *d);
+/* Build the model from the tree (build.c); scratch space goes in tmp. */
+void build_model(struct crrc_model *m, const struct node *root, struct arena *tmp,
+		 struct crrc_diags *d);
 
 #endif
