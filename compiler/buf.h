@@ -17,7 +17,7 @@ void buf_put(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_indent(struct buf *b, int n); /* n spaces */
 /* Hand the bytes to the caller (free() them); the buffer is empty after. */
 char *buf_detach(struct buf *b, size_t *len);
