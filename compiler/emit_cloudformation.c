@@ -18,9 +18,8 @@
 #include "diag.h"
 #include "emit.h"
 #include "iam.h"
+#include "json_writer.h"
 #include "util.h"
-
-#define CFN_DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
 struct cfn_ctx {
 	const struct crrc_model *m;
@@ -30,248 +29,385 @@ struct cfn_ctx {
 	const struct crrc_replication ***xsources;
 	size_t *nxsources;
 	size_t *stamp; /* by bucket: 1 + the index of the bucket that saw it last */
+	const struct crrc_bucket **deps; /* room for the most rules of a source */
+	struct buf measure; /* a bucket's share while measuring */
+	const struct cfn_weight *weights; /* by bucket */
+	/* The generated roles' resources as measured, kept for their
+	 * templates (iam.c takes long to write a policy): by bucket, 1 + the
+	 * offset of its role's text in roles (0: none kept), and its length. */
+	struct buf roles;
+	size_t *role_at, *role_len;
+	bool keep_roles;
 };
 
-static json_t *status(bool on)
+static void status(struct json_writer *w, const char *key, bool on)
 {
-	return json_pack("{s:s}", "Status", on ? "Enabled" : "Disabled");
+	jw_key(w, key, NULL);
+	jw_object_open(w);
+	JW_MEMBER(w, "Status", on ? "Enabled" : "Disabled");
+	jw_object_close(w);
 }
 
-static json_t *minutes(int n)
+static void minutes(struct json_writer *w, const char *key, int n)
 {
-	return json_pack("{s:i}", "Minutes", n);
+	jw_key(w, key, NULL);
+	jw_object_open(w);
+	JW_KEY(w, "Minutes");
+	jw_int(w, n);
+	jw_object_close(w);
 }
 
-static json_t *get_att(const char *id, const char *attr)
+/* {"Fn::GetAtt": ["<id><suffix>", attr]} */
+static void get_att(struct json_writer *w, const char *id, const char *suffix, const char *attr)
 {
-	return json_pack("{s:[s,s]}", "Fn::GetAtt", id, attr);
+	jw_object_open(w);
+	JW_KEY(w, "Fn::GetAtt");
+	jw_array_open(w);
+	jw_string3(w, id, suffix, "");
+	jw_string(w, attr);
+	jw_array_close(w);
+	jw_object_close(w);
 }
 
-static json_t *tag_list(const struct crrc_tags *t, const char *key_name, const char *value_name)
+static void tag_list(struct json_writer *w, const struct crrc_tags *t)
 {
-	json_t *list = json_array();
+	jw_array_open(w);
 	for (size_t i = 0; i < t->n; i++) {
-		json_t *tag = json_object();
-		json_object_set_new(tag, key_name, json_string(t->v[i].key.s));
-		json_object_set_new(tag, value_name, json_string(t->v[i].value.s ? t->v[i].value.s : ""));
-		json_array_append_new(list, tag);
+		jw_object_open(w);
+		JW_MEMBER(w, "Key", t->v[i].key.s);
+		JW_MEMBER(w, "Value", t->v[i].value.s ? t->v[i].value.s : "");
+		jw_object_close(w);
 	}
-	return list;
+	jw_array_close(w);
 }
 
-static const char *id_of(const struct cfn_ctx *c, const struct crrc_bucket *b, const char *suffix)
+static const char *stem(const struct cfn_ctx *c, const struct crrc_bucket *b)
 {
-	return arena_printf(c->m->arena, "%s%s", c->plan.ids[b->index], suffix);
+	return c->plan.ids[b->index];
 }
 
 /* Filter: always given (the V2 form), in the smallest shape that says it. */
-static json_t *rule_filter(const struct crrc_rule *r)
+static void rule_filter(struct json_writer *w, const struct crrc_rule *r)
 {
 	const struct crrc_str *prefix = &r->filter.prefix;
 	const struct crrc_tags *tags = &r->filter.tags;
-	json_t *f = json_object();
+	JW_KEY(w, "Filter");
+	jw_object_open(w);
 	if (tags->n == 0) {
-		json_object_set_new(f, "Prefix", json_string(prefix->set ? prefix->s : ""));
+		JW_MEMBER(w, "Prefix", prefix->set ? prefix->s : "");
 	} else if (tags->n == 1 && !prefix->set) {
-		json_object_set_new(f, "TagFilter", json_pack("{s:s,s:s}", "Key", tags->v[0].key.s,
-							      "Value", tags->v[0].value.s ? tags->v[0].value.s : ""));
+		if (tags->v[0].key.s) {
+			JW_KEY(w, "TagFilter");
+			jw_object_open(w);
+			JW_MEMBER(w, "Key", tags->v[0].key.s);
+			JW_MEMBER(w, "Value", tags->v[0].value.s ? tags->v[0].value.s : "");
+			jw_object_close(w);
+		}
 	} else {
-		json_t *and = json_object();
+		JW_KEY(w, "And");
+		jw_object_open(w);
 		if (prefix->set)
-			json_object_set_new(and, "Prefix", json_string(prefix->s));
-		json_object_set_new(and, "TagFilters", tag_list(tags, "Key", "Value"));
-		json_object_set_new(f, "And", and);
+			JW_MEMBER(w, "Prefix", prefix->s);
+		JW_KEY(w, "TagFilters");
+		tag_list(w, tags);
+		jw_object_close(w);
 	}
-	return f;
+	jw_object_close(w);
 }
 
-static json_t *rule_destination(const struct crrc_rule *r)
+static void rule_destination(struct json_writer *w, const struct crrc_rule *r)
 {
 	const struct crrc_bucket *d = r->dest;
-	json_t *dst = json_object();
-	json_object_set_new(dst, "Bucket", json_string(d->arn));
+	JW_KEY(w, "Destination");
+	jw_object_open(w);
+	JW_MEMBER(w, "Bucket", d->arn);
 	if (r->owner_destination) {
-		json_object_set_new(dst, "Account", json_string(d->account_id));
-		json_object_set_new(dst, "AccessControlTranslation",
-				    json_pack("{s:s}", "Owner", "Destination"));
+		JW_MEMBER(w, "Account", d->account_id);
+		JW_KEY(w, "AccessControlTranslation");
+		jw_object_open(w);
+		JW_MEMBER(w, "Owner", "Destination");
+		jw_object_close(w);
 	}
 	if (r->storage_class.set)
-		json_object_set_new(dst, "StorageClass", json_string(r->storage_class.s));
-	if (r->sse_kms_objects.v && r->replica_kms_key.s)
-		json_object_set_new(dst, "EncryptionConfiguration",
-				    json_pack("{s:s}", "ReplicaKmsKeyID", r->replica_kms_key.s));
-	if (r->rtc.v)
-		json_object_set_new(dst, "ReplicationTime",
-				    json_pack("{s:s,s:o}", "Status", "Enabled", "Time", minutes(15)));
+		JW_MEMBER(w, "StorageClass", r->storage_class.s);
+	if (r->sse_kms_objects.v && r->replica_kms_key.s) {
+		JW_KEY(w, "EncryptionConfiguration");
+		jw_object_open(w);
+		JW_MEMBER(w, "ReplicaKmsKeyID", r->replica_kms_key.s);
+		jw_object_close(w);
+	}
+	if (r->rtc.v) {
+		JW_KEY(w, "ReplicationTime");
+		jw_object_open(w);
+		JW_MEMBER(w, "Status", "Enabled");
+		minutes(w, "Time", 15);
+		jw_object_close(w);
+	}
 	if (r->metrics.v) {
-		json_t *metrics = status(true);
+		JW_KEY(w, "Metrics");
+		jw_object_open(w);
+		JW_MEMBER(w, "Status", "Enabled");
 		/* S3 refuses an event threshold without RTC. */
 		if (r->rtc.v)
-			json_object_set_new(metrics, "EventThreshold", minutes(15));
-		json_object_set_new(dst, "Metrics", metrics);
+			minutes(w, "EventThreshold", 15);
+		jw_object_close(w);
 	}
-	return dst;
+	jw_object_close(w);
 }
 
 /* One rule. existing_objects is never emitted: S3 no longer accepts
  * ExistingObjectReplication in a configuration. */
-static json_t *rule_json(const struct crrc_rule *r)
+static void rule_json(struct json_writer *w, const struct crrc_rule *r)
 {
-	json_t *rule = json_object();
-	json_object_set_new(rule, "Id", json_string(r->id.s));
-	json_object_set_new(rule, "Priority", json_integer(r->priority.v));
+	jw_object_open(w);
+	JW_MEMBER(w, "Id", r->id.s);
+	JW_KEY(w, "Priority");
+	jw_int(w, r->priority.v);
 	/* enabled defaults to true and the resolver leaves it unset. */
 	bool enabled = !r->enabled.set || r->enabled.v;
-	json_object_set_new(rule, "Status", json_string(enabled ? "Enabled" : "Disabled"));
-	json_object_set_new(rule, "Filter", rule_filter(r));
+	JW_MEMBER(w, "Status", enabled ? "Enabled" : "Disabled");
+	rule_filter(w, r);
 	if (r->sse_kms_objects.v || r->replica_modifications.v) {
-		json_t *ssc = json_object();
+		JW_KEY(w, "SourceSelectionCriteria");
+		jw_object_open(w);
 		if (r->sse_kms_objects.v)
-			json_object_set_new(ssc, "SseKmsEncryptedObjects", status(true));
+			status(w, "SseKmsEncryptedObjects", true);
 		if (r->replica_modifications.v)
-			json_object_set_new(ssc, "ReplicaModifications", status(true));
-		json_object_set_new(rule, "SourceSelectionCriteria", ssc);
+			status(w, "ReplicaModifications", true);
+		jw_object_close(w);
 	}
-	json_object_set_new(rule, "DeleteMarkerReplication", status(r->delete_markers.v));
-	json_object_set_new(rule, "Destination", rule_destination(r));
-	return rule;
+	status(w, "DeleteMarkerReplication", r->delete_markers.v);
+	rule_destination(w, r);
+	jw_object_close(w);
 }
 
-static json_t *replication_json(const struct cfn_ctx *c, const struct crrc_replication *r)
+static void replication_json(struct json_writer *w, const struct cfn_ctx *c,
+			     const struct crrc_replication *r)
 {
-	json_t *cfg = json_object(), *rules = json_array();
-	if (r->role_generated)
-		json_object_set_new(cfg, "Role", get_att(id_of(c, r->src, "ReplicationRole"), "Arn"));
-	else
-		json_object_set_new(cfg, "Role", json_string(r->role_arn ? r->role_arn : r->role.s));
+	JW_KEY(w, "ReplicationConfiguration");
+	jw_object_open(w);
+	if (r->role_generated) {
+		JW_KEY(w, "Role");
+		get_att(w, stem(c, r->src), "ReplicationRole", "Arn");
+	} else {
+		JW_MEMBER(w, "Role", r->role_arn ? r->role_arn : r->role.s);
+	}
+	JW_KEY(w, "Rules");
+	jw_array_open(w);
 	for (size_t i = 0; i < r->nrules; i++)
 		if (r->rules[i].dest)
-			json_array_append_new(rules, rule_json(&r->rules[i]));
-	json_object_set_new(cfg, "Rules", rules);
-	return cfg;
+			rule_json(w, &r->rules[i]);
+	jw_array_close(w);
+	jw_object_close(w);
 }
 
 /* A source's bucket waits for the destination buckets of its own stack,
  * unless the stack was bootstrapped (then they exist already). Without a
  * stack (s NULL, when measuring), it waits for all of them: the most it
- * can. */
-static json_t *depends_on(const struct cfn_ctx *c, const struct crrc_bucket *b,
-			  const struct cfn_stack *s)
+ * can. Left out when it would be empty. */
+static void depends_on(struct json_writer *w, const struct cfn_ctx *c,
+		       const struct crrc_bucket *b, const struct cfn_stack *s)
 {
 	const struct crrc_replication *r = b->replication;
-	json_t *deps = json_array();
+	size_t n = 0;
 	if (s && s->bootstrap)
-		return deps;
+		return;
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct crrc_bucket *d = r->rules[i].dest;
 		if (!d || d == b || (s && c->plan.of_bucket[d->index] != s) ||
 		    c->stamp[d->index] == b->index + 1)
 			continue;
 		c->stamp[d->index] = b->index + 1;
-		json_array_append_new(deps, json_string(id_of(c, d, "Bucket")));
+		c->deps[n++] = d;
 	}
-	return deps;
+	if (!n)
+		return;
+	JW_KEY(w, "DependsOn");
+	jw_array_open(w);
+	for (size_t i = 0; i < n; i++)
+		jw_string3(w, stem(c, c->deps[i]), "Bucket", "");
+	jw_array_close(w);
 }
 
-static json_t *bucket_encryption(const struct crrc_bucket *b)
+static void bucket_encryption(struct json_writer *w, const struct crrc_bucket *b)
 {
-	return json_pack("{s:[{s:{s:s,s:s},s:b}]}", "ServerSideEncryptionConfiguration",
-			 "ServerSideEncryptionByDefault", "SSEAlgorithm", "aws:kms",
-			 "KMSMasterKeyID", b->kms_key.s, "BucketKeyEnabled", 1);
+	JW_KEY(w, "BucketEncryption");
+	jw_object_open(w);
+	JW_KEY(w, "ServerSideEncryptionConfiguration");
+	jw_array_open(w);
+	jw_object_open(w);
+	JW_KEY(w, "ServerSideEncryptionByDefault");
+	jw_object_open(w);
+	JW_MEMBER(w, "SSEAlgorithm", "aws:kms");
+	JW_MEMBER(w, "KMSMasterKeyID", b->kms_key.s);
+	jw_object_close(w);
+	JW_KEY(w, "BucketKeyEnabled");
+	jw_bool(w, true);
+	jw_object_close(w);
+	jw_array_close(w);
+	jw_object_close(w);
 }
 
-static json_t *bucket_resource(const struct cfn_ctx *c, const struct crrc_bucket *b,
-			       const struct cfn_stack *s, bool bootstrap)
+static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
+			    const struct crrc_bucket *b, const struct cfn_stack *s, bool bootstrap)
 {
-	json_t *res = json_object(), *props = json_object();
 	bool replicates = !bootstrap && b->replication && b->replication->nrules;
-	json_object_set_new(res, "Type", json_string("AWS::S3::Bucket"));
-	if (replicates) {
-		json_t *deps = depends_on(c, b, s);
-		if (json_array_size(deps))
-			json_object_set_new(res, "DependsOn", deps);
-		else
-			json_decref(deps);
-	}
-	/* A stack deletion must never delete media. */
-	json_object_set_new(res, "DeletionPolicy", json_string("Retain"));
-	json_object_set_new(res, "UpdateReplacePolicy", json_string("Retain"));
-	json_object_set_new(props, "BucketName", json_string(b->name.s));
-	if (b->object_lock.v)
-		json_object_set_new(props, "ObjectLockEnabled", json_true());
-	json_object_set_new(props, "VersioningConfiguration", status(true));
-	if (b->enc == CRRC_SSE_KMS && b->kms_key.s)
-		json_object_set_new(props, "BucketEncryption", bucket_encryption(b));
+	jw_key(w, stem(c, b), "Bucket");
+	jw_object_open(w);
+	JW_MEMBER(w, "Type", "AWS::S3::Bucket");
 	if (replicates)
-		json_object_set_new(props, "ReplicationConfiguration",
-				    replication_json(c, b->replication));
-	if (b->tags.n)
-		json_object_set_new(props, "Tags", tag_list(&b->tags, "Key", "Value"));
-	json_object_set_new(res, "Properties", props);
-	return res;
+		depends_on(w, c, b, s);
+	/* A stack deletion must never delete media. */
+	JW_MEMBER(w, "DeletionPolicy", "Retain");
+	JW_MEMBER(w, "UpdateReplacePolicy", "Retain");
+	JW_KEY(w, "Properties");
+	jw_object_open(w);
+	JW_MEMBER(w, "BucketName", b->name.s);
+	if (b->object_lock.v) {
+		JW_KEY(w, "ObjectLockEnabled");
+		jw_bool(w, true);
+	}
+	status(w, "VersioningConfiguration", true);
+	if (b->enc == CRRC_SSE_KMS && b->kms_key.s)
+		bucket_encryption(w, b);
+	if (replicates)
+		replication_json(w, c, b->replication);
+	if (b->tags.n) {
+		JW_KEY(w, "Tags");
+		tag_list(w, &b->tags);
+	}
+	jw_object_close(w);
+	jw_object_close(w);
 }
 
-static json_t *role_resource(const struct cfn_ctx *c, const struct crrc_replication *r)
+/* A document of iam.c (NULL while it cannot say: the member is left out). */
+static void iam_member(struct json_writer *w, const char *key, json_t *doc)
 {
-	json_t *res = json_object(), *props = json_object();
-	json_t *trust = iam_trust_policy(r), *policy = iam_role_policy(r);
-	json_object_set_new(res, "Type", json_string("AWS::IAM::Role"));
-	json_object_set_new(props, "RoleName", json_string(r->role_name));
-	json_object_set_new(props, "Description",
-			    json_string(arena_printf(c->m->arena,
-						     "Replicates bucket %s; generated by crrc",
-						     r->src->name.s)));
-	/* NULL while iam.c cannot say: the property is left out. */
-	if (trust)
-		json_object_set_new(props, "AssumeRolePolicyDocument", trust);
-	if (policy)
-		json_object_set_new(props, "Policies",
-				    json_pack("[{s:s,s:o}]", "PolicyName", "s3-replication",
-					      "PolicyDocument", policy));
-	if (c->m->tags.n)
-		json_object_set_new(props, "Tags", tag_list(&c->m->tags, "Key", "Value"));
-	json_object_set_new(res, "Properties", props);
-	return res;
+	if (!doc)
+		return;
+	jw_key(w, key, NULL);
+	jw_json(w, doc);
+	json_decref(doc);
 }
 
-static json_t *bucket_policy_resource(const struct cfn_ctx *c, const struct crrc_bucket *d)
+static void role_value(struct json_writer *w, const struct cfn_ctx *c,
+		       const struct crrc_replication *r)
+{
+	json_t *trust = iam_trust_policy(r), *policy = iam_role_policy(r);
+	jw_object_open(w);
+	JW_MEMBER(w, "Type", "AWS::IAM::Role");
+	JW_KEY(w, "Properties");
+	jw_object_open(w);
+	JW_MEMBER(w, "RoleName", r->role_name);
+	JW_KEY(w, "Description");
+	jw_string3(w, "Replicates bucket ", r->src->name.s, "; generated by crrc");
+	iam_member(w, "AssumeRolePolicyDocument", trust);
+	if (policy) {
+		JW_KEY(w, "Policies");
+		jw_array_open(w);
+		jw_object_open(w);
+		JW_MEMBER(w, "PolicyName", "s3-replication");
+		iam_member(w, "PolicyDocument", policy);
+		jw_object_close(w);
+		jw_array_close(w);
+	}
+	if (c->m->tags.n) {
+		JW_KEY(w, "Tags");
+		tag_list(w, &c->m->tags);
+	}
+	jw_object_close(w);
+	jw_object_close(w);
+}
+
+/* The generated role of r: kept as written while measuring, and taken
+ * from there when its template is written (at the same depth). */
+static void role_resource(struct json_writer *w, struct cfn_ctx *c,
+			  const struct crrc_replication *r)
+{
+	size_t i = r->src->index;
+	jw_key(w, stem(c, r->src), "ReplicationRole");
+	if (c->role_at[i]) {
+		jw_raw(w, c->roles.data + c->role_at[i] - 1, c->role_len[i]);
+		return;
+	}
+	size_t start = w->b->len;
+	role_value(w, c, r);
+	if (!c->keep_roles)
+		return;
+	c->role_at[i] = c->roles.len + 1;
+	c->role_len[i] = w->b->len - start;
+	buf_put(&c->roles, w->b->data + start, c->role_len[i]);
+}
+
+/* Whether d has a bucket policy (written when so). */
+static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *c,
+				   const struct crrc_bucket *d)
 {
 	size_t n = c->nxsources[d->index];
 	json_t *doc = n ? iam_destination_policy(d, c->xsources[d->index], n) : NULL;
 	if (!doc)
-		return NULL;
-	return json_pack("{s:s,s:{s:{s:s},s:o}}", "Type", "AWS::S3::BucketPolicy", "Properties",
-			 "Bucket", "Ref", id_of(c, d, "Bucket"), "PolicyDocument", doc);
+		return false;
+	jw_key(w, stem(c, d), "BucketPolicy");
+	jw_object_open(w);
+	JW_MEMBER(w, "Type", "AWS::S3::BucketPolicy");
+	JW_KEY(w, "Properties");
+	jw_object_open(w);
+	JW_KEY(w, "Bucket");
+	jw_object_open(w);
+	JW_KEY(w, "Ref");
+	jw_string3(w, stem(c, d), "Bucket", "");
+	jw_object_close(w);
+	iam_member(w, "PolicyDocument", doc);
+	jw_object_close(w);
+	jw_object_close(w);
+	return true;
 }
 
-static json_t *output(const char *description, json_t *value)
+/* Output <id><name>: the ARN of resource <id><suffix>, described as what
+ * and the name of b. */
+static void output(struct json_writer *w, const struct cfn_ctx *c, const struct crrc_bucket *b,
+		   const char *suffix, const char *name, const char *what)
 {
-	return json_pack("{s:s,s:o}", "Description", description, "Value", value);
+	jw_key(w, stem(c, b), name);
+	jw_object_open(w);
+	JW_KEY(w, "Description");
+	jw_string3(w, what, b->name.s, "");
+	JW_KEY(w, "Value");
+	get_att(w, stem(c, b), suffix, "Arn");
+	jw_object_close(w);
 }
 
-static void add_bucket(const struct cfn_ctx *c, const struct crrc_bucket *b,
-		       const struct cfn_stack *s, bool bootstrap, json_t *res, json_t *out)
+static bool has_role(const struct crrc_bucket *b)
 {
-	struct arena *a = c->m->arena;
-	const char *bucket_id = id_of(c, b, "Bucket");
-	json_object_set_new(res, bucket_id, bucket_resource(c, b, s, bootstrap));
-	json_object_set_new(out, id_of(c, b, "BucketArn"),
-			    output(arena_printf(a, "ARN of bucket %s", b->name.s),
-				   get_att(bucket_id, "Arn")));
+	return b->replication && b->replication->role_generated;
+}
+
+/* Write the resources of b into its template; returns how many. */
+static size_t bucket_resources(struct json_writer *w, struct cfn_ctx *c,
+			       const struct crrc_bucket *b, const struct cfn_stack *s,
+			       bool bootstrap)
+{
+	bucket_resource(w, c, b, s, bootstrap);
 	if (bootstrap)
-		return;
-	json_t *policy = bucket_policy_resource(c, b);
-	if (policy)
-		json_object_set_new(res, id_of(c, b, "BucketPolicy"), policy);
-	const struct crrc_replication *r = b->replication;
-	if (r && r->role_generated) {
-		const char *role_id = id_of(c, b, "ReplicationRole");
-		json_object_set_new(res, role_id, role_resource(c, r));
-		json_object_set_new(out, id_of(c, b, "ReplicationRoleArn"),
-				    output(arena_printf(a, "ARN of the replication role of bucket %s",
-							b->name.s),
-					   get_att(role_id, "Arn")));
+		return 1;
+	size_t n = 1 + bucket_policy_resource(w, c, b);
+	if (has_role(b)) {
+		role_resource(w, c, b->replication);
+		n++;
 	}
+	return n;
+}
+
+/* Write the outputs of b into its template; returns how many. */
+static size_t bucket_outputs(struct json_writer *w, const struct cfn_ctx *c,
+			     const struct crrc_bucket *b, bool bootstrap)
+{
+	output(w, c, b, "Bucket", "BucketArn", "ARN of bucket ");
+	if (bootstrap || !has_role(b))
+		return 1;
+	output(w, c, b, "ReplicationRole", "ReplicationRoleArn",
+	       "ARN of the replication role of bucket ");
+	return 2;
 }
 
 /* The spec's path, made safe for a one-line description and a comment. */
@@ -320,36 +456,38 @@ static const char *template_description(const struct cfn_ctx *c, const struct cf
 	return d;
 }
 
-static size_t json_size(json_t *v, size_t depth);
-
-/* Write t into b, in one call: json_size says how much room it needs. */
-static void buf_dump(struct buf *b, json_t *t)
+/* The most bytes the template of s can take: its buckets as measured
+ * (with every DependsOn) and the rest. */
+static size_t template_room(const struct cfn_ctx *c, const struct cfn_stack *s)
 {
-	size_t want = json_size(t, 0), got;
-	for (;;) {
-		buf_grow(b, want + 1);
-		got = json_dumpb(t, b->data + b->len, want, CFN_DUMP_FLAGS);
-		if (got <= want)
-			break;
-		want = got;
-	}
-	b->len += got;
-	b->data[b->len] = '\0';
+	size_t n = CFN_TEMPLATE_OVERHEAD;
+	for (size_t i = 0; i < s->nbuckets; i++)
+		n += c->weights[s->buckets[i]->index].bytes;
+	return n;
 }
 
+/* One template, written straight into its file's buffer (sized once). */
 static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstrap,
 			    struct crrc_output *o)
 {
-	json_t *t = json_object(), *res = json_object(), *out = json_object();
-	json_object_set_new(t, "AWSTemplateFormatVersion", json_string("2010-09-09"));
-	json_object_set_new(t, "Description",
-			    json_string(template_description(c, s, bootstrap, true)));
-	for (size_t i = 0; i < s->nbuckets; i++)
-		add_bucket(c, s->buckets[i], s, bootstrap, res, out);
-	json_object_set_new(t, "Resources", res);
-	json_object_set_new(t, "Outputs", out);
 	struct buf b = BUF_INIT;
-	buf_dump(&b, t);
+	struct json_writer w;
+	buf_grow(&b, template_room(c, s));
+	jw_init(&w, &b, 0);
+	jw_object_open(&w);
+	JW_MEMBER(&w, "AWSTemplateFormatVersion", "2010-09-09");
+	JW_MEMBER(&w, "Description", template_description(c, s, bootstrap, true));
+	JW_KEY(&w, "Resources");
+	jw_object_open(&w);
+	for (size_t i = 0; i < s->nbuckets; i++)
+		bucket_resources(&w, c, s->buckets[i], s, bootstrap);
+	jw_object_close(&w);
+	JW_KEY(&w, "Outputs");
+	jw_object_open(&w);
+	for (size_t i = 0; i < s->nbuckets; i++)
+		bucket_outputs(&w, c, s->buckets[i], bootstrap);
+	jw_object_close(&w);
+	jw_object_close(&w);
 	buf_putc(&b, '\n');
 	if (bootstrap)
 		s->bootstrap_bytes = b.len;
@@ -357,77 +495,30 @@ static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstr
 		s->template_bytes = b.len;
 	output_add(o, bootstrap ? s->bootstrap_template : s->template, &b);
 	buf_free(&b);
-	json_decref(t);
 }
 
-/* The bytes of a JSON string as jansson writes it, quotes included. */
-static size_t string_size(const char *s)
-{
-	size_t n = 2;
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\' || ch == '\b' || ch == '\f' || ch == '\n' ||
-		    ch == '\r' || ch == '\t')
-			n += 2;
-		else if (ch < 0x20)
-			n += 6;
-		else
-			n++;
-	}
-	return n;
-}
-
-/* The bytes of v as CFN_DUMP_FLAGS write it at the given depth of a
- * document, without writing it. */
-static size_t json_size(json_t *v, size_t depth)
-{
-	size_t n = 0, members = 0, indent = 2 * (depth + 1);
-	const char *key;
-	json_t *x;
-	size_t i;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		json_object_foreach(v, key, x) {
-			n += 1 + indent + string_size(key) + 2 + json_size(x, depth + 1);
-			members++;
-		}
-		break;
-	case JSON_ARRAY:
-		json_array_foreach(v, i, x) {
-			n += 1 + indent + json_size(x, depth + 1);
-			members++;
-		}
-		break;
-	case JSON_STRING:
-		return string_size(json_string_value(v));
-	case JSON_INTEGER:
-		return (size_t)snprintf(NULL, 0, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	case JSON_REAL:
-		return 32;
-	case JSON_TRUE:
-	case JSON_NULL:
-		return 4;
-	case JSON_FALSE:
-		return 5;
-	}
-	/* "{" members, "," between them, "\n" and the indent before "}" */
-	return members ? 1 + n + (members - 1) + 1 + 2 * depth + 1 : 2;
-}
-
-/* What each bucket adds to its full template: rendered once, measured,
- * dropped; with every destination in its DependsOn (no stack yet). */
+/* What each bucket adds to its full template: its resources and its
+ * outputs, each an object as a template holds them, written into a scratch
+ * buffer and measured; with every destination in its DependsOn (no stack
+ * yet). */
 static struct cfn_weight *bucket_weights(struct cfn_ctx *c)
 {
 	const struct crrc_model *m = c->m;
 	struct cfn_weight *w = arena_array(m->arena, m->nbuckets + 1, sizeof(*w));
+	struct json_writer jw;
 	for (size_t i = 0; i < m->nbuckets; i++) {
-		json_t *res = json_object(), *out = json_object();
-		add_bucket(c, &m->buckets[i], NULL, false, res, out);
-		w[i].resources = json_object_size(res);
-		w[i].outputs = json_object_size(out);
-		w[i].bytes = json_size(res, 1) + json_size(out, 1);
-		json_decref(res);
-		json_decref(out);
+		c->measure.len = 0;
+		jw_init(&jw, &c->measure, 1);
+		jw_object_open(&jw);
+		w[i].resources = bucket_resources(&jw, c, &m->buckets[i], NULL, false);
+		jw_object_close(&jw);
+		w[i].bytes = c->measure.len;
+		c->measure.len = 0;
+		jw_init(&jw, &c->measure, 1);
+		jw_object_open(&jw);
+		w[i].outputs = bucket_outputs(&jw, c, &m->buckets[i], false);
+		jw_object_close(&jw);
+		w[i].bytes += c->measure.len;
 	}
 	return w;
 }
@@ -513,6 +604,22 @@ static bool check_existing(const struct crrc_model *m, struct crrc_diags *d)
 	return ok;
 }
 
+/* Room for the DependsOn of any source: one per rule at most. */
+static const struct crrc_bucket **deps_alloc(const struct crrc_model *m)
+{
+	size_t most = 1;
+	for (size_t i = 0; i < m->nreplications; i++)
+		if (m->replications[i].nrules > most)
+			most = m->replications[i].nrules;
+	return arena_array(m->arena, most, sizeof(const struct crrc_bucket *));
+}
+
+static void ctx_free(struct cfn_ctx *c)
+{
+	buf_free(&c->roles);
+	buf_free(&c->measure);
+}
+
 static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt,
 		 struct crrc_output *o, struct crrc_diags *d)
 {
@@ -520,12 +627,20 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 		return false;
 	struct cfn_ctx c = {.m = m, .spec_path = opt ? opt->spec_path : NULL};
 	c.stamp = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.stamp));
+	c.deps = deps_alloc(m);
+	c.role_at = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.role_at));
+	c.role_len = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.role_len));
 	c.plan.ids = cfn_logical_ids(m);
 	collect_cross_account(&c);
 	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
+	c.keep_roles = true;
 	struct cfn_weight *w = bucket_weights(&c);
-	if (!check_weights(m, w, d))
+	c.weights = w;
+	c.keep_roles = false;
+	if (!check_weights(m, w, d)) {
+		ctx_free(&c);
 		return false;
+	}
 	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
 	cfn_plan_build(m, c.plan.ids, w, &c.plan);
 	for (size_t i = 0; i < c.plan.nstacks; i++) {
@@ -534,6 +649,7 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 			template_render(&c, s, true, o);
 		template_render(&c, s, false, o);
 	}
+	ctx_free(&c);
 	struct buf b = BUF_INIT;
 	cfn_manifest_render(m, &c.plan, spec_label(&c), &b);
 	output_add(o, "manifest.json", &b);
