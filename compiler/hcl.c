@@ -9,12 +9,87 @@
 
 #include "util.h"
 
-/* Bytes that stand for themselves in an HCL string (0xc2 may start a C1
- * control character, so it is looked at). */
-static bool plain_byte(unsigned char c)
+/* Append n bytes: the writer's every write, so the common case (room
+ * enough) stays inline. */
+static inline void put(struct buf *b, const void *s, size_t n)
 {
-	return c >= 0x20 && c != 0x7f && c != '\\' && c != '"' && c != '$' && c != '%' &&
-	       c != 0xc2;
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* Bytes that stand for themselves in an HCL string: 1. Control characters,
+ * DEL, '\\', '"', '$' and '%' are looked at, and 0xc2, which may start a
+ * C1 control character. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20: " $ % */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50: \ */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x70: DEL */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xa0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xb0 */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xc0: 0xc2 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xd0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xe0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xf0 */
+};
+
+/* The escape of the byte at p[i], which is not plain; returns the index
+ * of the last byte it used. */
+static size_t escape_one(struct buf *b, const unsigned char *p, size_t i, size_t len)
+{
+	unsigned char c = p[i];
+	bool brace_next = i + 1 < len && p[i + 1] == '{';
+	switch (c) {
+	case '\\':
+		put(b, "\\\\", 2);
+		return i;
+	case '"':
+		put(b, "\\\"", 2);
+		return i;
+	case '\n':
+		put(b, "\\n", 2);
+		return i;
+	case '\r':
+		put(b, "\\r", 2);
+		return i;
+	case '\t':
+		put(b, "\\t", 2);
+		return i;
+	case '$':
+	case '%':
+		/* "${" and "%{" open a template sequence; "$${" and "%%{" are
+		 * their literal forms. */
+		put(b, p + i, 1);
+		if (brace_next)
+			put(b, p + i, 1);
+		return i;
+	default:
+		break;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		buf_printf(b, "\\u%04x", c);
+	} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+		/* A C1 control character (U+0080..U+009F). */
+		buf_printf(b, "\\u%04x", p[++i]);
+	} else {
+		put(b, p + i, 1);
+	}
+	return i;
 }
 
 void hcl_escape(struct buf *b, const char *s, size_t len)
@@ -22,56 +97,20 @@ void hcl_escape(struct buf *b, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < len; i++) {
 		size_t start = i;
-		while (i < len && plain_byte(p[i]))
+		while (i < len && plain[p[i]])
 			i++;
-		buf_put(b, p + start, i - start);
+		put(b, p + start, i - start);
 		if (i == len)
 			break;
-		unsigned char c = p[i];
-		bool brace_next = i + 1 < len && p[i + 1] == '{';
-		switch (c) {
-		case '\\':
-			buf_put(b, "\\\\", 2);
-			continue;
-		case '"':
-			buf_put(b, "\\\"", 2);
-			continue;
-		case '\n':
-			buf_put(b, "\\n", 2);
-			continue;
-		case '\r':
-			buf_put(b, "\\r", 2);
-			continue;
-		case '\t':
-			buf_put(b, "\\t", 2);
-			continue;
-		case '$':
-		case '%':
-			/* "${" and "%{" open a template sequence; "$${" and
-			 * "%%{" are their literal forms. */
-			buf_putc(b, (char)c);
-			if (brace_next)
-				buf_putc(b, (char)c);
-			continue;
-		default:
-			break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			buf_printf(b, "\\u%04x", c);
-		} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			/* A C1 control character (U+0080..U+009F). */
-			buf_printf(b, "\\u%04x", p[++i]);
-		} else {
-			buf_putc(b, (char)c);
-		}
+		i = escape_one(b, p, i, len);
 	}
 }
 
 void hcl_quote(struct buf *b, const char *s, size_t len)
 {
-	buf_putc(b, '"');
+	put(b, "\"", 1);
 	hcl_escape(b, s, len);
-	buf_putc(b, '"');
+	put(b, "\"", 1);
 }
 
 bool hcl_is_plain_identifier(const char *s, size_t len)
@@ -95,7 +134,7 @@ bool hcl_is_plain_identifier(const char *s, size_t len)
 void hcl_key(struct buf *b, const char *s, size_t len)
 {
 	if (hcl_is_plain_identifier(s, len))
-		buf_put(b, s, len);
+		put(b, s, len);
 	else
 		hcl_quote(b, s, len);
 }
@@ -106,39 +145,40 @@ void hcl_init(struct hcl *h, struct buf *out)
 	h->out = out;
 }
 
-static void indent(struct hcl *h)
+/* Room for n more bytes in b, and where they go. */
+static char *reserve(struct buf *b, size_t n)
 {
-	static const char spaces[2 * HCL_MAX_DEPTH] = "                                "
-						      "                                ";
-	buf_put(h->out, spaces, 2 * (size_t)h->depth);
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	return b->data + b->len;
 }
 
-/* The width terraform fmt gives a name: its characters. */
-static size_t width(const char *s)
-{
-	return crrc_utf8_len(s, strlen(s));
-}
-
-/* Write the pending one-line attributes, their "=" in one column. */
+/* Write the pending one-line attributes, their "=" in one column. Each
+ * line is laid out in place: indent, name, padding, " = ", value. */
 static void flush(struct hcl *h)
 {
-	size_t w = 0;
+	size_t ind = 2 * (size_t)h->depth;
 	for (size_t i = 0; i < h->npending; i++) {
-		size_t n = width(h->text.data + h->pending[i][0]);
-		if (n > w)
-			w = n;
-	}
-	for (size_t i = 0; i < h->npending; i++) {
-		const char *name = h->text.data + h->pending[i][0];
-		indent(h);
-		buf_puts(h->out, name);
-		buf_indent(h->out, (int)(w - width(name)));
-		buf_puts(h->out, " = ");
-		buf_puts(h->out, h->text.data + h->pending[i][1]);
-		buf_putc(h->out, '\n');
+		const struct hcl_pending *p = &h->pending[i];
+		const char *name = h->text.data + p->at;
+		size_t pad = h->width - p->width;
+		size_t n = ind + p->nlen + pad + 3 + p->vlen + 1;
+		char *at = reserve(h->out, n);
+		memset(at, ' ', ind);
+		at += ind;
+		memcpy(at, name, p->nlen);
+		at += p->nlen;
+		memset(at, ' ', pad);
+		at += pad;
+		memcpy(at, " = ", 3);
+		memcpy(at + 3, name + p->nlen, p->vlen);
+		at[3 + p->vlen] = '\n';
+		h->out->len += n;
+		h->out->data[h->out->len] = '\0';
 	}
 	h->npending = 0;
 	h->text.len = 0;
+	h->width = 0;
 }
 
 /* Start an item at the current level: a blank line separates a multi-line
@@ -149,7 +189,7 @@ static void item(struct hcl *h, bool multi)
 	if (multi || l->last_multi)
 		flush(h);
 	if (!l->dense && l->any && (multi || l->last_multi))
-		buf_putc(h->out, '\n');
+		put(h->out, "\n", 1);
 	l->any = true;
 	l->last_multi = multi;
 }
@@ -169,15 +209,28 @@ static void pop(struct hcl *h)
 		h->depth--;
 }
 
-static void line(struct hcl *h, const char *text)
+/* Start a line of its own: what is pending goes first, then the indent.
+ * The caller writes the rest into the returned buffer, "\n" included. */
+static struct buf *line_begin(struct hcl *h)
 {
 	flush(h);
-	indent(h);
-	buf_puts(h->out, text);
-	buf_putc(h->out, '\n');
+	size_t ind = 2 * (size_t)h->depth;
+	memset(reserve(h->out, ind), ' ', ind);
+	h->out->len += ind;
+	h->out->data[h->out->len] = '\0';
+	return h->out;
 }
 
-static void pend(struct hcl *h, const char *name, size_t nlen, const char *value, size_t vlen)
+static void line(struct hcl *h, const char *text)
+{
+	struct buf *b = line_begin(h);
+	puts_(b, text);
+	put(b, "\n", 1);
+}
+
+/* Start a pending attribute: the caller writes its name into the returned
+ * buffer, calls pend_value, writes its value, and calls pend_end. */
+static struct buf *pend_begin(struct hcl *h)
 {
 	if (h->npending == h->cap) {
 		h->cap = h->cap ? 2 * h->cap : 16;
@@ -185,32 +238,41 @@ static void pend(struct hcl *h, const char *name, size_t nlen, const char *value
 		if (!h->pending)
 			abort();
 	}
-	h->pending[h->npending][0] = h->text.len;
-	buf_put(&h->text, name, nlen);
-	buf_putc(&h->text, '\0');
-	h->pending[h->npending][1] = h->text.len;
-	buf_put(&h->text, value, vlen);
-	buf_putc(&h->text, '\0');
-	h->npending++;
+	h->pending[h->npending].at = h->text.len;
+	return &h->text;
+}
+
+static void pend_value(struct hcl *h)
+{
+	struct hcl_pending *p = &h->pending[h->npending];
+	p->nlen = h->text.len - p->at;
+	p->width = crrc_utf8_len(h->text.data + p->at, p->nlen);
+	if (p->width > h->width)
+		h->width = p->width;
+}
+
+static void pend_end(struct hcl *h)
+{
+	struct hcl_pending *p = &h->pending[h->npending++];
+	p->vlen = h->text.len - p->at - p->nlen;
+}
+
+/* A pending attribute whose name is a plain string. */
+static struct buf *pend_name(struct hcl *h, const char *name)
+{
+	struct buf *b = pend_begin(h);
+	puts_(b, name);
+	pend_value(h);
+	return b;
 }
 
 void hcl_finish(struct hcl *h)
 {
 	flush(h);
 	buf_free(&h->text);
-	buf_free(&h->scratch);
 	free(h->pending);
 	h->pending = NULL;
 	h->npending = h->cap = 0;
-}
-
-/* The writer's scratch buffer, emptied: one line is built in it at a time. */
-static struct buf *scratch(struct hcl *h)
-{
-	h->scratch.len = 0;
-	buf_grow(&h->scratch, 0);
-	h->scratch.data[0] = '\0';
-	return &h->scratch;
 }
 
 static void put_number(struct buf *b, long long v)
@@ -223,7 +285,7 @@ static void put_number(struct buf *b, long long v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		digits[--n] = '-';
-	buf_put(b, digits + n, sizeof(digits) - n);
+	put(b, digits + n, sizeof(digits) - n);
 }
 
 /* Whether fmt holds no conversion but %s, %d and %lld. */
@@ -250,9 +312,9 @@ static void vformat(struct buf *b, const char *fmt, va_list ap)
 	}
 	const char *p = fmt;
 	for (const char *q; (q = strchr(p, '%')); ) {
-		buf_put(b, p, (size_t)(q - p));
+		put(b, p, (size_t)(q - p));
 		if (q[1] == 's') {
-			buf_puts(b, va_arg(ap, const char *));
+			puts_(b, va_arg(ap, const char *));
 			p = q + 2;
 		} else if (q[1] == 'd') {
 			put_number(b, va_arg(ap, int));
@@ -262,33 +324,32 @@ static void vformat(struct buf *b, const char *fmt, va_list ap)
 			p = q + 4;
 		}
 	}
-	buf_puts(b, p);
+	puts_(b, p);
 }
 
 void hcl_comment(struct hcl *h, const char *text)
 {
 	item(h, true);
-	struct buf *b = scratch(h);
-	buf_puts(b, "# ");
+	struct buf *b = line_begin(h);
+	put(b, "# ", 2);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)
 			buf_printf(b, "\\x%02x", *p);
 		else
-			buf_putc(b, (char)*p);
+			put(b, p, 1);
 	}
-	line(h, b->data);
+	put(b, "\n", 1);
 }
 
 void hcl_block(struct hcl *h, const char *fmt, ...)
 {
 	item(h, true);
-	struct buf *b = scratch(h);
+	struct buf *b = line_begin(h);
 	va_list ap;
 	va_start(ap, fmt);
 	vformat(b, fmt, ap);
 	va_end(ap);
-	buf_puts(b, " {");
-	line(h, b->data);
+	put(b, " {\n", 3);
 	push(h, false);
 }
 
@@ -301,49 +362,46 @@ void hcl_end(struct hcl *h)
 void hcl_block_empty(struct hcl *h, const char *header)
 {
 	item(h, true);
-	struct buf *b = scratch(h);
-	buf_puts(b, header);
-	buf_puts(b, " {}");
-	line(h, b->data);
+	struct buf *b = line_begin(h);
+	puts_(b, header);
+	put(b, " {}\n", 4);
 }
 
 void hcl_attr(struct hcl *h, const char *name, const char *fmt, ...)
 {
 	item(h, false);
-	struct buf *b = scratch(h);
+	struct buf *b = pend_name(h, name);
 	va_list ap;
 	va_start(ap, fmt);
 	vformat(b, fmt, ap);
 	va_end(ap);
-	pend(h, name, strlen(name), b->data, b->len);
+	pend_end(h);
 }
 
 void hcl_attr_str(struct hcl *h, const char *name, const char *s, size_t len)
 {
 	item(h, false);
-	struct buf *b = scratch(h);
-	hcl_quote(b, s, len);
-	pend(h, name, strlen(name), b->data, b->len);
+	hcl_quote(pend_name(h, name), s, len);
+	pend_end(h);
 }
 
 void hcl_entry_str(struct hcl *h, const char *key, size_t klen, const char *v, size_t vlen)
 {
 	item(h, false);
-	struct buf *b = scratch(h);
-	hcl_key(b, key, klen);
-	size_t at = b->len;
-	hcl_quote(b, v, vlen);
-	pend(h, b->data, at, b->data + at, b->len - at);
+	hcl_key(pend_begin(h), key, klen);
+	pend_value(h);
+	hcl_quote(&h->text, v, vlen);
+	pend_end(h);
 }
 
 void hcl_attr_open(struct hcl *h, const char *name, const char *open)
 {
 	item(h, true);
-	struct buf *b = scratch(h);
-	buf_puts(b, name);
-	buf_puts(b, " = ");
-	buf_puts(b, open);
-	line(h, b->data);
+	struct buf *b = line_begin(h);
+	puts_(b, name);
+	put(b, " = ", 3);
+	puts_(b, open);
+	put(b, "\n", 1);
 	push(h, true);
 }
 
@@ -356,13 +414,12 @@ void hcl_attr_close(struct hcl *h, const char *close)
 void hcl_item(struct hcl *h, const char *fmt, ...)
 {
 	item(h, false);
-	struct buf *b = scratch(h);
+	struct buf *b = line_begin(h);
 	va_list ap;
 	va_start(ap, fmt);
 	vformat(b, fmt, ap);
 	va_end(ap);
-	buf_putc(b, ',');
-	line(h, b->data);
+	put(b, ",\n", 2);
 }
 
 /* A scalar as an HCL expression; false for arrays and objects. */
@@ -374,35 +431,35 @@ static bool json_scalar(struct buf *b, const json_t *v, hcl_subst_fn subst, void
 		size_t len = json_string_length(v);
 		const char *expr = subst ? subst(ctx, s, len) : NULL;
 		if (expr)
-			buf_puts(b, expr);
+			puts_(b, expr);
 		else
 			hcl_quote(b, s, len);
 		return true;
 	}
 	case JSON_INTEGER:
-		buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		put_number(b, json_integer_value(v));
 		return true;
 	case JSON_REAL:
 		buf_printf(b, "%.17g", json_real_value(v));
 		return true;
 	case JSON_TRUE:
-		buf_puts(b, "true");
+		put(b, "true", 4);
 		return true;
 	case JSON_FALSE:
-		buf_puts(b, "false");
+		put(b, "false", 5);
 		return true;
 	case JSON_NULL:
-		buf_puts(b, "null");
+		put(b, "null", 4);
 		return true;
 	case JSON_ARRAY:
 		if (json_array_size(v) != 0)
 			return false;
-		buf_puts(b, "[]");
+		put(b, "[]", 2);
 		return true;
 	case JSON_OBJECT:
 		if (json_object_size(v) != 0)
 			return false;
-		buf_puts(b, "{}");
+		put(b, "{}", 2);
 		return true;
 	}
 	return false;
@@ -423,23 +480,23 @@ static void json_member(struct hcl *h, const char *key, size_t klen, const json_
 {
 	bool composite = json_composite(v);
 	item(h, composite);
-	struct buf *b = scratch(h);
+	if (!composite && key) {
+		hcl_key(pend_begin(h), key, klen);
+		pend_value(h);
+		json_scalar(&h->text, v, subst, ctx);
+		pend_end(h);
+		return;
+	}
+	struct buf *b = line_begin(h);
 	if (key)
 		hcl_key(b, key, klen);
-	size_t at = b->len;
 	if (!composite) {
 		json_scalar(b, v, subst, ctx);
-		if (key) {
-			pend(h, b->data, at, b->data + at, b->len - at);
-		} else {
-			buf_putc(b, ',');
-			line(h, b->data);
-		}
+		put(b, ",\n", 2);
 		return;
 	}
 	bool obj = json_is_object(v);
-	buf_puts(b, key ? (obj ? " = {" : " = [") : (obj ? "{" : "["));
-	line(h, b->data);
+	puts_(b, key ? (obj ? " = {\n" : " = [\n") : (obj ? "{\n" : "[\n"));
 	push(h, true);
 	json_body(h, v, subst, ctx);
 	pop(h);
@@ -466,11 +523,11 @@ void hcl_attr_jsonencode(struct hcl *h, const char *name, const json_t *v, hcl_s
 {
 	if (!json_composite(v)) {
 		item(h, false);
-		struct buf *b = scratch(h);
-		buf_puts(b, "jsonencode(");
+		struct buf *b = pend_name(h, name);
+		put(b, "jsonencode(", 11);
 		json_scalar(b, v, subst, ctx);
-		buf_putc(b, ')');
-		pend(h, name, strlen(name), b->data, b->len);
+		put(b, ")", 1);
+		pend_end(h);
 		return;
 	}
 	bool obj = json_is_object(v);

@@ -38,16 +38,21 @@ struct hcl_level {
 	bool last_multi; /* and it spanned several lines */
 };
 
+/* A one-line attribute waiting to be aligned: its name and value lie back
+ * to back in the writer's text. */
+struct hcl_pending {
+	size_t at, nlen, vlen;
+	size_t width; /* of the name, as terraform fmt counts it */
+};
+
 struct hcl {
 	struct buf *out;
 	int depth;
 	struct hcl_level level[HCL_MAX_DEPTH];
-	/* One-line attributes waiting to be aligned: names and values are
-	 * NUL-separated in text; each entry is an offset pair into it. */
-	struct buf text;
-	struct buf scratch; /* the line being built */
-	size_t (*pending)[2];
+	struct buf text; /* names and values of the pending attributes */
+	struct hcl_pending *pending;
 	size_t npending, cap;
+	size_t width; /* the widest pending name */
 };
 
 void hcl_init(struct hcl *h, struct buf *out);

@@ -19,6 +19,7 @@ struct tf_account {
 
 struct tf_provider {
 	const char *alias;
+	const char *ref; /* "aws.<alias>" */
 	const char *region;
 	const struct tf_account *account; /* NULL: the deploying credentials */
 };
@@ -43,6 +44,7 @@ struct tf {
 	size_t naccounts;
 	/* Literal ARNs in policies -> the references that stand for them. */
 	struct strmap *refs;
+	bool refs_not_arn; /* some literal there is no ARN */
 };
 
 /* The file header, then the body follows. */
