@@ -12,6 +12,21 @@
 
 #define IAM_INLINE_POLICY_MAX 10240
 
+/* An upper bound of the policy's size: a statement for each rule's
+ * destination (there are fewer: one a destination) with its bucket key
+ * (Sids), name and replica key, and the source's. Below the limit, the
+ * policy need not be built: the common case costs nothing. */
+static size_t size_bound(const struct crrc_replication *r)
+{
+	size_t n = 1024 + 4 * (r->src->key.len + r->src->name.len + r->src->kms_key.len);
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct crrc_rule *rule = &r->rules[i];
+		n += 512 + 4 * (rule->dest->key.len + rule->dest->name.len +
+				rule->replica_kms_key.len);
+	}
+	return n;
+}
+
 static bool entry_resolved(const struct crrc_replication *r)
 {
 	if (!r->src)
@@ -26,7 +41,7 @@ void pass_iam(struct crrc_model *m, struct crrc_diags *d)
 {
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
-		if (!r->role_generated || !entry_resolved(r))
+		if (!r->role_generated || !entry_resolved(r) || size_bound(r) <= IAM_INLINE_POLICY_MAX)
 			continue;
 		json_t *policy = iam_role_policy(r);
 		char *text = policy ? json_dumps(policy, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
