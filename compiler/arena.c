@@ -26,7 +26,6 @@ struct chunk {
 
 struct arena {
 	struct chunk *head;
-	size_t total;
 	size_t next_cap;
 };
 
@@ -116,7 +115,6 @@ void *arena_alloc(struct arena *a, size_t size)
 			n->next = c->next;
 			c->next = n;
 			n->used = size;
-			a->total += size;
 			return n->data;
 		}
 		n->next = c;
@@ -125,7 +123,6 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	void *p = c->data + c->used;
 	c->used += size;
-	a->total += size;
 	return p;
 }
 
@@ -164,7 +161,3 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-size_t arena_used(const struct arena *a)
-{
-	return a->total;
-}

@@ -30,7 +30,7 @@ struct crrc_diags {
 	size_t n, cap;
 	struct file_rec *files;
 	size_t nfiles, capfiles;
-	size_t errors, warnings, file_errors_base;
+	size_t errors, warnings;
 	bool werror;
 	/* hashes of (file, position, code, message) seen: an anchored mapping
 	 * shared by thousands of aliases reports each mistake once */
@@ -100,7 +100,6 @@ void diags_set_file(struct crrc_diags *d, const char *file, const char *text, si
 	char *name = xrealloc(NULL, flen + 1);
 	memcpy(name, file, flen + 1);
 	d->files[d->nfiles++] = (struct file_rec){name, text, len, 0, 0};
-	d->file_errors_base = d->errors;
 }
 
 static enum crrc_severity severity_of(const struct crrc_diags *d, enum crrc_code code)
@@ -215,16 +214,6 @@ void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 size_t diags_errors(const struct crrc_diags *d)
 {
 	return d->errors;
-}
-
-size_t diags_warnings(const struct crrc_diags *d)
-{
-	return d->warnings;
-}
-
-size_t diags_file_errors(const struct crrc_diags *d)
-{
-	return d->errors - d->file_errors_base;
 }
 
 size_t diags_files(const struct crrc_diags *d)

@@ -65,9 +65,6 @@ void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 size_t diags_errors(const struct crrc_diags *d);
-size_t diags_warnings(const struct crrc_diags *d);
-/* Errors among the diagnostics of the current file only. */
-size_t diags_file_errors(const struct crrc_diags *d);
 size_t diags_count(const struct crrc_diags *d);
 /* The files diagnostics were added for, and how many of each file's were
  * counted but not kept (past CRRC_MAX_DIAGS_PER_FILE). */

@@ -9,12 +9,6 @@ static const struct crrc_target *const targets[] = {
 	&crrc_target_cloudformation,
 };
 
-const struct crrc_target *const *crrc_targets(size_t *n)
-{
-	*n = sizeof(targets) / sizeof(targets[0]);
-	return targets;
-}
-
 const struct crrc_target *crrc_target_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)

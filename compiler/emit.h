@@ -45,7 +45,6 @@ extern const struct crrc_target crrc_target_terraform;
 extern const struct crrc_target crrc_target_cloudformation;
 
 const struct crrc_target *crrc_target_find(const char *name);
-const struct crrc_target *const *crrc_targets(size_t *n);
 
 /* Write o into dir (created when missing). Files that an earlier run wrote
  * and this one did not are removed; a file that crrc did not write is never

@@ -304,7 +304,7 @@ static bool simple_format(const char *fmt)
 
 /* printf into b. The formats the emitter uses on every line (text with %s,
  * %d and %lld) are done here, without vsnprintf's two passes. */
-static void vformat(struct buf *b, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vformat(struct buf *b, const char *fmt, va_list ap)
 {
 	if (!simple_format(fmt)) {
 		buf_vprintf(b, fmt, ap);

@@ -98,7 +98,3 @@ void strmap_set(struct strmap *m, const char *key, size_t len, void *val)
 	}
 }
 
-size_t strmap_size(const struct strmap *m)
-{
-	return m->n;
-}

@@ -17,7 +17,6 @@ void *strmap_get(const struct strmap *m, const char *key, size_t len);
 bool strmap_put(struct strmap *m, const char *key, size_t len, void *val, void **old);
 /* Insert or replace key -> val. */
 void strmap_set(struct strmap *m, const char *key, size_t len, void *val);
-size_t strmap_size(const struct strmap *m);
 
 uint64_t crrc_hash(const void *data, size_t len); /* FNV-1a, 64 bits */
 

@@ -77,17 +77,6 @@ const char *crrc_suggest(const char *word, const char *const *cands, size_t n)
 	return crrc_suggest_in(word, cands, n, sizeof(*cands), 0);
 }
 
-bool crrc_str_has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-bool crrc_str_has_suffix(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
-}
-
 size_t crrc_utf8_len(const char *s, size_t len)
 {
 	size_t n = 0;

@@ -13,8 +13,6 @@ const char *crrc_suggest(const char *word, const char *const *cands, size_t n);
 const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t stride,
 			    size_t off);
 size_t crrc_edit_distance(const char *a, const char *b, size_t limit);
-bool crrc_str_has_prefix(const char *s, const char *prefix);
-bool crrc_str_has_suffix(const char *s, const char *suffix);
 /* Number of characters (code points) of a valid UTF-8 string. */
 size_t crrc_utf8_len(const char *s, size_t len);
 
