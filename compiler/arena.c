@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 
 #define ARENA_ALIGN 16u
-#define ARENA_FIRST (64u * 1024u)
+#define ARENA_FIRST (ARENA_HUGE - sizeof(struct chunk))
 #define ARENA_HUGE (2u * 1024u * 1024u)
 #define ARENA_MAX_CHUNK (64u * 1024u * 1024u)
 
