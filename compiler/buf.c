@@ -1,4 +1,5 @@
-/* buf.c: a growable byte buffer that renderers write into. */
+/* buf.c: a growable byte buffer that renderers write into, which may drain
+ * to a file as it fills (buf.h). */
 #include "buf.h"
 
 #include <stdio.h>
@@ -9,6 +10,14 @@ void buf_grow(struct buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)
 		return;
+	if (b->drain && b->len) {
+		b->drain(b);
+		b->drained += b->len;
+		b->len = 0;
+		b->data[0] = '\0';
+		if (b->cap > extra)
+			return;
+	}
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap - b->len <= extra)
 		cap *= 2;
@@ -19,6 +28,11 @@ void buf_grow(struct buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = cap;
+}
+
+size_t buf_size(const struct buf *b)
+{
+	return b->drained + b->len;
 }
 
 void buf_put(struct buf *b, const void *data, size_t len)

@@ -1,4 +1,5 @@
-/* emit.c: the table of back ends, and the in-memory file set they fill. */
+/* emit.c: the table of back ends, and the in-memory sink: the files a back
+ * end renders, kept in memory (for tests, the fuzz target and tools). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,26 +18,43 @@ const struct crrc_target *crrc_target_find(const char *name)
 	return NULL;
 }
 
-void output_add(struct crrc_output *o, const char *path, struct buf *b)
+static void *xalloc(void *p, size_t size)
 {
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 8;
-		struct crrc_file *f = realloc(o->files, o->cap * sizeof(*f));
-		if (!f) {
-			fputs("crrc: out of memory\n", stderr);
-			abort();
-		}
-		o->files = f;
-	}
-	struct crrc_file *f = &o->files[o->n++];
-	size_t plen = strlen(path);
-	f->path = malloc(plen + 1);
-	if (!f->path) {
+	p = realloc(p, size);
+	if (!p) {
 		fputs("crrc: out of memory\n", stderr);
 		abort();
 	}
+	return p;
+}
+
+static struct buf *output_open(struct crrc_sink *s, const char *path)
+{
+	struct crrc_output *o = CRRC_CONTAINER_OF(s, struct crrc_output, sink);
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 8;
+		o->files = xalloc(o->files, o->cap * sizeof(*o->files));
+	}
+	struct crrc_file *f = &o->files[o->n++];
+	size_t plen = strlen(path);
+	f->path = xalloc(NULL, plen + 1);
 	memcpy(f->path, path, plen + 1);
-	f->data = buf_detach(b, &f->len);
+	f->data = NULL;
+	f->len = 0;
+	buf_free(&o->b);
+	return &o->b;
+}
+
+static void output_close(struct crrc_sink *s)
+{
+	struct crrc_output *o = CRRC_CONTAINER_OF(s, struct crrc_output, sink);
+	struct crrc_file *f = &o->files[o->n - 1];
+	f->data = buf_detach(&o->b, &f->len);
+}
+
+void output_init(struct crrc_output *o)
+{
+	*o = (struct crrc_output){.sink = {.open = output_open, .close = output_close}};
 }
 
 const struct crrc_file *output_find(const struct crrc_output *o, const char *path)
@@ -54,6 +72,6 @@ void output_free(struct crrc_output *o)
 		free(o->files[i].data);
 	}
 	free(o->files);
-	o->files = NULL;
-	o->n = o->cap = 0;
+	buf_free(&o->b);
+	output_init(o);
 }

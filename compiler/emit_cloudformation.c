@@ -31,7 +31,6 @@ struct cfn_ctx {
 	size_t *stamp; /* by bucket: 1 + the index of the bucket that saw it last */
 	const struct crrc_bucket **deps; /* room for the most rules of a source */
 	struct buf measure; /* a bucket's share while measuring */
-	const struct cfn_weight *weights; /* by bucket */
 	/* The generated roles' resources as measured, kept for their
 	 * templates (iam.c takes long to write a policy): by bucket, 1 + the
 	 * offset of its role's text in roles (0: none kept), and its length. */
@@ -330,10 +329,13 @@ static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 		jw_raw(w, c->roles.data + c->role_at[i] - 1, c->role_len[i]);
 		return;
 	}
+	if (!c->keep_roles) {
+		role_value(w, c, r);
+		return;
+	}
+	/* Measuring: w writes into c->measure, which does not drain. */
 	size_t start = w->b->len;
 	role_value(w, c, r);
-	if (!c->keep_roles)
-		return;
 	c->role_at[i] = c->roles.len + 1;
 	c->role_len[i] = w->b->len - start;
 	buf_put(&c->roles, w->b->data + start, c->role_len[i]);
@@ -456,24 +458,13 @@ static const char *template_description(const struct cfn_ctx *c, const struct cf
 	return d;
 }
 
-/* The most bytes the template of s can take: its buckets as measured
- * (with every DependsOn) and the rest. */
-static size_t template_room(const struct cfn_ctx *c, const struct cfn_stack *s)
-{
-	size_t n = CFN_TEMPLATE_OVERHEAD;
-	for (size_t i = 0; i < s->nbuckets; i++)
-		n += c->weights[s->buckets[i]->index].bytes;
-	return n;
-}
-
-/* One template, written straight into its file's buffer (sized once). */
+/* One template, rendered straight into its file. */
 static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstrap,
-			    struct crrc_output *o)
+			    struct crrc_sink *o)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = o->open(o, bootstrap ? s->bootstrap_template : s->template);
 	struct json_writer w;
-	buf_grow(&b, template_room(c, s));
-	jw_init(&w, &b, 0);
+	jw_init(&w, b, 0);
 	jw_object_open(&w);
 	JW_MEMBER(&w, "AWSTemplateFormatVersion", "2010-09-09");
 	JW_MEMBER(&w, "Description", template_description(c, s, bootstrap, true));
@@ -488,13 +479,12 @@ static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstr
 		bucket_outputs(&w, c, s->buckets[i], bootstrap);
 	jw_object_close(&w);
 	jw_object_close(&w);
-	buf_putc(&b, '\n');
+	buf_putc(b, '\n');
 	if (bootstrap)
-		s->bootstrap_bytes = b.len;
+		s->bootstrap_bytes = buf_size(b);
 	else
-		s->template_bytes = b.len;
-	output_add(o, bootstrap ? s->bootstrap_template : s->template, &b);
-	buf_free(&b);
+		s->template_bytes = buf_size(b);
+	o->close(o);
 }
 
 /* What each bucket adds to its full template: its resources and its
@@ -621,7 +611,7 @@ static void ctx_free(struct cfn_ctx *c)
 }
 
 static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt,
-		 struct crrc_output *o, struct crrc_diags *d)
+		 struct crrc_sink *o, struct crrc_diags *d)
 {
 	if (!check_existing(m, d))
 		return false;
@@ -635,7 +625,6 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
 	c.keep_roles = true;
 	struct cfn_weight *w = bucket_weights(&c);
-	c.weights = w;
 	c.keep_roles = false;
 	if (!check_weights(m, w, d)) {
 		ctx_free(&c);
@@ -650,12 +639,11 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 		template_render(&c, s, false, o);
 	}
 	ctx_free(&c);
-	struct buf b = BUF_INIT;
-	cfn_manifest_render(m, &c.plan, spec_label(&c), &b);
-	output_add(o, "manifest.json", &b);
-	cfn_deploy_render(m, &c.plan, spec_label(&c), &b);
-	output_add(o, "deploy.sh", &b);
-	buf_free(&b);
+	const char *label = spec_label(&c);
+	cfn_manifest_render(m, &c.plan, label, o->open(o, "manifest.json"));
+	o->close(o);
+	cfn_deploy_render(m, &c.plan, label, o->open(o, "deploy.sh"));
+	o->close(o);
 	return true;
 }
 

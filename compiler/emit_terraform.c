@@ -281,28 +281,23 @@ void tf_tags(struct hcl *h, const char *name, const struct crrc_tags *tags)
 	hcl_attr_close(h, "}");
 }
 
-/* size: a guess at the file's size, so that a large file's buffer is
- * allocated once rather than copied through every smaller size. */
-static void file_begin(struct tf *t, struct hcl *h, struct buf *b, size_t size)
+/* Begin the file at path in o, its header written: h writes into it. */
+static void file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path)
 {
-	*b = (struct buf)BUF_INIT;
-	buf_grow(b, size);
-	hcl_init(h, b);
+	hcl_init(h, o->open(o, path));
 	tf_header(t, h);
 }
 
-static void file_end(struct hcl *h, struct buf *b, struct crrc_output *o, const char *path)
+static void file_end(struct hcl *h, struct crrc_sink *o)
 {
 	hcl_finish(h);
-	output_add(o, path, b);
-	buf_free(b);
+	o->close(o);
 }
 
-static void versions_tf(struct tf *t, struct crrc_output *o)
+static void versions_tf(struct tf *t, struct crrc_sink *o)
 {
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 0);
+	file_begin(t, &h, o, "versions.tf");
 	hcl_block(&h, "terraform");
 	hcl_attr(&h, "required_version", "\"%s\"", TERRAFORM_VERSION);
 	hcl_block(&h, "required_providers");
@@ -312,14 +307,13 @@ static void versions_tf(struct tf *t, struct crrc_output *o)
 	hcl_attr_close(&h, "}");
 	hcl_end(&h);
 	hcl_end(&h);
-	file_end(&h, &b, o, "versions.tf");
+	file_end(&h, o);
 }
 
-static void providers_tf(struct tf *t, struct crrc_output *o)
+static void providers_tf(struct tf *t, struct crrc_sink *o)
 {
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 0);
+	file_begin(t, &h, o, "providers.tf");
 	for (size_t i = 0; i < t->nproviders; i++) {
 		const struct tf_provider *p = &t->providers[i];
 		hcl_block(&h, "provider \"aws\"");
@@ -332,7 +326,7 @@ static void providers_tf(struct tf *t, struct crrc_output *o)
 		}
 		hcl_end(&h);
 	}
-	file_end(&h, &b, o, "providers.tf");
+	file_end(&h, o);
 }
 
 /* The role Terraform assumes in each named account, checked to be there. */
@@ -352,16 +346,15 @@ static void role_variable(struct tf *t, struct hcl *h, const struct tf_account *
 	hcl_end(h);
 }
 
-static void variables_tf(struct tf *t, struct crrc_output *o)
+static void variables_tf(struct tf *t, struct crrc_sink *o)
 {
 	if (t->naccounts == 0)
 		return;
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 0);
+	file_begin(t, &h, o, "variables.tf");
 	for (size_t i = 0; i < t->naccounts; i++)
 		role_variable(t, &h, &t->accounts[i]);
-	file_end(&h, &b, o, "variables.tf");
+	file_end(&h, o);
 }
 
 static void bucket_resource(struct tf *t, struct hcl *h, const struct crrc_bucket *b)
@@ -431,11 +424,10 @@ static void bucket_policy_resource(struct tf *t, struct hcl *h, const struct crr
 	json_decref(policy);
 }
 
-static void buckets_tf(struct tf *t, struct crrc_output *o)
+static void buckets_tf(struct tf *t, struct crrc_sink *o)
 {
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 256 * t->m->nbuckets);
+	file_begin(t, &h, o, "buckets.tf");
 	for (size_t i = 0; i < t->m->nbuckets; i++) {
 		const struct crrc_bucket *bk = &t->m->buckets[i];
 		bucket_resource(t, &h, bk);
@@ -445,7 +437,7 @@ static void buckets_tf(struct tf *t, struct crrc_output *o)
 			object_lock_resource(t, &h, bk);
 		bucket_policy_resource(t, &h, bk);
 	}
-	file_end(&h, &b, o, "buckets.tf");
+	file_end(&h, o);
 }
 
 static void role_resources(struct tf *t, struct hcl *h, const struct crrc_replication *r)
@@ -477,38 +469,36 @@ static bool replicates(const struct crrc_replication *r)
 	return r->src && r->nrules > 0;
 }
 
-static void iam_tf(struct tf *t, struct crrc_output *o)
+static void iam_tf(struct tf *t, struct crrc_sink *o)
 {
 	bool any = false;
 	for (size_t i = 0; i < t->m->nreplications && !any; i++)
 		any = replicates(&t->m->replications[i]) && t->m->replications[i].role_generated;
 	if (!any)
 		return;
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 1024 * t->m->nreplications);
+	file_begin(t, &h, o, "iam.tf");
 	for (size_t i = 0; i < t->m->nreplications; i++) {
 		const struct crrc_replication *r = &t->m->replications[i];
 		if (replicates(r) && r->role_generated && r->role_name)
 			role_resources(t, &h, r);
 	}
-	file_end(&h, &b, o, "iam.tf");
+	file_end(&h, o);
 }
 
-static void replication_tf(struct tf *t, struct crrc_output *o)
+static void replication_tf(struct tf *t, struct crrc_sink *o)
 {
 	bool any = false;
 	for (size_t i = 0; i < t->m->nreplications && !any; i++)
 		any = replicates(&t->m->replications[i]);
 	if (!any)
 		return;
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 1024 * t->m->nreplications);
+	file_begin(t, &h, o, "replication.tf");
 	for (size_t i = 0; i < t->m->nreplications; i++)
 		if (replicates(&t->m->replications[i]))
 			tf_replication_write(t, &h, &t->m->replications[i]);
-	file_end(&h, &b, o, "replication.tf");
+	file_end(&h, o);
 }
 
 static void output(struct hcl *h, const char *name, const char *description, const char *value)
@@ -519,11 +509,10 @@ static void output(struct hcl *h, const char *name, const char *description, con
 	hcl_end(h);
 }
 
-static void outputs_tf(struct tf *t, struct crrc_output *o)
+static void outputs_tf(struct tf *t, struct crrc_sink *o)
 {
-	struct buf b;
 	struct hcl h;
-	file_begin(t, &h, &b, 128 * t->m->nbuckets);
+	file_begin(t, &h, o, "outputs.tf");
 	for (size_t i = 0; i < t->m->nbuckets; i++) {
 		const struct crrc_bucket *bk = &t->m->buckets[i];
 		const char *n = t->b[i].name;
@@ -540,11 +529,11 @@ static void outputs_tf(struct tf *t, struct crrc_output *o)
 		       cat(t->arena, "ARN of the role that replicates ", r->src->key.s, ".", NULL),
 		       tf_role_arn(t, r));
 	}
-	file_end(&h, &b, o, "outputs.tf");
+	file_end(&h, o);
 }
 
 static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt,
-		 struct crrc_output *o, struct crrc_diags *d)
+		 struct crrc_sink *o, struct crrc_diags *d)
 {
 	(void)d;
 	struct tf t = {

@@ -203,14 +203,18 @@ static int cmd_compile(const struct options *o)
 	struct crrc_diags *d = diags_create();
 	diags_set_werror(d, o->werror);
 	struct crrc_model *m = spec_check(o->specs[0], d);
-	struct crrc_output out = {0};
 	struct crrc_emit_options eo = {.spec_path = o->specs[0]};
-	if (m && diags_errors(d) == 0)
-		t->emit(m, &eo, &out, d);
+	/* The files stream into the directory as they are rendered; they are
+	 * published only when the run is clean. */
+	struct outdir *out = NULL;
+	if (m && diags_errors(d) == 0) {
+		out = outdir_create(o->out, stdout);
+		t->emit(m, &eo, outdir_sink(out), d);
+	}
 	int rc = finish(o, d, stderr);
-	if (rc == EXIT_CLEAN && !outdir_write(o->out, &out, stdout))
+	if (rc == EXIT_CLEAN && (!out || !outdir_commit(out)))
 		rc = EXIT_USAGE;
-	output_free(&out);
+	outdir_destroy(out);
 	crrc_model_destroy(m);
 	diags_destroy(d);
 	return rc;

@@ -1,8 +1,9 @@
 /* fuzz_spec.c: the libFuzzer target. Each input is a spec: it is loaded
  * (byte screen, YAML, tree, model), validated by every pass, and its
  * diagnostics are rendered in all three formats, with and without --werror;
- * a spec without errors is also dumped as the resolved model. Everything
- * goes into memory streams. Built with -Dfuzz=true and clang only; run by
+ * a spec without errors is also dumped as the resolved model and emitted
+ * by both back ends. Everything goes into memory (streams, and the
+ * in-memory sink). Built with -Dfuzz=true and clang only; run by
  * tests/fuzz/run. */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "crrc.h"
 #include "diag.h"
+#include "emit.h"
 #include "model_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +42,21 @@ static void dump_model(const struct crrc_model *m)
 	free(buf);
 }
 
+/* Both back ends, into the in-memory sink (their diagnostics, E080 and
+ * E081, go into d). */
+static void emit_all(const struct crrc_model *m, struct crrc_diags *d)
+{
+	const struct crrc_target *targets[] = {&crrc_target_terraform,
+					       &crrc_target_cloudformation};
+	struct crrc_emit_options eo = {.spec_path = "fuzz.crr.yaml"};
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct crrc_output out;
+		output_init(&out);
+		targets[i]->emit(m, &eo, &out.sink, d);
+		output_free(&out);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct crrc_diags *d = diags_create();
@@ -50,8 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render(d, CRRC_DIAG_TEXT);
 	render(d, CRRC_DIAG_JSON);
 	render(d, CRRC_DIAG_SARIF);
-	if (m && diags_errors(d) == 0)
+	if (m && diags_errors(d) == 0) {
 		dump_model(m);
+		emit_all(m, d);
+		diags_sort(d);
+	}
 	diags_set_werror(d, true);
 	render(d, CRRC_DIAG_TEXT);
 	crrc_model_destroy(m);
