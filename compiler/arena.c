@@ -38,13 +38,18 @@ static void *oom(void)
 	abort();
 }
 
-struct arena *arena_create(void)
+struct arena *arena_create_sized(size_t first)
 {
 	struct arena *a = calloc(1, sizeof(*a));
 	if (!a)
 		oom();
-	a->next_cap = ARENA_FIRST;
+	a->next_cap = first;
 	return a;
+}
+
+struct arena *arena_create(void)
+{
+	return arena_create_sized(ARENA_FIRST);
 }
 
 static void chunk_free(struct chunk *c)

@@ -8,6 +8,9 @@
 struct arena;
 
 struct arena *arena_create(void);
+/* An arena whose first chunk holds about first bytes (arena_create: one
+ * huge page), for one that stays small. */
+struct arena *arena_create_sized(size_t first);
 void arena_destroy(struct arena *a); /* NULL is fine */
 /* Free everything allocated in a, for scratch memory used over and over:
  * one chunk is kept, zeroed again as far as it was used. */

@@ -46,7 +46,6 @@ struct loader {
 	 * root keys were seen, the one the next root value belongs to */
 	enum load_section section, next_section;
 	bool seen[3];
-	struct strmap *keys;   /* the buckets section's keys: later ones are duplicates */
 	size_t entry_anchors;  /* nanchors when the open entry started */
 	bool in_entry;
 };
@@ -190,8 +189,10 @@ static void root_key(struct loader *l, const struct node *k)
 }
 
 /* Whether collection n, about to be pushed, starts an entry to build: a
- * mapping under the first key of its name in the buckets section (not a
- * merge key), or a mapping item of the replication list; not anchored. */
+ * mapping under a key of the buckets section (not a merge key), or a
+ * mapping item of the replication list; not anchored. A key given twice is
+ * built twice: the builder reports the repeat (E021) and uses the first,
+ * and mistakes inside the second are reported too. */
 static bool entry_starts(struct loader *l, const struct node *n, bool anchored)
 {
 	if (l->depth != 2 || l->section == SECTION_NONE || anchored || n->kind != NODE_MAPPING)
@@ -201,9 +202,7 @@ static bool entry_starts(struct loader *l, const struct node *n, bool anchored)
 	if (!at_value(l))
 		return false;
 	const struct node *k = l->stack[l->nstack - 1];
-	if (k->kind != NODE_SCALAR || (!k->quoted && strcmp(k->str, "<<") == 0))
-		return false;
-	return strmap_put(l->keys, k->str, k->len, (void *)k, NULL);
+	return k->kind == NODE_SCALAR && (k->quoted || strcmp(k->str, "<<") != 0);
 }
 
 /* Before n is pushed: note the root keys, and what n opens. */
@@ -438,9 +437,8 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 		return NULL;
 	struct loader l = {.arena = tree, .tree = tree, .stage = stage, .m = m, .d = d,
 			   .text = text, .len = len};
-	l.scratch = arena_create();
+	l.scratch = arena_create_sized(64u * 1024u); /* an entry's worth */
 	l.anchors = strmap_create(tree, 16);
-	l.keys = strmap_create(tree, 64);
 	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
 	l.anchor = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
@@ -475,9 +473,12 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 	return l.root;
 }
 
-/* A model around text, which lives in the model's arena already. */
+/* A model around text. text_arena, when not NULL, holds the text of a file:
+ * it is freed once the file is parsed (diagnostics read the file again to
+ * quote it), so the passes and back ends run without it. */
 static struct crrc_model *model_from_text(struct arena *a, const char *name, const char *text,
-					  size_t len, struct crrc_diags *d)
+					  size_t len, struct arena *text_arena,
+					  struct crrc_diags *d)
 {
 	struct crrc_model *m = arena_alloc(a, sizeof(*m));
 	m->arena = a;
@@ -488,6 +489,10 @@ static struct crrc_model *model_from_text(struct arena *a, const char *name, con
 	struct arena *tree = arena_create();
 	struct load_stage stage = {0};
 	struct node *root = load_tree(tree, m, &stage, text, len, d);
+	if (text_arena) {
+		diags_drop_text(d);
+		arena_destroy(text_arena);
+	}
 	if (root)
 		build_model(m, root, &stage, tree, d);
 	arena_vec_free(&stage.buckets);
@@ -506,7 +511,7 @@ struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t le
 		return NULL;
 	}
 	struct arena *a = arena_create();
-	return model_from_text(a, name, arena_strndup(a, buf, len), len, d);
+	return model_from_text(a, name, arena_strndup(a, buf, len), len, NULL, d);
 }
 
 static bool read_all(int fd, char *p, size_t len)
@@ -546,11 +551,11 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 		return NULL;
 	}
 	size_t len = (size_t)st.st_size;
-	struct arena *a = arena_create();
-	char *text = arena_alloc(a, len + 1);
+	struct arena *ta = arena_create();
+	char *text = arena_alloc(ta, len + 1);
 	if (!read_all(fd, text, len)) {
 		int rerr = errno;
-		arena_destroy(a);
+		arena_destroy(ta);
 		close(fd);
 		diags_set_file(d, path, NULL, 0);
 		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
@@ -558,7 +563,7 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 		return NULL;
 	}
 	close(fd);
-	return model_from_text(a, path, text, len, d);
+	return model_from_text(arena_create(), path, text, len, ta, d);
 }
 
 void crrc_model_destroy(struct crrc_model *m)
