@@ -2,7 +2,10 @@
  * inside an arena, so chunks come zeroed from the system and nothing is
  * zeroed twice. Chunks grow geometrically; large ones are mapped 2 MiB
  * aligned and offered to transparent huge pages: a 20,000-bucket spec then
- * costs a few dozen page faults instead of thousands. */
+ * costs a few dozen page faults instead of thousands. A vector (arena_vec)
+ * is an array that grows in a mapping of its own, moved by mremap without
+ * copying, until an arena takes it over. */
+#define _GNU_SOURCE /* mremap */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -35,13 +38,18 @@ static void *oom(void)
 	abort();
 }
 
-struct arena *arena_create(void)
+struct arena *arena_create_sized(size_t first)
 {
 	struct arena *a = calloc(1, sizeof(*a));
 	if (!a)
 		oom();
-	a->next_cap = ARENA_FIRST;
+	a->next_cap = first;
 	return a;
+}
+
+struct arena *arena_create(void)
+{
+	return arena_create_sized(ARENA_FIRST);
 }
 
 static void chunk_free(struct chunk *c)
@@ -95,6 +103,37 @@ static struct chunk *chunk_new(size_t cap)
 	c->cap = bytes - sizeof(struct chunk);
 	c->mapped = bytes;
 	return c;
+}
+
+void arena_reset(struct arena *a)
+{
+	struct chunk *keep = a->head;
+	if (!keep)
+		return;
+	for (struct chunk *c = keep->next, *next; c; c = next) {
+		next = c->next;
+		chunk_free(c);
+	}
+	memset(keep->data, 0, keep->used); /* arena memory is zeroed memory */
+	keep->used = 0;
+	keep->next = NULL;
+}
+
+void arena_absorb(struct arena *a, struct arena *from)
+{
+	struct chunk *first = from->head, *last = first;
+	if (!first)
+		return;
+	while (last->next)
+		last = last->next;
+	if (a->head) {
+		/* behind a's head, which keeps serving allocations */
+		last->next = a->head->next;
+		a->head->next = first;
+	} else {
+		a->head = first;
+	}
+	from->head = NULL;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -161,3 +200,62 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+
+/* --- vectors --------------------------------------------------------------- */
+
+void *arena_vec_push(struct arena_vec *v, size_t size)
+{
+	struct chunk *c = v->c;
+	if (!c || c->cap - c->used < size) {
+		size_t bytes = c ? 2 * c->mapped : ARENA_HUGE;
+		while (bytes - sizeof(struct chunk) - (c ? c->used : 0) < size)
+			bytes *= 2;
+		if (!c) {
+			c = chunk_new(bytes - sizeof(struct chunk));
+		} else {
+			/* the pages move, their contents are not copied */
+			void *p = mremap(c, c->mapped, bytes, MREMAP_MAYMOVE);
+			if (p == MAP_FAILED)
+				oom();
+			c = p;
+#ifdef MADV_HUGEPAGE
+			madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+			c->cap = bytes - sizeof(struct chunk);
+			c->mapped = bytes;
+		}
+		v->c = c;
+	}
+	void *p = c->data + c->used;
+	c->used += size;
+	v->n++;
+	return p;
+}
+
+void *arena_vec_at(const struct arena_vec *v, size_t i, size_t size)
+{
+	return v->c->data + i * size;
+}
+
+void *arena_vec_take(struct arena_vec *v, struct arena *a)
+{
+	struct chunk *c = v->c;
+	if (!c)
+		return NULL;
+	c->used = c->cap; /* full: the arena only frees it */
+	if (a->head) {
+		c->next = a->head->next;
+		a->head->next = c;
+	} else {
+		a->head = c;
+	}
+	*v = (struct arena_vec){0};
+	return c->data;
+}
+
+void arena_vec_free(struct arena_vec *v)
+{
+	if (v->c)
+		chunk_free(v->c);
+	*v = (struct arena_vec){0};
+}

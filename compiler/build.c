@@ -1,7 +1,9 @@
 /* build.c: the node tree to the model. Each mapping of the language is a
  * table of fields; one generic reader checks keys (unknown, duplicate,
  * required), merge keys (<<) and types, and stores each value with its
- * position. Meaning is checked later, by the passes. */
+ * position. Meaning is checked later, by the passes. The entries of the
+ * large sections come built already (build_entry, called by the loader);
+ * the model copies what it keeps and points into no node. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@ struct builder {
 	struct crrc_diags *d;
 	struct arena *a;   /* the model's */
 	struct arena *tmp; /* scratch, freed with the tree */
+	struct load_stage *stage; /* entries built by the loader */
 };
 
 /* A key-value pair of a mapping after merge keys are applied. */
@@ -195,6 +198,18 @@ static struct pairs map_pairs(struct builder *b, const struct node *map, const c
 
 /* --- scalars -------------------------------------------------------------- */
 
+/* Scalar n as the model keeps it: its text in the model's arena, copied
+ * there once (an alias may bring the node here many times). */
+static struct crrc_str keep(struct builder *b, const struct node *n)
+{
+	if (!n->kept) {
+		struct node *w = (struct node *)n; /* the builder's own tree */
+		w->str = arena_strndup(b->a, n->str, n->len);
+		w->kept = true;
+	}
+	return (struct crrc_str){n->str, n->len, true, n->pos};
+}
+
 static void read_str(struct builder *b, const struct node *n, struct crrc_str *out,
 		     const char *what)
 {
@@ -204,7 +219,7 @@ static void read_str(struct builder *b, const struct node *n, struct crrc_str *o
 		*out = (struct crrc_str){NULL, 0, true, n->pos};
 		return;
 	}
-	*out = (struct crrc_str){n->str, n->len, true, n->pos};
+	*out = keep(b, n);
 }
 
 static void read_bool(struct builder *b, const struct node *n, struct crrc_bool *out,
@@ -255,14 +270,13 @@ static void read_tags(struct builder *b, const struct node *n, struct crrc_tags 
 	for (size_t i = 0; i < ps.n; i++) {
 		const struct node *k = ps.v[i].key, *v = ps.v[i].val;
 		struct crrc_tag *t = &out->v[out->n];
-		t->key = (struct crrc_str){k->str, k->len, true, k->pos};
+		t->key = keep(b, k);
 		if (v->kind != NODE_SCALAR) {
 			type_error(b, v, "a tag value", "a string");
 			continue;
 		}
 		/* a tag with no value is a tag with the empty value */
-		t->value = (struct crrc_str){is_null(v) ? "" : v->str, is_null(v) ? 0 : v->len,
-					     true, v->pos};
+		t->value = is_null(v) ? (struct crrc_str){"", 0, true, v->pos} : keep(b, v);
 		out->n++;
 	}
 }
@@ -475,11 +489,19 @@ static void read_replication(struct builder *b, const struct node *v, void *obj)
 	struct crrc_model *m = obj;
 	if (!is_list(b, v, "replication"))
 		return;
-	m->replications = arena_array(b->a, v->n, sizeof(*m->replications));
+	struct arena_vec *built = &b->stage->replications;
+	bool own = built->n == v->n;
+	for (size_t i = 0; own && i < v->n; i++)
+		own = v->items[i]->kind == NODE_BUILT && v->items[i]->entry == i;
+	m->replications = own ? arena_vec_take(built, b->a)
+			      : arena_array(b->a, v->n, sizeof(*m->replications));
 	for (size_t i = 0; i < v->n; i++) {
 		struct crrc_replication *r = &m->replications[m->nreplications];
-		if (read_fields(b, v->items[i], FIELDS(replication_fields), r,
-				"a replication entry")) {
+		const struct node *item = v->items[i];
+		if (item->kind == NODE_BUILT && !own)
+			*r = *(struct crrc_replication *)arena_vec_at(built, item->entry, sizeof(*r));
+		if (item->kind == NODE_BUILT ||
+		    read_fields(b, item, FIELDS(replication_fields), r, "a replication entry")) {
 			r->pos = v->items[i]->pos;
 			m->nreplications++;
 		}
@@ -497,13 +519,21 @@ static void read_buckets(struct builder *b, const struct node *v, void *obj)
 	struct pairs ps = map_pairs(b, v, "buckets");
 	if (ps.n == 0)
 		diags_add(b->d, CRRC_E026, v->pos, "buckets is empty; declare at least one bucket");
-	m->buckets = arena_array(b->a, ps.n, sizeof(*m->buckets));
+	/* the stage's vector is the array when it holds these entries in order */
+	struct arena_vec *built = &b->stage->buckets;
+	bool own = built->n == ps.n;
+	for (size_t i = 0; own && i < ps.n; i++)
+		own = ps.v[i].val->kind == NODE_BUILT && ps.v[i].val->entry == i;
+	m->buckets = own ? arena_vec_take(built, b->a) : arena_array(b->a, ps.n, sizeof(*m->buckets));
 	for (size_t i = 0; i < ps.n; i++) {
 		struct crrc_bucket *bk = &m->buckets[m->nbuckets];
 		const struct node *k = ps.v[i].key, *val = ps.v[i].val;
-		if (!read_fields(b, val, FIELDS(bucket_fields), bk, "a bucket"))
+		if (val->kind == NODE_BUILT && !own)
+			*bk = *(struct crrc_bucket *)arena_vec_at(built, val->entry, sizeof(*bk));
+		else if (val->kind != NODE_BUILT &&
+			 !read_fields(b, val, FIELDS(bucket_fields), bk, "a bucket"))
 			continue;
-		bk->key = (struct crrc_str){k->str, k->len, true, k->pos};
+		bk->key = keep(b, k);
 		bk->pos = val->pos;
 		bk->index = m->nbuckets++;
 	}
@@ -521,7 +551,7 @@ static void read_accounts(struct builder *b, const struct node *v, void *obj)
 	for (size_t i = 0; i < ps.n; i++) {
 		struct crrc_account *acc = &m->accounts[m->naccounts];
 		const struct node *k = ps.v[i].key;
-		acc->alias = (struct crrc_str){k->str, k->len, true, k->pos};
+		acc->alias = keep(b, k);
 		read_str(b, ps.v[i].val, &acc->id, "an account id");
 		if (acc->id.set)
 			m->naccounts++;
@@ -566,10 +596,24 @@ static void read_policies(struct builder *b, const struct node *v, void *obj)
 	read_fields(b, v, FIELDS(policies_fields), obj, "policies");
 }
 
-void build_model(struct crrc_model *m, const struct node *root, struct arena *tmp,
-		 struct crrc_diags *d)
+size_t build_entry(struct crrc_model *m, enum load_section s, const struct node *n,
+		   struct arena *tmp, struct load_stage *stage, struct crrc_diags *d)
 {
-	struct builder b = {m, d, m->arena, tmp};
+	struct builder b = {m, d, m->arena, tmp, stage};
+	if (s == SECTION_BUCKETS) {
+		struct crrc_bucket *bk = arena_vec_push(&stage->buckets, sizeof(*bk));
+		read_fields(&b, n, FIELDS(bucket_fields), bk, "a bucket");
+		return stage->buckets.n - 1;
+	}
+	struct crrc_replication *r = arena_vec_push(&stage->replications, sizeof(*r));
+	read_fields(&b, n, FIELDS(replication_fields), r, "a replication entry");
+	return stage->replications.n - 1;
+}
+
+void build_model(struct crrc_model *m, const struct node *root, struct load_stage *stage,
+		 struct arena *tmp, struct crrc_diags *d)
+{
+	struct builder b = {m, d, m->arena, tmp, stage};
 	if (root->kind != NODE_MAPPING) {
 		type_error(&b, root, "a spec", "a mapping with the keys crrc, name, buckets...");
 		return;

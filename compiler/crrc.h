@@ -38,8 +38,8 @@ struct crrc_pos {
  * false). */
 struct crrc_str {
 	const char *s;
-	size_t len;
-	bool set;
+	uint32_t len : 31; /* a file is at most CRRC_MAX_FILE_BYTES */
+	bool set : 1;
 	struct crrc_pos pos;
 };
 

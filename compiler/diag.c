@@ -23,6 +23,8 @@ struct file_rec {
 	const char *text;
 	size_t len;
 	size_t shown, suppressed;
+	bool dropped; /* the text went away: read the file again to quote it */
+	char *owned;  /* the text read again */
 };
 
 struct crrc_diags {
@@ -82,8 +84,10 @@ void diags_destroy(struct crrc_diags *d)
 			free(d->v[i].notes[j].msg);
 		free(d->v[i].notes);
 	}
-	for (size_t i = 0; i < d->nfiles; i++)
+	for (size_t i = 0; i < d->nfiles; i++) {
 		free(d->files[i].name);
+		free(d->files[i].owned);
+	}
 	free(d->files);
 	free(d->v);
 	free(d->seen);
@@ -99,7 +103,54 @@ void diags_set_file(struct crrc_diags *d, const char *file, const char *text, si
 	size_t flen = strlen(file);
 	char *name = xrealloc(NULL, flen + 1);
 	memcpy(name, file, flen + 1);
-	d->files[d->nfiles++] = (struct file_rec){name, text, len, 0, 0};
+	d->files[d->nfiles++] = (struct file_rec){name, text, len, 0, 0, false, NULL};
+}
+
+void diags_drop_text(struct crrc_diags *d)
+{
+	if (d->nfiles == 0)
+		return;
+	struct file_rec *f = &d->files[d->nfiles - 1];
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].file == f->name)
+			d->v[i].source = NULL;
+	f->text = NULL;
+	f->dropped = true;
+}
+
+/* The file's text as it was: NULL when it cannot be read or has changed
+ * size since. */
+static char *text_reread(const struct file_rec *f)
+{
+	FILE *fp = fopen(f->name, "rb");
+	if (!fp)
+		return NULL;
+	char *text = xrealloc(NULL, f->len + 1);
+	size_t n = fread(text, 1, f->len + 1, fp);
+	fclose(fp);
+	if (n != f->len) {
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
+void diags_reread_sources(struct crrc_diags *d)
+{
+	for (size_t k = 0; k < d->nfiles; k++) {
+		struct file_rec *f = &d->files[k];
+		bool quoted = false;
+		for (size_t i = 0; i < d->n && !quoted; i++)
+			quoted = d->v[i].file == f->name && d->v[i].pos.line > 0;
+		if (!f->dropped || f->owned || !quoted || !(f->owned = text_reread(f)))
+			continue;
+		for (size_t i = 0; i < d->n; i++)
+			if (d->v[i].file == f->name) {
+				d->v[i].source = f->owned;
+				d->v[i].source_len = f->len;
+			}
+	}
 }
 
 static enum crrc_severity severity_of(const struct crrc_diags *d, enum crrc_code code)

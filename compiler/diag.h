@@ -51,6 +51,11 @@ void diags_destroy(struct crrc_diags *d);
 /* The file (and its text, which must outlive the diags' use of it) that
  * diagnostics added from now on belong to. text may be NULL. */
 void diags_set_file(struct crrc_diags *d, const char *file, const char *text, size_t len);
+/* The current file's text is going away: diagnostics quote it again once
+ * diags_reread_sources reads the file anew (when its size is unchanged). */
+void diags_drop_text(struct crrc_diags *d);
+/* Before rendering: read the dropped texts that diagnostics quote. */
+void diags_reread_sources(struct crrc_diags *d);
 
 /* Add a diagnostic; the message is printf-formatted. Returns it, so that
  * notes can be attached. An exact repeat (same file, position, code and

@@ -4,7 +4,10 @@
  * one copy of each scalar. Anchors and aliases are resolved here; an alias
  * shares its anchor's node, and the nodes that aliases would expand to are
  * counted so that an alias bomb is refused in time and memory linear in the
- * file. */
+ * file. An entry of the buckets or replication section is built as soon as
+ * it is complete (build_entry), its nodes in a scratch arena that is then
+ * reset: the tree keeps a stub in its place. An entry that defines an
+ * anchor is kept whole instead, since an alias may name it later. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -19,8 +22,11 @@
 #include "strmap.h"
 
 struct loader {
-	struct arena *arena;  /* the tree's: nodes, item arrays, anchors */
-	struct arena *strings; /* the model's: scalar text outlives the tree */
+	struct arena *arena;   /* where nodes go now: tree, or scratch in an entry */
+	struct arena *tree;    /* nodes, item arrays, anchors, scalar text */
+	struct arena *scratch; /* the entry being read, reset once it is built */
+	struct load_stage *stage; /* built entries, until build_model takes them */
+	struct crrc_model *m;
 	struct crrc_diags *d;
 	const char *text;
 	size_t len;
@@ -35,7 +41,13 @@ struct loader {
 	uint64_t expanded;    /* nodes added by aliases */
 	size_t nodes;         /* nodes made */
 	struct node *root;
-	bool failed;
+	size_t nanchors;      /* anchors registered so far */
+	/* the sections: which one the open collection at depth 1 is, which
+	 * root keys were seen, the one the next root value belongs to */
+	enum load_section section, next_section;
+	bool seen[3];
+	size_t entry_anchors;  /* nanchors when the open entry started */
+	bool in_entry;
 };
 
 static struct crrc_pos mark_pos(yaml_mark_t start, yaml_mark_t end)
@@ -147,8 +159,94 @@ static void push_child(struct loader *l, struct node *n)
 
 static void anchor_register(struct loader *l, const char *anchor, struct node *n)
 {
-	if (anchor)
-		strmap_set(l->anchors, anchor, strlen(anchor), n);
+	if (!anchor)
+		return;
+	strmap_set(l->anchors, anchor, strlen(anchor), n);
+	l->nanchors++;
+}
+
+/* --- sections: entries built as they complete ----------------------------- */
+
+/* Whether a child pushed now is a value of the innermost open mapping. */
+static bool at_value(const struct loader *l)
+{
+	return l->open[l->depth - 1]->kind == NODE_MAPPING &&
+	       (l->nstack - l->frame[l->depth - 1]) % 2 == 1;
+}
+
+/* A key of the root mapping: the value after it may open a section. Only
+ * the first of a repeated key is read by the builder, so only it counts. */
+static void root_key(struct loader *l, const struct node *k)
+{
+	static const char *const names[] = {[SECTION_BUCKETS] = "buckets",
+					    [SECTION_REPLICATION] = "replication"};
+	l->next_section = SECTION_NONE;
+	for (int s = SECTION_BUCKETS; s <= SECTION_REPLICATION; s++)
+		if (k->kind == NODE_SCALAR && strcmp(k->str, names[s]) == 0 && !l->seen[s]) {
+			l->seen[s] = true;
+			l->next_section = (enum load_section)s;
+		}
+}
+
+/* Whether collection n, about to be pushed, starts an entry to build: a
+ * mapping under a key of the buckets section (not a merge key), or a
+ * mapping item of the replication list; not anchored. A key given twice is
+ * built twice: the builder reports the repeat (E021) and uses the first,
+ * and mistakes inside the second are reported too. */
+static bool entry_starts(struct loader *l, const struct node *n, bool anchored)
+{
+	if (l->depth != 2 || l->section == SECTION_NONE || anchored || n->kind != NODE_MAPPING)
+		return false;
+	if (l->section == SECTION_REPLICATION)
+		return true;
+	if (!at_value(l))
+		return false;
+	const struct node *k = l->stack[l->nstack - 1];
+	return k->kind == NODE_SCALAR && (k->quoted || strcmp(k->str, "<<") != 0);
+}
+
+/* Before n is pushed: note the root keys, and what n opens. */
+static void section_enter(struct loader *l, struct node *n, bool anchored)
+{
+	if (l->depth == 0)
+		return;
+	if (l->depth == 1 && l->open[0]->kind == NODE_MAPPING) {
+		if (!at_value(l)) {
+			root_key(l, n);
+			return;
+		}
+		l->section = SECTION_NONE;
+		/* an anchored section could be merged somewhere: keep it whole */
+		if (n->kind != NODE_SCALAR && !anchored &&
+		    ((l->next_section == SECTION_BUCKETS && n->kind == NODE_MAPPING) ||
+		     (l->next_section == SECTION_REPLICATION && n->kind == NODE_SEQUENCE)))
+			l->section = l->next_section;
+		l->next_section = SECTION_NONE;
+		return;
+	}
+	if (entry_starts(l, n, anchored)) {
+		l->in_entry = true;
+		l->entry_anchors = l->nanchors;
+		l->arena = l->scratch;
+	}
+}
+
+/* n, at depth 2, is complete: build it when it is the open entry. */
+static void entry_end(struct loader *l, struct node *n)
+{
+	if (!l->in_entry || l->depth != 2)
+		return;
+	l->in_entry = false;
+	l->arena = l->tree;
+	if (l->nanchors != l->entry_anchors) {
+		arena_absorb(l->tree, l->scratch); /* an alias may name a part of it */
+		return;
+	}
+	size_t entry = build_entry(l->m, l->section, n, l->scratch, l->stage, l->d);
+	n->kind = NODE_BUILT;
+	n->entry = entry;
+	n->n = 0;
+	arena_reset(l->scratch);
 }
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
@@ -181,11 +279,16 @@ static bool on_scalar(struct loader *l, const yaml_event_t *e)
 	n->kind = NODE_SCALAR;
 	n->pos = mark_pos(e->start_mark, e->end_mark);
 	n->len = e->data.scalar.length;
-	n->str = arena_strndup(l->strings, (const char *)e->data.scalar.value, n->len);
+	/* outside an entry the text goes where the model keeps it; an entry's
+	 * text is scratch, copied by the builder as far as it is kept */
+	n->kept = !l->in_entry;
+	n->str = arena_strndup(n->kept ? l->m->arena : l->arena,
+			       (const char *)e->data.scalar.value, n->len);
 	n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 		    (e->data.scalar.tag &&
 		     strcmp((const char *)e->data.scalar.tag, YAML_STR_TAG) == 0);
 	n->size = 1;
+	section_enter(l, n, e->data.scalar.anchor != NULL);
 	push_child(l, n);
 	if (e->data.scalar.anchor)
 		anchor_register(l, arena_strdup(l->arena, (const char *)e->data.scalar.anchor), n);
@@ -209,6 +312,7 @@ static bool on_alias(struct loader *l, const yaml_event_t *e)
 			  CRRC_MAX_ALIAS_NODES);
 		return false;
 	}
+	section_enter(l, target, true);
 	push_child(l, target);
 	return true;
 }
@@ -228,6 +332,7 @@ static bool on_start(struct loader *l, const yaml_event_t *e, enum node_kind kin
 	n->kind = kind;
 	n->pos = pos;
 	n->pos.len = 1;
+	section_enter(l, n, anchor != NULL);
 	push_child(l, n);
 	l->open[l->depth] = n;
 	l->frame[l->depth] = l->nstack;
@@ -251,6 +356,7 @@ static bool on_end(struct loader *l)
 		size = add_sat(size, n->items[i]->size);
 	n->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 	anchor_register(l, l->anchor[l->depth], n);
+	entry_end(l, n);
 	return true;
 }
 
@@ -324,12 +430,14 @@ static void loader_free(struct loader *l)
 	free(l->anchor);
 }
 
-struct node *load_tree(struct arena *tree, struct arena *strings, const char *text, size_t len,
-		       struct crrc_diags *d)
+struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_stage *stage,
+		       const char *text, size_t len, struct crrc_diags *d)
 {
 	if (!screen_bytes(text, len, d))
 		return NULL;
-	struct loader l = {.arena = tree, .strings = strings, .d = d, .text = text, .len = len};
+	struct loader l = {.arena = tree, .tree = tree, .stage = stage, .m = m, .d = d,
+			   .text = text, .len = len};
+	l.scratch = arena_create_sized(64u * 1024u); /* an entry's worth */
 	l.anchors = strmap_create(tree, 16);
 	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
@@ -354,6 +462,7 @@ struct node *load_tree(struct arena *tree, struct arena *strings, const char *te
 	}
 	yaml_parser_delete(&p);
 	loader_free(&l);
+	arena_destroy(l.scratch);
 	if (!ok)
 		return NULL;
 	if (!l.root || (l.root->kind == NODE_SCALAR && !l.root->quoted && l.root->len == 0)) {
@@ -364,19 +473,30 @@ struct node *load_tree(struct arena *tree, struct arena *strings, const char *te
 	return l.root;
 }
 
-/* A model around text, which lives in the model's arena already. */
+/* A model around text. text_arena, when not NULL, holds the text of a file:
+ * it is freed once the file is parsed (diagnostics read the file again to
+ * quote it), so the passes and back ends run without it. */
 static struct crrc_model *model_from_text(struct arena *a, const char *name, const char *text,
-					  size_t len, struct crrc_diags *d)
+					  size_t len, struct arena *text_arena,
+					  struct crrc_diags *d)
 {
 	struct crrc_model *m = arena_alloc(a, sizeof(*m));
 	m->arena = a;
 	m->file = arena_strdup(a, name);
 	diags_set_file(d, m->file, text, len);
-	/* the tree is scaffolding: freed once the model is built */
+	/* the tree and the built entries are scaffolding: freed once the model
+	 * is built */
 	struct arena *tree = arena_create();
-	struct node *root = load_tree(tree, a, text, len, d);
+	struct load_stage stage = {0};
+	struct node *root = load_tree(tree, m, &stage, text, len, d);
+	if (text_arena) {
+		diags_drop_text(d);
+		arena_destroy(text_arena);
+	}
 	if (root)
-		build_model(m, root, tree, d);
+		build_model(m, root, &stage, tree, d);
+	arena_vec_free(&stage.buckets);
+	arena_vec_free(&stage.replications);
 	arena_destroy(tree);
 	return m;
 }
@@ -391,7 +511,7 @@ struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t le
 		return NULL;
 	}
 	struct arena *a = arena_create();
-	return model_from_text(a, name, arena_strndup(a, buf, len), len, d);
+	return model_from_text(a, name, arena_strndup(a, buf, len), len, NULL, d);
 }
 
 static bool read_all(int fd, char *p, size_t len)
@@ -431,11 +551,11 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 		return NULL;
 	}
 	size_t len = (size_t)st.st_size;
-	struct arena *a = arena_create();
-	char *text = arena_alloc(a, len + 1);
+	struct arena *ta = arena_create();
+	char *text = arena_alloc(ta, len + 1);
 	if (!read_all(fd, text, len)) {
 		int rerr = errno;
-		arena_destroy(a);
+		arena_destroy(ta);
 		close(fd);
 		diags_set_file(d, path, NULL, 0);
 		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",
@@ -443,7 +563,7 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 		return NULL;
 	}
 	close(fd);
-	return model_from_text(a, path, text, len, d);
+	return model_from_text(arena_create(), path, text, len, ta, d);
 }
 
 void crrc_model_destroy(struct crrc_model *m)

@@ -144,6 +144,7 @@ static bool has_io_error(const struct crrc_diags *d)
 static int finish(const struct options *o, struct crrc_diags *d, FILE *out)
 {
 	diags_sort(d);
+	diags_reread_sources(d);
 	if (diags_count(d) || o->format != CRRC_DIAG_TEXT)
 		diags_render(d, o->format, o->format == CRRC_DIAG_TEXT ? stderr : out);
 	if (has_io_error(d))
@@ -159,16 +160,10 @@ static int cmd_check(const struct options *o)
 	}
 	struct crrc_diags *d = diags_create();
 	diags_set_werror(d, o->werror);
-	/* the models hold the source text that diagnostics quote */
-	struct crrc_model **models = calloc(o->nspecs, sizeof(*models));
-	if (!models)
-		abort();
+	/* diagnostics keep copies of what they say: each model goes at once */
 	for (size_t i = 0; i < o->nspecs; i++)
-		models[i] = spec_check(o->specs[i], d);
+		crrc_model_destroy(spec_check(o->specs[i], d));
 	int rc = finish(o, d, stdout);
-	for (size_t i = 0; i < o->nspecs; i++)
-		crrc_model_destroy(models[i]);
-	free(models);
 	diags_destroy(d);
 	return rc;
 }

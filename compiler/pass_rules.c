@@ -206,7 +206,7 @@ static void rules_fields(struct crrc_diags *d, const struct crrc_rule *rule)
 	if (pass_len(&rule->filter.prefix) > CRRC_MAX_PREFIX)
 		diags_add(d, CRRC_E066, rule->filter.prefix.pos,
 			  "the filter prefix of rule '%s' is %zu bytes long: S3 allows at most %d",
-			  pass_rule_id(rule), rule->filter.prefix.len, CRRC_MAX_PREFIX);
+			  pass_rule_id(rule), (size_t)rule->filter.prefix.len, CRRC_MAX_PREFIX);
 	rules_storage_class(d, rule);
 }
 

@@ -72,7 +72,7 @@ static void resolve_account(struct resolve *rs, struct crrc_bucket *b)
 		diags_add(rs->d, CRRC_E035, a->pos,
 			  "account id '%s' has %zu digits: an AWS account id is exactly 12 digits "
 			  "(quote it to keep leading zeros)",
-			  a->s, a->len);
+			  a->s, (size_t)a->len);
 		return;
 	}
 	const struct crrc_account *acc = strmap_get(rs->aliases, a->s, a->len);
