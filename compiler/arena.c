@@ -242,6 +242,12 @@ void *arena_vec_take(struct arena_vec *v, struct arena *a)
 	struct chunk *c = v->c;
 	if (!c)
 		return NULL;
+	/* Give back the room it will not fill: on a huge page, the unused
+	 * part of the last 2 MiB would count as memory in use. */
+	size_t page = 4096, bytes = (sizeof(struct chunk) + c->used + page - 1) & ~(page - 1);
+	if (bytes < c->mapped && mremap(c, c->mapped, bytes, 0) != MAP_FAILED)
+		c->mapped = bytes;
+	c->cap = c->mapped - sizeof(struct chunk);
 	c->used = c->cap; /* full: the arena only frees it */
 	if (a->head) {
 		c->next = a->head->next;
