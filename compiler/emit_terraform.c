@@ -119,9 +119,10 @@ static void providers_plan(struct tf *t)
 	for (size_t i = 0; i < m->naccounts; i++)
 		strmap_put(aliases, m->accounts[i].id.s, m->accounts[i].id.len,
 			   (void *)m->accounts[i].alias.s, NULL);
-	struct strmap *byid = strmap_create(t->arena, m->nbuckets);
-	struct strmap *names = strmap_create(t->arena, m->nbuckets);
-	struct strmap *bypair = strmap_create(t->arena, m->nbuckets);
+	/* a few accounts and regions, however many buckets: the maps grow */
+	struct strmap *byid = strmap_create(t->arena, 16);
+	struct strmap *names = strmap_create(t->arena, 16);
+	struct strmap *bypair = strmap_create(t->arena, 16);
 	t->accounts = arena_array(t->arena, m->nbuckets + 1, sizeof(*t->accounts));
 	t->providers = arena_array(t->arena, m->nbuckets + 1, sizeof(*t->providers));
 	for (size_t i = 0; i < m->nbuckets; i++) {
@@ -173,44 +174,42 @@ static void policy_sources_plan(struct tf *t)
 	}
 }
 
-static void ref(struct tf *t, const char *literal, const char *expr)
-{
-	if (strncmp(literal, "arn:", 4) != 0)
-		t->refs_not_arn = true;
-	strmap_put(t->refs, literal, strlen(literal), (void *)expr, NULL);
-}
-
 /* Policies name buckets and roles by reference where Terraform manages
  * them, so that reviewers see what they point at and Terraform orders the
- * work. */
+ * work. The ARNs are the model's strings: nothing is copied. */
 static void refs_plan(struct tf *t)
 {
 	const struct crrc_model *m = t->m;
-	t->refs = strmap_create(t->arena, 2 * m->nbuckets + m->nreplications);
+	t->bucket_arns = strmap_create(t->arena, m->nbuckets);
+	t->role_arns = strmap_create(t->arena, m->nreplications);
 	for (size_t i = 0; i < m->nbuckets; i++) {
 		const struct crrc_bucket *b = &m->buckets[i];
-		if (b->existing.v || !b->arn)
-			continue;
-		const char *n = t->b[i].name;
-		ref(t, b->arn, t->b[i].arn);
-		ref(t, cat(t->arena, b->arn, "/*", NULL),
-		    cat(t->arena, "\"${aws_s3_bucket.", n, ".arn}/*\"", NULL));
+		if (!b->existing.v && b->arn)
+			strmap_put(t->bucket_arns, b->arn, strlen(b->arn), (void *)b, NULL);
 	}
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		if (r->role_generated && r->role_arn && r->src)
-			ref(t, r->role_arn,
-			    cat(t->arena, "aws_iam_role.", tf_bucket_of(t, r->src)->name,
-				"_replication.arn", NULL));
+			strmap_put(t->role_arns, r->role_arn, strlen(r->role_arn), (void *)r, NULL);
 	}
 }
 
+/* The reference for a literal of a policy: a bucket's ARN, the ARN of its
+ * objects (ARN/"*"), or a generated role's ARN; NULL for the literal. */
 static const char *ref_subst(void *ctx, const char *s, size_t len)
 {
 	const struct tf *t = ctx;
-	if (!t->refs_not_arn && (len < 4 || memcmp(s, "arn:", 4) != 0))
-		return NULL; /* a quick answer: every literal in refs is an ARN */
-	return strmap_get(t->refs, s, len);
+	if (len < 4 || memcmp(s, "arn:", 4) != 0)
+		return NULL;
+	const struct crrc_bucket *b = strmap_get(t->bucket_arns, s, len);
+	if (b)
+		return tf_bucket_arn(t, b);
+	if (len > 2 && memcmp(s + len - 2, "/*", 2) == 0 &&
+	    (b = strmap_get(t->bucket_arns, s, len - 2)))
+		return cat(t->tmp, "\"${aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn}/*\"",
+			   NULL);
+	const struct crrc_replication *r = strmap_get(t->role_arns, s, len);
+	return r ? tf_role_arn(t, r) : NULL;
 }
 
 const struct tf_bucket *tf_bucket_of(const struct tf *t, const struct crrc_bucket *b)
@@ -218,49 +217,37 @@ const struct tf_bucket *tf_bucket_of(const struct tf *t, const struct crrc_bucke
 	return &t->b[b->index];
 }
 
-static const char *quoted(struct tf *t, const char *s)
+static const char *quoted(struct arena *a, const char *s)
 {
 	struct buf b = BUF_INIT;
 	hcl_quote(&b, s, strlen(s));
-	char *q = arena_strndup(t->arena, b.data, b.len);
+	char *q = arena_strndup(a, b.data, b.len);
 	buf_free(&b);
 	return q;
 }
 
 /* A bucket Terraform creates is named by reference; one that exists
  * already, by its name. */
-static void bucket_refs_plan(struct tf *t)
-{
-	for (size_t i = 0; i < t->m->nbuckets; i++) {
-		const struct crrc_bucket *b = &t->m->buckets[i];
-		struct tf_bucket *tb = &t->b[i];
-		if (b->existing.v) {
-			tb->id = quoted(t, b->name.s);
-			tb->arn = quoted(t, b->arn);
-		} else {
-			tb->id = cat(t->arena, "aws_s3_bucket.", tb->name, ".id", NULL);
-			tb->arn = cat(t->arena, "aws_s3_bucket.", tb->name, ".arn", NULL);
-		}
-	}
-}
-
 const char *tf_bucket_id(const struct tf *t, const struct crrc_bucket *b)
 {
-	return tf_bucket_of(t, b)->id;
+	if (b->existing.v)
+		return quoted(t->tmp, b->name.s);
+	return cat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".id", NULL);
 }
 
 const char *tf_bucket_arn(const struct tf *t, const struct crrc_bucket *b)
 {
-	return tf_bucket_of(t, b)->arn;
+	if (b->existing.v)
+		return quoted(t->tmp, b->arn);
+	return cat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn", NULL);
 }
 
 const char *tf_role_arn(const struct tf *t, const struct crrc_replication *r)
 {
-	struct tf *mt = (struct tf *)t;
 	if (r->role_generated)
-		return cat(mt->arena, "aws_iam_role.", tf_bucket_of(t, r->src)->name,
+		return cat(t->tmp, "aws_iam_role.", tf_bucket_of(t, r->src)->name,
 			   "_replication.arn", NULL);
-	return quoted(mt, r->role_arn ? r->role_arn : r->role.s);
+	return quoted(t->tmp, r->role_arn ? r->role_arn : r->role.s);
 }
 
 void tf_header(struct tf *t, struct hcl *h)
@@ -340,7 +327,7 @@ static void role_variable(struct tf *t, struct hcl *h, const struct tf_account *
 	hcl_attr_str(h, "description", what, strlen(what));
 	hcl_attr(h, "type", "string");
 	hcl_block(h, "validation");
-	hcl_attr(h, "condition", "startswith(var.%s_role_arn, %s)", a->name, quoted(t, prefix));
+	hcl_attr(h, "condition", "startswith(var.%s_role_arn, %s)", a->name, quoted(t->tmp, prefix));
 	hcl_attr_str(h, "error_message", error, strlen(error));
 	hcl_end(h);
 	hcl_end(h);
@@ -429,6 +416,7 @@ static void buckets_tf(struct tf *t, struct crrc_sink *o)
 	struct hcl h;
 	file_begin(t, &h, o, "buckets.tf");
 	for (size_t i = 0; i < t->m->nbuckets; i++) {
+		arena_reset(t->tmp); /* what the last one needed */
 		const struct crrc_bucket *bk = &t->m->buckets[i];
 		bucket_resource(t, &h, bk);
 		if (bk->enc == CRRC_SSE_KMS && bk->kms_key.s)
@@ -447,7 +435,7 @@ static void role_resources(struct tf *t, struct hcl *h, const struct crrc_replic
 	hcl_block(h, "resource \"aws_iam_role\" \"%s_replication\"", tb->name);
 	hcl_attr(h, "provider", "%s", tb->provider);
 	hcl_attr_str(h, "name", r->role_name, strlen(r->role_name));
-	const char *what = cat(t->arena, "S3 replication of ", r->src->name.s,
+	const char *what = cat(t->tmp, "S3 replication of ", r->src->name.s,
 			       ", generated by crrc.", NULL);
 	hcl_attr_str(h, "description", what, strlen(what));
 	hcl_attr_jsonencode(h, "assume_role_policy", trust, ref_subst, t);
@@ -479,6 +467,7 @@ static void iam_tf(struct tf *t, struct crrc_sink *o)
 	struct hcl h;
 	file_begin(t, &h, o, "iam.tf");
 	for (size_t i = 0; i < t->m->nreplications; i++) {
+		arena_reset(t->tmp); /* what the last one needed */
 		const struct crrc_replication *r = &t->m->replications[i];
 		if (replicates(r) && r->role_generated && r->role_name)
 			role_resources(t, &h, r);
@@ -495,9 +484,11 @@ static void replication_tf(struct tf *t, struct crrc_sink *o)
 		return;
 	struct hcl h;
 	file_begin(t, &h, o, "replication.tf");
-	for (size_t i = 0; i < t->m->nreplications; i++)
+	for (size_t i = 0; i < t->m->nreplications; i++) {
+		arena_reset(t->tmp); /* what the last one needed */
 		if (replicates(&t->m->replications[i]))
 			tf_replication_write(t, &h, &t->m->replications[i]);
+	}
 	file_end(&h, o);
 }
 
@@ -514,19 +505,21 @@ static void outputs_tf(struct tf *t, struct crrc_sink *o)
 	struct hcl h;
 	file_begin(t, &h, o, "outputs.tf");
 	for (size_t i = 0; i < t->m->nbuckets; i++) {
+		arena_reset(t->tmp); /* what the last one needed */
 		const struct crrc_bucket *bk = &t->m->buckets[i];
 		const char *n = t->b[i].name;
-		output(&h, cat(t->arena, n, "_bucket_arn", NULL),
-		       cat(t->arena, "ARN of the bucket ", bk->key.s, " (", bk->name.s, ").", NULL),
+		output(&h, cat(t->tmp, n, "_bucket_arn", NULL),
+		       cat(t->tmp, "ARN of the bucket ", bk->key.s, " (", bk->name.s, ").", NULL),
 		       tf_bucket_arn(t, bk));
 	}
 	for (size_t i = 0; i < t->m->nreplications; i++) {
+		arena_reset(t->tmp); /* what the last one needed */
 		const struct crrc_replication *r = &t->m->replications[i];
 		if (!replicates(r) || (!r->role_generated && !r->role.s))
 			continue;
 		const char *n = tf_bucket_of(t, r->src)->name;
-		output(&h, cat(t->arena, n, "_replication_role_arn", NULL),
-		       cat(t->arena, "ARN of the role that replicates ", r->src->key.s, ".", NULL),
+		output(&h, cat(t->tmp, n, "_replication_role_arn", NULL),
+		       cat(t->tmp, "ARN of the role that replicates ", r->src->key.s, ".", NULL),
 		       tf_role_arn(t, r));
 	}
 	file_end(&h, o);
@@ -540,11 +533,11 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 		.m = m,
 		.spec_path = opt && opt->spec_path ? opt->spec_path : m->file,
 		.arena = arena_create(),
+		.tmp = arena_create_sized(64u * 1024u),
 	};
 	t.b = arena_array(t.arena, m->nbuckets + 1, sizeof(*t.b));
 	for (size_t i = 0; i < m->nbuckets; i++)
 		t.b[i].name = ident(t.arena, m->buckets[i].key.s);
-	bucket_refs_plan(&t);
 	providers_plan(&t);
 	policy_sources_plan(&t);
 	refs_plan(&t);
@@ -556,6 +549,7 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 	iam_tf(&t, o);
 	replication_tf(&t, o);
 	outputs_tf(&t, o);
+	arena_destroy(t.tmp);
 	arena_destroy(t.arena);
 	return true;
 }

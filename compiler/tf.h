@@ -27,7 +27,6 @@ struct tf_provider {
 struct tf_bucket {
 	const char *name;     /* resource name, from the bucket key */
 	const char *provider; /* "aws.<alias>" */
-	const char *id, *arn; /* expressions for its name and ARN */
 	/* Sources in another account that replicate into this bucket. */
 	const struct crrc_replication **policy_sources;
 	size_t npolicy_sources;
@@ -36,24 +35,28 @@ struct tf_bucket {
 struct tf {
 	const struct crrc_model *m;
 	const char *spec_path;
-	struct arena *arena;
+	struct arena *arena; /* what lives as long as the emit */
+	/* what lives while one resource is written: reset between them, so
+	 * that the strings made for each bucket do not pile up */
+	struct arena *tmp;
 	struct tf_bucket *b; /* by bucket index */
 	struct tf_provider *providers;
 	size_t nproviders;
 	struct tf_account *accounts;
 	size_t naccounts;
-	/* Literal ARNs in policies -> the references that stand for them. */
-	struct strmap *refs;
-	bool refs_not_arn; /* some literal there is no ARN */
+	/* Literal ARNs in policies, to write references in their place: the
+	 * ARNs of the buckets and of the generated roles Terraform manages. */
+	struct strmap *bucket_arns, *role_arns;
 };
 
 /* The file header, then the body follows. */
 void tf_header(struct tf *t, struct hcl *h);
 const struct tf_bucket *tf_bucket_of(const struct tf *t, const struct crrc_bucket *b);
-/* An expression for a bucket's name (attribute `bucket`) or ARN. */
+/* An expression for a bucket's name (attribute `bucket`) or ARN, in
+ * t->tmp. */
 const char *tf_bucket_id(const struct tf *t, const struct crrc_bucket *b);
 const char *tf_bucket_arn(const struct tf *t, const struct crrc_bucket *b);
-/* The replication role's ARN as an expression. */
+/* The replication role's ARN as an expression, in t->tmp. */
 const char *tf_role_arn(const struct tf *t, const struct crrc_replication *r);
 /* `tags = {...}` when there are any. */
 void tf_tags(struct hcl *h, const char *name, const struct crrc_tags *tags);

@@ -122,7 +122,7 @@ static void rule_block(struct tf *t, struct hcl *h, const struct crrc_rule *rule
  * put, and the role's permissions before the first object moves. */
 static void depends_on(struct tf *t, struct hcl *h, const struct crrc_replication *r)
 {
-	struct strmap *seen = strmap_create(t->arena, r->nrules);
+	struct strmap *seen = strmap_create(t->tmp, r->nrules);
 	hcl_attr_open(h, "depends_on", "[");
 	hcl_item(h, "aws_s3_bucket_versioning.%s", tf_bucket_of(t, r->src)->name);
 	for (size_t i = 0; i < r->nrules; i++) {
