@@ -1,109 +1,14 @@
-/* test_load.c: the loader and the builder on strings (crrc_load_buffer):
- * every field of the language read with its value and position, types,
- * keys (unknown, duplicate, missing), merge keys, anchors and aliases, the
- * x- extension keys, the byte screen and the YAML-level errors. The passes
- * are not run: these are the diagnostics of loading alone. */
+/* test_load_fields.c: the builder on strings (crrc_load_buffer): every
+ * field of the language read with its value and position, types, keys
+ * (unknown, duplicate, missing), the x- extension keys, the version and
+ * the counts. The passes are not run: these are the diagnostics of
+ * loading alone. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "crrc.h"
-#include "diag.h"
-
-/* One loaded spec and its diagnostics. */
-struct loaded {
-	struct crrc_diags *d;
-	struct crrc_model *m;
-};
-
-static struct loaded load_n(const char *text, size_t len)
-{
-	struct loaded l;
-	l.d = diags_create();
-	l.m = crrc_load_buffer("spec.crr.yaml", text, len, l.d);
-	return l;
-}
-
-static struct loaded load(const char *text)
-{
-	return load_n(text, strlen(text));
-}
-
-static void loaded_free(struct loaded *l)
-{
-	crrc_model_destroy(l->m);
-	diags_destroy(l->d);
-}
-
-static void dump(const struct loaded *l)
-{
-	diags_render(l->d, CRRC_DIAG_TEXT, stderr);
-}
-
-/* The only diagnostic has this code and position; returns it. */
-static const struct crrc_diag *only(const struct loaded *l, enum crrc_code code, uint32_t line,
-				    uint32_t col)
-{
-	if (diags_count(l->d) != 1)
-		dump(l);
-	ck_assert_uint_eq(diags_count(l->d), 1);
-	const struct crrc_diag *g = diags_at(l->d, 0);
-	ck_assert_str_eq(crrc_code_name(g->code), crrc_code_name(code));
-	ck_assert_uint_eq(g->pos.line, line);
-	ck_assert_uint_eq(g->pos.col, col);
-	return g;
-}
-
-/* Some diagnostic has this code and position; returns the first. */
-static const struct crrc_diag *has(const struct loaded *l, enum crrc_code code, uint32_t line,
-				   uint32_t col)
-{
-	for (size_t i = 0; i < diags_count(l->d); i++) {
-		const struct crrc_diag *g = diags_at(l->d, i);
-		if (g->code == code && g->pos.line == line && g->pos.col == col)
-			return g;
-	}
-	dump(l);
-	ck_abort_msg("no %s at %u:%u", crrc_code_name(code), line, col);
-	return NULL;
-}
-
-static void no_diags(const struct loaded *l)
-{
-	if (diags_count(l->d))
-		dump(l);
-	ck_assert_uint_eq(diags_count(l->d), 0);
-	ck_assert_ptr_nonnull(l->m);
-}
-
-static void str_at(struct crrc_str s, const char *want, uint32_t line, uint32_t col)
-{
-	ck_assert_msg(s.set, "'%s' is not set", want);
-	ck_assert_str_eq(s.s, want);
-	ck_assert_uint_eq(s.len, strlen(want));
-	ck_assert_uint_eq(s.pos.line, line);
-	ck_assert_uint_eq(s.pos.col, col);
-	ck_assert_uint_eq(s.pos.len, strlen(want));
-}
-
-static void bool_at(struct crrc_bool b, bool want, uint32_t line, uint32_t col)
-{
-	ck_assert(b.set);
-	ck_assert(b.v == want);
-	ck_assert_uint_eq(b.pos.line, line);
-	ck_assert_uint_eq(b.pos.col, col);
-}
-
-static void int_at(struct crrc_int i, long long want, uint32_t line, uint32_t col)
-{
-	ck_assert(i.set);
-	ck_assert_int_eq(i.v, want);
-	ck_assert_uint_eq(i.pos.line, line);
-	ck_assert_uint_eq(i.pos.col, col);
-}
-
-#define MINIMAL "crrc: 1\nname: demo\nbuckets:\n  b:\n    region: us-east-1\n"
+#include "load_helpers.h"
 
 /* --- every field ------------------------------------------------------- */
 
@@ -592,192 +497,19 @@ START_TEST(test_missing_keys)
 }
 END_TEST
 
-/* --- merge keys ------------------------------------------------------------ */
 
-START_TEST(test_merge_explicit_wins)
+START_TEST(test_all_diagnostics_reported)
 {
-	struct loaded l = load("crrc: 1\nname: demo\n"
-			       "x-base: &base {region: us-east-1, object_lock: true}\n"
-			       "buckets:\n"
-			       "  a: {<<: *base, region: eu-west-1}\n"
-			       "  b:\n    region: us-west-2\n    <<: *base\n");
-	no_diags(&l);
-	ck_assert_uint_eq(l.m->nbuckets, 2);
-	/* the explicit key wins, before or after the merge */
-	str_at(l.m->buckets[0].region, "eu-west-1", 5, 26);
-	str_at(l.m->buckets[1].region, "us-west-2", 7, 13);
-	/* merged values point at where they were written */
-	bool_at(l.m->buckets[0].object_lock, true, 3, 48);
-	bool_at(l.m->buckets[1].object_lock, true, 3, 48);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_merge_list_earlier_wins)
-{
-	struct loaded l = load("crrc: 1\nname: demo\n"
-			       "x-one: &one {region: us-east-1}\n"
-			       "x-two: &two {region: us-west-2, existing: true}\n"
-			       "buckets:\n"
-			       "  a: {<<: [*one, *two]}\n"
-			       "  b: {<<: [*two, *one]}\n");
-	no_diags(&l);
-	ck_assert_str_eq(l.m->buckets[0].region.s, "us-east-1");
-	ck_assert(l.m->buckets[0].existing.set && l.m->buckets[0].existing.v);
-	ck_assert_str_eq(l.m->buckets[1].region.s, "us-west-2");
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_merge_nested)
-{
-	/* a merged mapping may itself merge */
-	struct loaded l = load("crrc: 1\nname: demo\n"
-			       "x-a: &a {region: us-east-1}\n"
-			       "x-b: &b {<<: *a, existing: true}\n"
-			       "buckets:\n  b: {<<: *b}\n");
-	no_diags(&l);
-	ck_assert_str_eq(l.m->buckets[0].region.s, "us-east-1");
-	ck_assert(l.m->buckets[0].existing.v);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_merge_unknown_key)
-{
-	/* a key that comes in through a merge is checked like any other */
-	struct loaded l = load("crrc: 1\nname: demo\n"
-			       "x-a: &a {region: us-east-1, regoin: x}\n"
-			       "buckets:\n  b: {<<: *a}\n");
-	const struct crrc_diag *g = only(&l, CRRC_E020, 3, 29);
-	ck_assert_ptr_nonnull(strstr(g->msg, "did you mean 'region'?"));
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_merge_bad)
-{
-	struct loaded l = load(MINIMAL "    <<: us-east-1\n");
-	const struct crrc_diag *g = only(&l, CRRC_E013, 6, 9);
-	ck_assert_ptr_nonnull(strstr(g->msg, "<<"));
-	loaded_free(&l);
-	l = load("crrc: 1\nname: demo\nx-a: &a {region: us-east-1}\n"
-		 "buckets:\n  b: {<<: [*a, oops]}\n");
-	only(&l, CRRC_E013, 5, 16);
-	/* the good part of the list still merged */
-	ck_assert_str_eq(l.m->buckets[0].region.s, "us-east-1");
-	loaded_free(&l);
-	l = load(MINIMAL "    <<: [[a]]\n");
-	only(&l, CRRC_E013, 6, 10);
-	loaded_free(&l);
-	/* a quoted "<<" is an ordinary (unknown) key */
-	l = load(MINIMAL "    \"<<\": {region: x}\n");
-	only(&l, CRRC_E020, 6, 5);
-	loaded_free(&l);
-}
-END_TEST
-
-/* --- anchors and aliases --------------------------------------------------- */
-
-START_TEST(test_anchors_aliases)
-{
-	struct loaded l = load("crrc: 1\nname: demo\n"
-			       "x-region: &r us-east-1\n"
-			       "x-tags: &t {team: media}\n"
-			       "buckets:\n"
-			       "  a: {region: *r, tags: *t}\n"
-			       "  b: &bb {region: *r}\n"
-			       "replication:\n"
-			       "  - source: a\n"
-			       "    rules: &rules\n"
-			       "      - {id: one, destination: b}\n"
-			       "  - source: b\n"
-			       "    rules: *rules\n");
-	no_diags(&l);
-	ck_assert_uint_eq(l.m->nbuckets, 2);
-	/* an alias stands for its anchor's node, position included; a node's
-	 * position starts at its properties (the anchor), as libyaml marks it */
-	for (size_t i = 0; i < 2; i++) {
-		const struct crrc_str *r = &l.m->buckets[i].region;
-		ck_assert_str_eq(r->s, "us-east-1");
-		ck_assert_uint_eq(r->pos.line, 3);
-		ck_assert_uint_eq(r->pos.col, 11);
-	}
-	ck_assert_str_eq(l.m->buckets[0].own_tags.v[0].value.s, "media");
-	ck_assert_uint_eq(l.m->nreplications, 2);
-	ck_assert_uint_eq(l.m->replications[1].nrules, 1);
-	ck_assert_str_eq(l.m->replications[1].rules[0].id.s, "one");
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_undefined_alias)
-{
-	struct loaded l = load("crrc: 1\nname: *nope\n");
-	const struct crrc_diag *g = only(&l, CRRC_E012, 2, 7);
-	ck_assert_ptr_nonnull(strstr(g->msg, "*nope"));
-	loaded_free(&l);
-	/* an alias inside its own anchor's collection is not defined yet */
-	l = load("crrc: 1\nname: demo\nx-a: &a [1, *a]\nbuckets: {b: {region: us-east-1}}\n");
-	only(&l, CRRC_E012, 3, 13);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_anchor_redefined)
-{
-	/* a later anchor of the same name replaces the earlier one */
-	struct loaded l = load("crrc: 1\nname: demo\nx-a: &r us-east-1\nx-b: &r eu-west-1\n"
-			       "buckets: {b: {region: *r}}\n");
-	no_diags(&l);
-	ck_assert_str_eq(l.m->buckets[0].region.s, "eu-west-1");
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_alias_bomb)
-{
-	char text[2048];
-	size_t n = (size_t)snprintf(text, sizeof(text),
-				    "crrc: 1\nname: bomb\nx-a: &a [lol, lol, lol, lol, lol, lol, "
-				    "lol, lol, lol, lol]\n");
-	const char *names = "abcdefghij";
-	for (int i = 1; i < 10; i++) {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "x-%c: &%c [", names[i], names[i]);
-		for (int k = 0; k < 10; k++)
-			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s*%c", k ? ", " : "",
-					      names[i - 1]);
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n");
-	}
-	snprintf(text + n, sizeof(text) - n, "buckets: {b: {region: us-east-1}}\n");
-	struct loaded l = load(text);
-	/* a is 11 nodes, b 111, ... e 111111: the aliases of b to e expand to
-	 * 123440 nodes, and the 8th *e on f's line crosses 1,000,000 */
-	const struct crrc_diag *g = only(&l, CRRC_E011, 8, 38);
-	ck_assert_ptr_nonnull(strstr(g->msg, "1000000"));
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_depth_limit)
-{
-	enum { depth = 10000 };
-	static char text[2 * depth + 128];
-	size_t n = (size_t)sprintf(text, "crrc: 1\nx-deep: ");
-	memset(text + n, '[', depth);
-	memset(text + n + depth, ']', depth);
-	strcpy(text + n + 2 * depth, "\n");
-	struct loaded l = load(text);
-	/* the root mapping is level 1: the 64th [ opens the 65th level */
-	only(&l, CRRC_E010, 2, 9 + CRRC_MAX_DEPTH - 1);
-	loaded_free(&l);
-	/* exactly at the limit is fine */
-	n = (size_t)sprintf(text, MINIMAL "x-deep: ");
-	memset(text + n, '[', CRRC_MAX_DEPTH - 1);
-	memset(text + n + CRRC_MAX_DEPTH - 1, ']', CRRC_MAX_DEPTH - 1);
-	strcpy(text + n + 2 * (CRRC_MAX_DEPTH - 1), "\n");
-	l = load(text);
-	no_diags(&l);
+	/* every mistake of a file in one run, not just the first */
+	struct loaded l = load("crrc: 2\nname: demo\nbuckets:\n"
+			       "  a: {regoin: x}\n  b: {region: y, object_lock: yes}\n"
+			       "polices: {}\n");
+	ck_assert_uint_eq(diags_count(l.d), 5);
+	has(&l, CRRC_E024, 1, 7);
+	has(&l, CRRC_E020, 4, 7);
+	has(&l, CRRC_E023, 4, 6);
+	has(&l, CRRC_E022, 5, 31);
+	has(&l, CRRC_E020, 6, 1);
 	loaded_free(&l);
 }
 END_TEST
@@ -871,193 +603,11 @@ START_TEST(test_counts)
 }
 END_TEST
 
-/* --- the byte screen and YAML-level errors --------------------------------- */
-
-START_TEST(test_empty)
+static Suite *load_fields_suite(void)
 {
-	static const char *const texts[] = {"", "\n\n", "# only\n# comments\n", "---\n", "--- # c\n...\n"};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		struct loaded l = load(texts[i]);
-		/* the whole file: no line */
-		only(&l, CRRC_E008, 0, 0);
-		loaded_free(&l);
-	}
-}
-END_TEST
-
-START_TEST(test_several_documents)
-{
-	struct loaded l = load(MINIMAL "---\ncrrc: 1\n");
-	only(&l, CRRC_E009, 6, 1);
-	loaded_free(&l);
-	/* one document with explicit markers is fine */
-	l = load("---\n" MINIMAL "...\n");
-	no_diags(&l);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_invalid_utf8)
-{
-	struct loaded l = load("crrc: 1\nname: d\xc3\x28mo\n");
-	const struct crrc_diag *g = only(&l, CRRC_E003, 2, 8);
-	ck_assert_ptr_nonnull(strstr(g->msg, "0xC3"));
-	loaded_free(&l);
-	/* overlong, surrogate, truncated at the end */
-	static const char *const bad[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char text[64];
-		snprintf(text, sizeof(text), "crrc: 1\nname: \xc3\xa9%s", bad[i]);
-		l = load(text);
-		only(&l, CRRC_E003, 2, 8);
-		loaded_free(&l);
-	}
-}
-END_TEST
-
-START_TEST(test_nul_byte)
-{
-	static const char text[] = "crrc: 1\nname: de\0mo\n";
-	struct loaded l = load_n(text, sizeof(text) - 1);
-	only(&l, CRRC_E004, 2, 9);
-	loaded_free(&l);
-	/* written as an escape in a double-quoted scalar: C strings would end
-	 * there ("crrc\0junk" would read as crrc), so it is refused too */
-	l = load("crrc: 1\n\"crrc\\0junk\": 2\nname: demo\nbuckets: {b: {region: us-east-1}}\n");
-	only(&l, CRRC_E004, 2, 1);
-	loaded_free(&l);
-	l = load("crrc: 1\nname: \"de\\x00mo\"\n");
-	only(&l, CRRC_E004, 2, 7);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_control_characters)
-{
-	struct loaded l = load("crrc: 1\nname: de\x1b[31mmo\n");
-	const struct crrc_diag *g = only(&l, CRRC_E005, 2, 9);
-	ck_assert_ptr_nonnull(strstr(g->msg, "U+001B"));
-	loaded_free(&l);
-	l = load("crrc: 1\nname: \xc2\x9b" "31m\n"); /* C1 CSI */
-	only(&l, CRRC_E005, 2, 7);
-	loaded_free(&l);
-	l = load("crrc: 1\nname: a\x7f\n");
-	only(&l, CRRC_E005, 2, 8);
-	loaded_free(&l);
-	/* NEL, LS, PS and a lone CR are line breaks to libyaml only */
-	static const char *const breaks[] = {"\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9", "\r"};
-	for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++) {
-		char text[64];
-		snprintf(text, sizeof(text), "crrc: 1\nname: \"a%sb\"\n", breaks[i]);
-		l = load(text);
-		only(&l, CRRC_E005, 2, 9);
-		loaded_free(&l);
-	}
-	/* escaped in a quoted scalar it passes the screen, and is kept as is */
-	l = load(MINIMAL "x-a: \"\\e[31m\"\n");
-	no_diags(&l);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_crlf)
-{
-	struct loaded l = load("crrc: 1\r\nname: demo\r\nbuckets:\r\n  b:\r\n    region: us-east-1\r\n"
-			       "    regoin: x\r\n");
-	const struct crrc_diag *g = only(&l, CRRC_E020, 6, 5);
-	ck_assert_uint_eq(g->pos.len, 6);
-	str_at(l.m->name, "demo", 2, 7);
-	str_at(l.m->buckets[0].region, "us-east-1", 5, 13);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_bom)
-{
-	/* a UTF-8 byte-order mark (Windows editors) is skipped, not a column */
-	struct loaded l = load("\xef\xbb\xbf" MINIMAL);
-	no_diags(&l);
-	int_at(l.m->version, 1, 1, 7);
-	str_at(l.m->name, "demo", 2, 7);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_tabs)
-{
-	struct loaded l = load("crrc: 1\nbuckets:\n\tb: 1\n");
-	only(&l, CRRC_E007, 3, 1);
-	loaded_free(&l);
-	/* a tab inside a value is fine */
-	l = load(MINIMAL "x-a: \"a\tb\"\nx-b: a\tb\n");
-	no_diags(&l);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_syntax_error)
-{
-	struct loaded l = load("crrc: 1\nname: [demo\n");
-	ck_assert_uint_eq(diags_count(l.d), 1);
-	ck_assert_uint_eq(diags_at(l.d, 0)->code, CRRC_E006);
-	ck_assert_uint_eq(diags_at(l.d, 0)->pos.line, 3);
-	loaded_free(&l);
-	l = load("crrc: 1\n  name: demo\n");
-	only(&l, CRRC_E006, 2, 7);
-	loaded_free(&l);
-	l = load("crrc: 1\nname: \"demo\n");
-	ck_assert_uint_eq(diags_at(l.d, 0)->code, CRRC_E006);
-	loaded_free(&l);
-}
-END_TEST
-
-START_TEST(test_size_limit)
-{
-	/* refused before anything is read: the buffer is never touched */
-	struct crrc_diags *d = diags_create();
-	static const char one[1] = {'x'};
-	struct crrc_model *m = crrc_load_buffer("big", one, (size_t)CRRC_MAX_FILE_BYTES + 1, d);
-	ck_assert_ptr_null(m);
-	ck_assert_uint_eq(diags_count(d), 1);
-	ck_assert_uint_eq(diags_at(d, 0)->code, CRRC_E002);
-	diags_destroy(d);
-}
-END_TEST
-
-START_TEST(test_load_file_errors)
-{
-	struct crrc_diags *d = diags_create();
-	ck_assert_ptr_null(crrc_load_file("/nonexistent/spec.crr.yaml", d));
-	ck_assert_ptr_null(crrc_load_file("/", d));
-	ck_assert_uint_eq(diags_count(d), 2);
-	ck_assert_uint_eq(diags_at(d, 0)->code, CRRC_E001);
-	ck_assert_ptr_nonnull(strstr(diags_at(d, 0)->msg, "No such file"));
-	ck_assert_uint_eq(diags_at(d, 1)->code, CRRC_E001);
-	ck_assert_ptr_nonnull(strstr(diags_at(d, 1)->msg, "directory"));
-	diags_destroy(d);
-}
-END_TEST
-
-START_TEST(test_all_diagnostics_reported)
-{
-	/* every mistake of a file in one run, not just the first */
-	struct loaded l = load("crrc: 2\nname: demo\nbuckets:\n"
-			       "  a: {regoin: x}\n  b: {region: y, object_lock: yes}\n"
-			       "polices: {}\n");
-	ck_assert_uint_eq(diags_count(l.d), 5);
-	has(&l, CRRC_E024, 1, 7);
-	has(&l, CRRC_E020, 4, 7);
-	has(&l, CRRC_E023, 4, 6);
-	has(&l, CRRC_E022, 5, 31);
-	has(&l, CRRC_E020, 6, 1);
-	loaded_free(&l);
-}
-END_TEST
-
-static Suite *load_suite(void)
-{
-	Suite *s = suite_create("load");
-	TCase *t = tcase_create("fields");
+	Suite *s = suite_create("load-fields");
+	TCase *t;
+	t = tcase_create("fields");
 	tcase_add_test(t, test_full_spec_root);
 	tcase_add_test(t, test_full_spec_buckets);
 	tcase_add_test(t, test_full_spec_replication);
@@ -1083,20 +633,6 @@ static Suite *load_suite(void)
 	tcase_add_test(t, test_missing_keys);
 	tcase_add_test(t, test_all_diagnostics_reported);
 	suite_add_tcase(s, t);
-	t = tcase_create("merge");
-	tcase_add_test(t, test_merge_explicit_wins);
-	tcase_add_test(t, test_merge_list_earlier_wins);
-	tcase_add_test(t, test_merge_nested);
-	tcase_add_test(t, test_merge_unknown_key);
-	tcase_add_test(t, test_merge_bad);
-	suite_add_tcase(s, t);
-	t = tcase_create("aliases");
-	tcase_add_test(t, test_anchors_aliases);
-	tcase_add_test(t, test_undefined_alias);
-	tcase_add_test(t, test_anchor_redefined);
-	tcase_add_test(t, test_alias_bomb);
-	tcase_add_test(t, test_depth_limit);
-	suite_add_tcase(s, t);
 	t = tcase_create("extensions");
 	tcase_add_test(t, test_extension_keys_top_level);
 	tcase_add_test(t, test_extension_keys_elsewhere);
@@ -1106,27 +642,10 @@ static Suite *load_suite(void)
 	tcase_add_test(t, test_versioning);
 	tcase_add_test(t, test_counts);
 	suite_add_tcase(s, t);
-	t = tcase_create("bytes");
-	tcase_add_test(t, test_empty);
-	tcase_add_test(t, test_several_documents);
-	tcase_add_test(t, test_invalid_utf8);
-	tcase_add_test(t, test_nul_byte);
-	tcase_add_test(t, test_control_characters);
-	tcase_add_test(t, test_crlf);
-	tcase_add_test(t, test_bom);
-	tcase_add_test(t, test_tabs);
-	tcase_add_test(t, test_syntax_error);
-	tcase_add_test(t, test_size_limit);
-	tcase_add_test(t, test_load_file_errors);
-	suite_add_tcase(s, t);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *r = srunner_create(load_suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return load_run(load_fields_suite());
 }
