@@ -10,6 +10,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* The struct of type whose member ptr points at: a drain finds its owner. */
+#define CRRC_CONTAINER_OF(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
 struct buf {
 	char *data; /* always NUL-terminated once anything was written */
 	size_t len, cap;

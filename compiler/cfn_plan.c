@@ -281,21 +281,25 @@ static void group_split(const struct crrc_model *m, struct group *g, const struc
 static size_t group_buckets(const struct crrc_model *m, struct group *groups, size_t *group_of)
 {
 	struct arena *a = m->arena;
-	struct strmap *by_key = strmap_create(a, m->nbuckets);
+	/* a few accounts and regions, however many buckets: the map grows */
+	struct strmap *by_key = strmap_create(a, 16);
+	struct buf key = BUF_INIT;
 	size_t n = 0;
 	for (size_t i = 0; i < m->nbuckets; i++) {
 		const struct crrc_bucket *b = &m->buckets[i];
-		const char *region = b->reg ? b->reg->code : b->region.s;
-		const char *key = arena_printf(a, "%s/%s", b->account_id ? b->account_id : "", region);
-		void *old;
-		if (strmap_put(by_key, key, strlen(key), (void *)(uintptr_t)(n + 1), &old)) {
-			groups[n].first = b;
-			group_of[i] = n++;
-		} else {
-			group_of[i] = (uintptr_t)old - 1;
+		key.len = 0;
+		buf_printf(&key, "%s/%s", b->account_id ? b->account_id : "",
+			   b->reg ? b->reg->code : b->region.s);
+		void *at = strmap_get(by_key, key.data, key.len);
+		if (!at) {
+			at = (void *)(uintptr_t)(n + 1);
+			strmap_put(by_key, arena_strndup(a, key.data, key.len), key.len, at, NULL);
+			groups[n++].first = b;
 		}
+		group_of[i] = (uintptr_t)at - 1;
 		groups[group_of[i]].n++;
 	}
+	buf_free(&key);
 	for (size_t g = 0; g < n; g++) {
 		groups[g].members = arena_array(a, groups[g].n, sizeof(size_t));
 		groups[g].n = 0;

@@ -13,8 +13,6 @@
 #include "buf.h"
 #include "crrc.h"
 
-#define CRRC_CONTAINER_OF(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 struct crrc_diags;
 struct outdir;

@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "iam.h"
 #include "json_writer.h"
+#include "spill.h"
 #include "util.h"
 
 struct cfn_ctx {
@@ -32,10 +33,13 @@ struct cfn_ctx {
 	const struct crrc_bucket **deps; /* room for the most rules of a source */
 	struct buf measure; /* a bucket's share while measuring */
 	/* The generated roles' resources as measured, kept for their
-	 * templates (iam.c takes long to write a policy): by bucket, 1 + the
-	 * offset of its role's text in roles (0: none kept), and its length. */
-	struct buf roles;
-	size_t *role_at, *role_len;
+	 * templates (iam.c takes long to write a policy, and 20,000 buckets
+	 * have 14 MB of roles: they are spilled out of memory): by replication
+	 * entry, 1 + the offset of its role's text in roles (0: none kept), and
+	 * its length. Without a spill file, roles are written twice. */
+	struct spill *roles;
+	uint64_t *role_at;
+	size_t *role_len;
 	bool keep_roles;
 };
 
@@ -323,22 +327,24 @@ static void role_value(struct json_writer *w, const struct cfn_ctx *c,
 static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 			  const struct crrc_replication *r)
 {
-	size_t i = r->src->index;
+	size_t i = (size_t)(r - c->m->replications);
 	jw_key(w, stem(c, r->src), "ReplicationRole");
-	if (c->role_at[i]) {
-		jw_raw(w, c->roles.data + c->role_at[i] - 1, c->role_len[i]);
+	const char *kept = c->role_at[i] ? spill_get(c->roles, c->role_at[i] - 1, c->role_len[i])
+					 : NULL;
+	if (kept) {
+		jw_raw(w, kept, c->role_len[i]);
 		return;
 	}
-	if (!c->keep_roles) {
+	if (!c->keep_roles || !c->roles) {
 		role_value(w, c, r);
 		return;
 	}
 	/* Measuring: w writes into c->measure, which does not drain. */
 	size_t start = w->b->len;
 	role_value(w, c, r);
-	c->role_at[i] = c->roles.len + 1;
 	c->role_len[i] = w->b->len - start;
-	buf_put(&c->roles, w->b->data + start, c->role_len[i]);
+	spill_put(c->roles, w->b->data + start, c->role_len[i], &c->role_at[i]);
+	c->role_at[i]++;
 }
 
 /* Whether d has a bucket policy (written when so). */
@@ -569,7 +575,9 @@ static void collect_cross_account(struct cfn_ctx *c)
 			}
 		}
 		for (size_t b = 0; pass == 0 && b < m->nbuckets; b++) {
-			c->xsources[b] = arena_array(m->arena, c->nxsources[b] + 1, sizeof(void *));
+			if (c->nxsources[b]) /* most buckets have none */
+				c->xsources[b] = arena_array(m->arena, c->nxsources[b],
+							     sizeof(void *));
 			c->nxsources[b] = 0;
 		}
 	}
@@ -606,7 +614,7 @@ static const struct crrc_bucket **deps_alloc(const struct crrc_model *m)
 
 static void ctx_free(struct cfn_ctx *c)
 {
-	buf_free(&c->roles);
+	spill_destroy(c->roles);
 	buf_free(&c->measure);
 }
 
@@ -618,8 +626,9 @@ static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt
 	struct cfn_ctx c = {.m = m, .spec_path = opt ? opt->spec_path : NULL};
 	c.stamp = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.stamp));
 	c.deps = deps_alloc(m);
-	c.role_at = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.role_at));
-	c.role_len = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.role_len));
+	c.role_at = arena_array(m->arena, m->nreplications + 1, sizeof(*c.role_at));
+	c.role_len = arena_array(m->arena, m->nreplications + 1, sizeof(*c.role_len));
+	c.roles = spill_create();
 	c.plan.ids = cfn_logical_ids(m);
 	collect_cross_account(&c);
 	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
