@@ -64,6 +64,14 @@ __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, v
 	return s;
 }
 
+static void diag_free(struct crrc_diag *g)
+{
+	free(g->msg);
+	for (size_t j = 0; j < g->nnotes; j++)
+		free(g->notes[j].msg);
+	free(g->notes);
+}
+
 struct crrc_diags *diags_create(void)
 {
 	struct crrc_diags *d = calloc(1, sizeof(*d));
@@ -78,12 +86,8 @@ void diags_destroy(struct crrc_diags *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].msg);
-		for (size_t j = 0; j < d->v[i].nnotes; j++)
-			free(d->v[i].notes[j].msg);
-		free(d->v[i].notes);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		diag_free(&d->v[i]);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		free(d->files[i].name);
 		free(d->files[i].owned);
@@ -249,6 +253,29 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 	return g;
 }
 
+struct diags_mark diags_mark(const struct crrc_diags *d)
+{
+	const struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
+	return (struct diags_mark){d->n, d->errors, d->warnings, f ? f->suppressed : 0};
+}
+
+void diags_keep_last_since(struct crrc_diags *d, struct diags_mark m)
+{
+	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
+	/* past the cap the last one may not have been kept: keep them all */
+	if (!f || d->n <= m.n + 1 || f->suppressed != m.suppressed)
+		return;
+	struct crrc_diag last = d->v[d->n - 1];
+	for (size_t i = m.n; i + 1 < d->n; i++)
+		diag_free(&d->v[i]);
+	f->shown -= d->n - 1 - m.n;
+	d->errors = m.errors + (last.sev == CRRC_ERROR);
+	d->warnings = m.warnings + (last.sev != CRRC_ERROR);
+	last.seq = m.n;
+	d->v[m.n] = last;
+	d->n = m.n + 1;
+}
+
 void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 {
 	if (g->code == CRRC_CODE_COUNT)
@@ -318,6 +345,13 @@ static int diag_cmp(const void *pa, const void *pb)
 		return a->pos.line < b->pos.line ? -1 : 1;
 	if (a->pos.col != b->pos.col)
 		return a->pos.col < b->pos.col ? -1 : 1;
+	/* at one place, an order that does not hang on which entry the
+	 * loader built first (an alias brings a node to several) */
+	if (a->code != b->code)
+		return a->code < b->code ? -1 : 1;
+	int c = strcmp(a->msg, b->msg);
+	if (c)
+		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 

@@ -57,6 +57,16 @@ void diags_drop_text(struct crrc_diags *d);
 /* Before rendering: read the dropped texts that diagnostics quote. */
 void diags_reread_sources(struct crrc_diags *d);
 
+/* Where the diagnostics stand, to go back to. */
+struct diags_mark {
+	size_t n, errors, warnings, suppressed;
+};
+struct diags_mark diags_mark(const struct crrc_diags *d);
+/* Forget the diagnostics of the current file added since m, but the last:
+ * a load that fails reports why, not the mistakes of the entries it had
+ * built by then (whose file it could not read to the end). */
+void diags_keep_last_since(struct crrc_diags *d, struct diags_mark m);
+
 /* Add a diagnostic; the message is printf-formatted. Returns it, so that
  * notes can be attached. An exact repeat (same file, position, code and
  * message, as an alias reaches the same node again) is dropped, and so is

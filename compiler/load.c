@@ -212,6 +212,8 @@ static void section_enter(struct loader *l, struct node *n, bool anchored)
 		return;
 	if (l->depth == 1 && l->open[0]->kind == NODE_MAPPING) {
 		if (!at_value(l)) {
+			/* a key may be a collection: none of a section */
+			l->section = SECTION_NONE;
 			root_key(l, n);
 			return;
 		}
@@ -448,6 +450,7 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 		abort();
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	struct diags_mark before = diags_mark(d);
 	int docs = 0;
 	bool done = false, ok = true;
 	while (ok && !done) {
@@ -463,8 +466,10 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 	yaml_parser_delete(&p);
 	loader_free(&l);
 	arena_destroy(l.scratch);
-	if (!ok)
+	if (!ok) {
+		diags_keep_last_since(d, before); /* why it stopped, only */
 		return NULL;
+	}
 	if (!l.root || (l.root->kind == NODE_SCALAR && !l.root->quoted && l.root->len == 0)) {
 		diags_add(d, CRRC_E008, (struct crrc_pos){0, 0, 0},
 			  "the file holds no YAML document; a spec is a mapping with crrc: 1");
