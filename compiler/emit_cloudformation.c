@@ -47,7 +47,10 @@ static void status(struct json_writer *w, const char *key, bool on)
 {
 	jw_key(w, key, NULL);
 	jw_object_open(w);
-	JW_MEMBER(w, "Status", on ? "Enabled" : "Disabled");
+	if (on)
+		JW_MEMBER_LIT(w, "Status", "Enabled");
+	else
+		JW_MEMBER_LIT(w, "Status", "Disabled");
 	jw_object_close(w);
 }
 
@@ -77,8 +80,8 @@ static void tag_list(struct json_writer *w, const struct crrc_tags *t)
 	jw_array_open(w);
 	for (size_t i = 0; i < t->n; i++) {
 		jw_object_open(w);
-		JW_MEMBER(w, "Key", t->v[i].key.s);
-		JW_MEMBER(w, "Value", t->v[i].value.s ? t->v[i].value.s : "");
+		JW_MEMBER_STR(w, "Key", &t->v[i].key);
+		JW_MEMBER_STR(w, "Value", &t->v[i].value);
 		jw_object_close(w);
 	}
 	jw_array_close(w);
@@ -97,20 +100,20 @@ static void rule_filter(struct json_writer *w, const struct crrc_rule *r)
 	JW_KEY(w, "Filter");
 	jw_object_open(w);
 	if (tags->n == 0) {
-		JW_MEMBER(w, "Prefix", prefix->set ? prefix->s : "");
+		JW_MEMBER_STR(w, "Prefix", prefix);
 	} else if (tags->n == 1 && !prefix->set) {
 		if (tags->v[0].key.s) {
 			JW_KEY(w, "TagFilter");
 			jw_object_open(w);
-			JW_MEMBER(w, "Key", tags->v[0].key.s);
-			JW_MEMBER(w, "Value", tags->v[0].value.s ? tags->v[0].value.s : "");
+			JW_MEMBER_STR(w, "Key", &tags->v[0].key);
+			JW_MEMBER_STR(w, "Value", &tags->v[0].value);
 			jw_object_close(w);
 		}
 	} else {
 		JW_KEY(w, "And");
 		jw_object_open(w);
 		if (prefix->set)
-			JW_MEMBER(w, "Prefix", prefix->s);
+			JW_MEMBER_STR(w, "Prefix", prefix);
 		JW_KEY(w, "TagFilters");
 		tag_list(w, tags);
 		jw_object_close(w);
@@ -128,28 +131,28 @@ static void rule_destination(struct json_writer *w, const struct crrc_rule *r)
 		JW_MEMBER(w, "Account", d->account_id);
 		JW_KEY(w, "AccessControlTranslation");
 		jw_object_open(w);
-		JW_MEMBER(w, "Owner", "Destination");
+		JW_MEMBER_LIT(w, "Owner", "Destination");
 		jw_object_close(w);
 	}
 	if (r->storage_class.set)
-		JW_MEMBER(w, "StorageClass", r->storage_class.s);
+		JW_MEMBER_STR(w, "StorageClass", &r->storage_class);
 	if (r->sse_kms_objects.v && r->replica_kms_key.s) {
 		JW_KEY(w, "EncryptionConfiguration");
 		jw_object_open(w);
-		JW_MEMBER(w, "ReplicaKmsKeyID", r->replica_kms_key.s);
+		JW_MEMBER_STR(w, "ReplicaKmsKeyID", &r->replica_kms_key);
 		jw_object_close(w);
 	}
 	if (r->rtc.v) {
 		JW_KEY(w, "ReplicationTime");
 		jw_object_open(w);
-		JW_MEMBER(w, "Status", "Enabled");
+		JW_MEMBER_LIT(w, "Status", "Enabled");
 		minutes(w, "Time", 15);
 		jw_object_close(w);
 	}
 	if (r->metrics.v) {
 		JW_KEY(w, "Metrics");
 		jw_object_open(w);
-		JW_MEMBER(w, "Status", "Enabled");
+		JW_MEMBER_LIT(w, "Status", "Enabled");
 		/* S3 refuses an event threshold without RTC. */
 		if (r->rtc.v)
 			minutes(w, "EventThreshold", 15);
@@ -163,12 +166,15 @@ static void rule_destination(struct json_writer *w, const struct crrc_rule *r)
 static void rule_json(struct json_writer *w, const struct crrc_rule *r)
 {
 	jw_object_open(w);
-	JW_MEMBER(w, "Id", r->id.s);
+	JW_MEMBER_STR(w, "Id", &r->id);
 	JW_KEY(w, "Priority");
 	jw_int(w, r->priority.v);
 	/* enabled defaults to true and the resolver leaves it unset. */
 	bool enabled = !r->enabled.set || r->enabled.v;
-	JW_MEMBER(w, "Status", enabled ? "Enabled" : "Disabled");
+	if (enabled)
+		JW_MEMBER_LIT(w, "Status", "Enabled");
+	else
+		JW_MEMBER_LIT(w, "Status", "Disabled");
 	rule_filter(w, r);
 	if (r->sse_kms_objects.v || r->replica_modifications.v) {
 		JW_KEY(w, "SourceSelectionCriteria");
@@ -241,8 +247,8 @@ static void bucket_encryption(struct json_writer *w, const struct crrc_bucket *b
 	jw_object_open(w);
 	JW_KEY(w, "ServerSideEncryptionByDefault");
 	jw_object_open(w);
-	JW_MEMBER(w, "SSEAlgorithm", "aws:kms");
-	JW_MEMBER(w, "KMSMasterKeyID", b->kms_key.s);
+	JW_MEMBER_LIT(w, "SSEAlgorithm", "aws:kms");
+	JW_MEMBER_STR(w, "KMSMasterKeyID", &b->kms_key);
 	jw_object_close(w);
 	JW_KEY(w, "BucketKeyEnabled");
 	jw_bool(w, true);
@@ -257,15 +263,15 @@ static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
 	bool replicates = !bootstrap && b->replication && b->replication->nrules;
 	jw_key(w, stem(c, b), "Bucket");
 	jw_object_open(w);
-	JW_MEMBER(w, "Type", "AWS::S3::Bucket");
+	JW_MEMBER_LIT(w, "Type", "AWS::S3::Bucket");
 	if (replicates)
 		depends_on(w, c, b, s);
 	/* A stack deletion must never delete media. */
-	JW_MEMBER(w, "DeletionPolicy", "Retain");
-	JW_MEMBER(w, "UpdateReplacePolicy", "Retain");
+	JW_MEMBER_LIT(w, "DeletionPolicy", "Retain");
+	JW_MEMBER_LIT(w, "UpdateReplacePolicy", "Retain");
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
-	JW_MEMBER(w, "BucketName", b->name.s);
+	JW_MEMBER_STR(w, "BucketName", &b->name);
 	if (b->object_lock.v) {
 		JW_KEY(w, "ObjectLockEnabled");
 		jw_bool(w, true);
@@ -298,7 +304,7 @@ static void role_value(struct json_writer *w, const struct cfn_ctx *c,
 {
 	json_t *trust = iam_trust_policy(r), *policy = iam_role_policy(r);
 	jw_object_open(w);
-	JW_MEMBER(w, "Type", "AWS::IAM::Role");
+	JW_MEMBER_LIT(w, "Type", "AWS::IAM::Role");
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
 	JW_MEMBER(w, "RoleName", r->role_name);
@@ -309,7 +315,7 @@ static void role_value(struct json_writer *w, const struct cfn_ctx *c,
 		JW_KEY(w, "Policies");
 		jw_array_open(w);
 		jw_object_open(w);
-		JW_MEMBER(w, "PolicyName", "s3-replication");
+		JW_MEMBER_LIT(w, "PolicyName", "s3-replication");
 		iam_member(w, "PolicyDocument", policy);
 		jw_object_close(w);
 		jw_array_close(w);
@@ -357,7 +363,7 @@ static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *
 		return false;
 	jw_key(w, stem(c, d), "BucketPolicy");
 	jw_object_open(w);
-	JW_MEMBER(w, "Type", "AWS::S3::BucketPolicy");
+	JW_MEMBER_LIT(w, "Type", "AWS::S3::BucketPolicy");
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
 	JW_KEY(w, "Bucket");
@@ -472,7 +478,7 @@ static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstr
 	struct json_writer w;
 	jw_init(&w, b, 0);
 	jw_object_open(&w);
-	JW_MEMBER(&w, "AWSTemplateFormatVersion", "2010-09-09");
+	JW_MEMBER_LIT(&w, "AWSTemplateFormatVersion", "2010-09-09");
 	JW_MEMBER(&w, "Description", template_description(c, s, bootstrap, true));
 	JW_KEY(&w, "Resources");
 	jw_object_open(&w);

@@ -194,6 +194,15 @@ void jw_string(struct json_writer *w, const char *s)
 	quoted(w, s, NULL, NULL, "");
 }
 
+void jw_stringn(struct json_writer *w, const char *s, size_t n)
+{
+	char *p = before_value(w, reserve(w->b, separator_room(w) + ESCAPED_ROOM(n) + 2));
+	*p++ = '"';
+	p = escaped(p, s, n);
+	*p++ = '"';
+	commit(w->b, p);
+}
+
 void jw_string3(struct json_writer *w, const char *a, const char *b, const char *c)
 {
 	quoted(w, a ? a : "(null)", b ? b : "(null)", c ? c : "(null)", "");
@@ -231,6 +240,12 @@ void jw_member_plain(struct json_writer *w, const char *key, size_t n, const cha
 	jw_string(w, s);
 }
 
+void jw_member_n(struct json_writer *w, const char *key, size_t kn, const char *s, size_t n)
+{
+	jw_key_plain(w, key, kn);
+	jw_stringn(w, s, n);
+}
+
 /* A real as jansson formats it: left to jansson itself. */
 static void real(struct json_writer *w, const json_t *v)
 {
@@ -260,7 +275,7 @@ void jw_json(struct json_writer *w, const json_t *v)
 		jw_array_close(w);
 		break;
 	case JSON_STRING:
-		jw_string(w, json_string_value(v));
+		jw_stringn(w, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		jw_int(w, (long long)json_integer_value(v));

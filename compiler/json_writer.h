@@ -35,6 +35,8 @@ void jw_key_plain(struct json_writer *w, const char *key, size_t n);
 #define JW_KEY(w, lit) jw_key_plain((w), "" lit, sizeof(lit) - 1)
 
 void jw_string(struct json_writer *w, const char *s);
+/* The n bytes at s as a string (no strlen: the writer's hot path). */
+void jw_stringn(struct json_writer *w, const char *s, size_t n);
 /* The string a b c, NULL pieces written as printf writes them. */
 void jw_string3(struct json_writer *w, const char *a, const char *b, const char *c);
 void jw_int(struct json_writer *w, long long v);
@@ -49,5 +51,11 @@ void jw_json(struct json_writer *w, const json_t *v);
  * json_string(NULL)). */
 void jw_member_plain(struct json_writer *w, const char *key, size_t n, const char *s);
 #define JW_MEMBER(w, lit, s) jw_member_plain((w), "" lit, sizeof(lit) - 1, (s))
+/* "key": the n bytes at s (never left out); JW_MEMBER_LIT takes a literal
+ * value, JW_MEMBER_STR a struct crrc_str (the empty string when unset). */
+void jw_member_n(struct json_writer *w, const char *key, size_t kn, const char *s, size_t n);
+#define JW_MEMBER_LIT(w, lit, v) jw_member_n((w), "" lit, sizeof(lit) - 1, "" v, sizeof(v) - 1)
+#define JW_MEMBER_STR(w, lit, str) \
+	jw_member_n((w), "" lit, sizeof(lit) - 1, (str)->s ? (str)->s : "", (str)->s ? (str)->len : 0)
 
 #endif
