@@ -157,6 +157,13 @@ void diags_reread_sources(struct crrc_diags *d)
 	}
 }
 
+/* A diagnostic that says why a file could not be read (at most one a
+ * file): never dropped past the cap, and the one a failed load keeps. */
+static bool stops_reading(enum crrc_code code)
+{
+	return code <= CRRC_E014 && code != CRRC_E013;
+}
+
 static enum crrc_severity severity_of(const struct crrc_diags *d, enum crrc_code code)
 {
 	enum crrc_severity sev = codes[code].sev;
@@ -223,7 +230,7 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 		d->sink.code = CRRC_CODE_COUNT;
 		return &d->sink; /* the same mistake, reached again through an alias */
 	}
-	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE) {
+	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE && !stops_reading(code)) {
 		f->suppressed++;
 		return drop(d, severity_of(d, code), msg);
 	}
@@ -262,10 +269,10 @@ struct diags_mark diags_mark(const struct crrc_diags *d)
 void diags_keep_last_since(struct crrc_diags *d, struct diags_mark m)
 {
 	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
-	/* past the cap the last one may not have been kept: keep them all */
-	if (!f || d->n <= m.n + 1 || f->suppressed != m.suppressed)
+	if (!f || d->n <= m.n || !stops_reading(d->v[d->n - 1].code))
 		return;
 	struct crrc_diag last = d->v[d->n - 1];
+	f->suppressed = m.suppressed;
 	for (size_t i = m.n; i + 1 < d->n; i++)
 		diag_free(&d->v[i]);
 	f->shown -= d->n - 1 - m.n;

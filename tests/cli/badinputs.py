@@ -74,6 +74,15 @@ def long_line_valid():
     return (text + "a" * (1 << 20) + '"}\n').encode()
 
 
+def syntax_error_after_mistakes():
+    """10,001 buckets with a mistake each, then a syntax error: the buckets
+    are built as they complete, yet a file that cannot be read to its end
+    reports why, only; past the 10,000-diagnostic cap too."""
+    buckets = [f"  b{i}: {{region: us-east-1, regoin: x}}" for i in range(10001)]
+    return "\n".join(["crrc: 1", "name: demo", "buckets:", *buckets,
+                      "  c: {region: [oops", ""]).encode()
+
+
 def alias_amplification(kind):
     """9,000 buckets share one anchored mapping holding 50 mistakes: within
     the alias bound (1,000,000 nodes), yet 450,000 diagnostics when each
@@ -134,6 +143,7 @@ CASES = {
                            1, "E022", 2, 7),
     "list-for-mapping": (b"- crrc: 1\n", 1, "E022", 1, 1),
     "syntax-error": (b"crrc: 1\nname: [demo\n", 1, "E006", 3, 1),
+    "syntax-error-after-mistakes": (syntax_error_after_mistakes, 1, "E006", 10006, 1),
     "long-line-valid": (long_line_valid, 0, None, 0, 0),
     "long-line-many-errors": (long_line_keys, 1, "E020", 1, 58),
     "too-many-nodes": (lambda: b"a: [" + b"a," * 4000001 + b"a]\n", 1, "E014", 1, 7999999),

@@ -56,7 +56,9 @@ def check_text(name, path, res, rc, code, line, col):
 
 
 def extra_checks(name, path, text_res, diags):
-    if name == "escaped-control-key":
+    if name == "syntax-error-after-mistakes":
+        assert [g["code"] for g in diags] == ["E006"], [g["code"] for g in diags[:5]]
+    elif name == "escaped-control-key":
         # the key is "\e[31mred\e[0m": echoed, never raw
         assert b"\x1b" not in text_res.err
         assert "\\x1B[31mred\\x1B[0m" in text_res.stderr, text_res.stderr
