@@ -54,7 +54,7 @@ struct spill *spill_create(void)
 	}
 	s->fd = fd;
 	s->out.drain = spill_drain;
-	buf_grow(&s->out, SPILL_BUFFER);
+	buf_grow(&s->out, SPILL_BUFFER - 1); /* the one allocation */
 	return s;
 }
 

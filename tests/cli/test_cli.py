@@ -5,13 +5,14 @@ location, source line and caret. Each check is reported; all of them run."""
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import badinputs  # noqa: E402
 import clitest  # noqa: E402
-from clitest import run  # noqa: E402
+from clitest import ROOT, run  # noqa: E402
 
 SRR = (b"crrc: 1\n"
        b"name: demo\n"
@@ -255,6 +256,123 @@ def test_model_bad_spec(d):
     assert res.rc == 1 and res.out == b"" and "error[E020]" in res.stderr, res
 
 
+def out_files(path):
+    """Every file under path, by its name relative to path, with its bytes."""
+    files = {}
+    for top, _, names in os.walk(path):
+        for name in names:
+            full = os.path.join(top, name)
+            with open(full, "rb") as f:
+                files[os.path.relpath(full, path)] = f.read()
+    return files
+
+
+def compile_cfn(spec, out, tmpdir):
+    """crrc compile --target cloudformation with TMPDIR set to tmpdir."""
+    tempfile.gettempdir()  # run()'s own temporary files stay where they were
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = tmpdir
+    try:
+        return run("compile", spec, "--target", "cloudformation", "--out", out)
+    finally:
+        if old is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = old
+
+
+def test_cloudformation_without_tmpdir(d):
+    # The measured roles are spilled to a temporary file in $TMPDIR; when
+    # none can be made, they are written twice instead: the same bytes.
+    # 1,000 buckets have more role text than the spill's write buffer.
+    specs = list(clitest.crrctest.examples())
+    for n in (300, 1000):
+        gen = os.path.join(ROOT, "bench", "gen.py")
+        text = subprocess.run([sys.executable, gen, str(n)], check=True,
+                              capture_output=True).stdout
+        specs.append(write(d, f"gen{n}.crr.yaml", text))
+    tmp = os.path.join(d, "tmp")
+    os.mkdir(tmp)
+    missing = os.path.join(d, "missing")
+    for i, spec in enumerate(specs):
+        normal, fallback = os.path.join(d, f"spill-{i}"), os.path.join(d, f"nospill-{i}")
+        a = compile_cfn(spec, normal, tmp)
+        b = compile_cfn(spec, fallback, missing)
+        assert a.rc == 0 and a.err == b"", f"{spec}\n{a!r}"
+        assert b.rc == 0 and b.err == b"", f"{spec} with TMPDIR missing\n{b!r}"
+        assert a.stdout.replace(normal, "OUT") == b.stdout.replace(fallback, "OUT"), (a, b)
+        want, got = out_files(normal), out_files(fallback)
+        assert len(want) > 2 and sorted(want) == sorted(got), (spec, sorted(want), sorted(got))
+        for name in want:
+            assert want[name] == got[name], f"{spec}: {name} differs without a spill file"
+        assert os.listdir(tmp) == [], f"{spec}: left in TMPDIR: {os.listdir(tmp)}"
+        assert not os.path.exists(missing)
+
+
+def test_two_files_quoted(d):
+    # Each file's text is freed once it is parsed and read again to quote
+    # it: two files with mistakes at the same place quote their own lines.
+    a = write(d, "qa.crr.yaml", TWO_ERRORS)
+    b = write(d, "qb.crr.yaml", b"crrc: 1\n"
+                                b"name: other\n"
+                                b"buckets:\n"
+                                b"  c:\n"
+                                b"    region: eu-west-1\n"
+                                b"    regoin: eu-west-1  # the other file\n"
+                                b"  d: {region: us-east-2}\n"
+                                b"  e: {region: us-east-2}\n"
+                                b"  f: {region: us-east-2, nmae: x}\n")
+    for args in ((a, b), (b, a)):
+        res = run("check", *args)
+        assert res.rc == 1 and res.out == b"", res
+        src, at, _ = caret_column(res, f"{a}:6:5: error[E020]: ")
+        assert src == "    regoin: us-east-1" and at == 4, src
+        src, at, _ = caret_column(res, f"{a}:7:5: error[E021]: ")
+        assert src == "    region: us-west-2" and at == 4, src
+        src, at, _ = caret_column(res, f"{a}:5:5: note: ")
+        assert src == "    region: us-east-1" and at == 4, src
+        src, at, _ = caret_column(res, f"{b}:6:5: error[E020]: ")
+        assert src == "    regoin: eu-west-1  # the other file" and at == 4, src
+        src, at, _ = caret_column(res, f"{b}:9:26: error[E020]: ")  # past a's last line
+        assert src == "  f: {region: us-east-2, nmae: x}" and at == 25, src
+
+
+SYNTAX_AFTER_MISTAKES = (b"crrc: 2\n"
+                         b"name: demo\n"
+                         b"buckets:\n"
+                         b"  a: {region: us-east-1, regoin: x}\n"
+                         b"  b: {region: us-west-2, name: Bad_Name}\n"
+                         b"  c: {region: [oops\n")
+
+
+def test_syntax_error_only(d):
+    # The mistakes in the complete buckets before a syntax error, and
+    # crrc: 2, are not reported: only why the file could not be read.
+    path = write(d, "syntax.crr.yaml", SYNTAX_AFTER_MISTAKES)
+    res = run("check", "--diagnostics=json", path)
+    assert res.rc == 1, res
+    got = [(g["code"], g["line"], g["column"]) for g in json.loads(res.out)]
+    assert got == [("E006", 7, 1)], got
+    res = run("check", path)
+    assert res.rc == 1 and res.out == b"", res
+    heads = [s for s in res.stderr.splitlines() if s.startswith(path + ":")]
+    assert len(heads) == 2 and "error[E006]" in heads[0] and "note: " in heads[1], res
+    src, at, _ = caret_column(res, f"{path}:6:15: note: ")
+    assert src == "  c: {region: [oops" and at == 14, src
+    for cmd in (("model", path), ("compile", path, "--target", "terraform", "--out",
+                                  os.path.join(d, "syntax-out"))):
+        res = run(*cmd)
+        assert res.rc == 1 and res.out == b"", res
+        assert res.stderr.count("error[") == 1 and "error[E006]" in res.stderr, res
+    assert not os.path.exists(os.path.join(d, "syntax-out"))
+    # without the syntax error, the same buckets' mistakes are reported
+    complete = SYNTAX_AFTER_MISTAKES[:SYNTAX_AFTER_MISTAKES.rindex(b"  c:")]
+    path = write(d, "nosyntax.crr.yaml", complete)
+    res = run("check", "--diagnostics=json", path)
+    codes = sorted(g["code"] for g in json.loads(res.out))
+    assert res.rc == 1 and "E006" not in codes and "E020" in codes and len(codes) >= 3, res
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -272,6 +390,10 @@ def main():
         f.check("control characters in a file name", test_control_in_file_name, d)
         f.check("model of a bad spec", test_model_bad_spec, d)
         f.check("every example checks clean, without a warning", test_examples)
+        f.check("CloudFormation without a spill file: the same bytes",
+                test_cloudformation_without_tmpdir, d)
+        f.check("two files, each quoting its own lines", test_two_files_quoted, d)
+        f.check("a syntax error after mistakes reports only itself", test_syntax_error_only, d)
     f.exit()
 
 
