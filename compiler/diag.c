@@ -72,6 +72,32 @@ static void diag_free(struct crrc_diag *g)
 	free(g->notes);
 }
 
+/* A message that quotes a value of megabytes (a key, a name) keeps its
+ * start and its end, where a suggestion goes; the middle is cut, at
+ * character boundaries. */
+#define MSG_MAX 2048u
+#define MSG_KEEP 960u
+
+static char *cut_middle(char *msg)
+{
+	size_t n = strlen(msg);
+	if (n <= MSG_MAX)
+		return msg;
+	size_t head = MSG_KEEP, tail = n - MSG_KEEP;
+	while (head > 0 && ((unsigned char)msg[head] & 0xC0) == 0x80)
+		head--;
+	while (tail < n && ((unsigned char)msg[tail] & 0xC0) == 0x80)
+		tail++;
+	char mid[64];
+	int m = snprintf(mid, sizeof(mid), " [... %zu bytes ...] ", tail - head);
+	char *out = xrealloc(NULL, head + (size_t)m + (n - tail) + 1);
+	memcpy(out, msg, head);
+	memcpy(out + head, mid, (size_t)m);
+	memcpy(out + head + m, msg + tail, n - tail + 1);
+	free(msg);
+	return out;
+}
+
 struct crrc_diags *diags_create(void)
 {
 	struct crrc_diags *d = calloc(1, sizeof(*d));
@@ -222,7 +248,7 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	char *msg = cut_middle(xvasprintf(fmt, ap));
 	va_end(ap);
 	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
 	if (seen_before(d, diag_hash(d->nfiles, code, pos, msg))) {

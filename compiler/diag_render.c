@@ -135,8 +135,9 @@ static size_t put_char(struct buf *b, const char *p, size_t w)
 /* Escape a message for a terminal: control characters become \xNN. */
 static void put_escaped(struct buf *b, const char *s)
 {
-	while (*s) {
-		size_t w = char_len(s, strlen(s));
+	/* the end measured once: a message may quote a key of megabytes */
+	for (const char *end = s + strlen(s); s < end;) {
+		size_t w = char_len(s, (size_t)(end - s));
 		put_char(b, s, w);
 		s += w;
 	}

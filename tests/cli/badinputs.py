@@ -83,6 +83,17 @@ def syntax_error_after_mistakes():
                       "  c: {region: [oops", ""]).encode()
 
 
+def huge_key():
+    """A 4 MB bucket key, repeated through an alias and named as a source:
+    every message that quotes it keeps its start and end, and rendering
+    stays linear (it once called strlen for each character)."""
+    key = "k" * (4 << 20)
+    return "\n".join(["crrc: 1", "name: tt", "buckets:", f"  ? &kk {key}",
+                      "  : {region: us-east-1}", "  b: {region: us-west-2}", "  ? *kk",
+                      "  : {region: us-east-1}", "replication:", f"  - source: {key}",
+                      "    rules: [{id: one, destination: b}]", ""]).encode()
+
+
 def alias_amplification(kind):
     """9,000 buckets share one anchored mapping holding 50 mistakes: within
     the alias bound (1,000,000 nodes), yet 450,000 diagnostics when each
@@ -144,6 +155,7 @@ CASES = {
     "list-for-mapping": (b"- crrc: 1\n", 1, "E022", 1, 1),
     "syntax-error": (b"crrc: 1\nname: [demo\n", 1, "E006", 3, 1),
     "syntax-error-after-mistakes": (syntax_error_after_mistakes, 1, "E006", 10006, 1),
+    "huge-key": (huge_key, 1, "E021", 4, 5),
     "long-line-valid": (long_line_valid, 0, None, 0, 0),
     "long-line-many-errors": (long_line_keys, 1, "E020", 1, 58),
     "too-many-nodes": (lambda: b"a: [" + b"a," * 4000001 + b"a]\n", 1, "E014", 1, 7999999),

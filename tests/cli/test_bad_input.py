@@ -56,7 +56,10 @@ def check_text(name, path, res, rc, code, line, col):
 
 
 def extra_checks(name, path, text_res, diags):
-    if name == "syntax-error-after-mistakes":
+    if name == "huge-key":
+        assert all(len(g["message"]) < 4096 for g in diags), "a message quotes all 4 MB"
+        assert " bytes ...] " in diags[0]["message"], diags[0]["message"][:200]
+    elif name == "syntax-error-after-mistakes":
         assert [g["code"] for g in diags] == ["E006"], [g["code"] for g in diags[:5]]
     elif name == "escaped-control-key":
         # the key is "\e[31mred\e[0m": echoed, never raw
