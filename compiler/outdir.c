@@ -103,10 +103,12 @@ static bool mkdir_p(struct outdir *o)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0777) == 0 && !o->created_at)
-			o->created_at = (size_t)(s - p);
-		else if (errno != EEXIST)
+		if (mkdir(p, 0777) == 0) {
+			if (!o->created_at) /* the first level crrc made */
+				o->created_at = (size_t)(s - p);
+		} else if (errno != EEXIST) {
 			ok = false;
+		}
 		*s = c;
 		if (!c)
 			break;

@@ -428,6 +428,23 @@ START_TEST(test_destroy_without_commit)
 }
 END_TEST
 
+/* A relative --out of two new levels, as `./setup` gives on a fresh clone
+ * (out/terraform): the second mkdir once read a stale errno as failure. */
+START_TEST(test_new_relative_levels)
+{
+	char *cwd = getcwd(NULL, 0);
+	ck_assert_ptr_nonnull(cwd);
+	ck_assert_int_eq(chdir(dir), 0);
+	struct file f[] = {FILE_STR("a", "one\n")};
+	errno = EIO; /* whatever the last failed call left */
+	bool ok = run_into("n1/n2", f, 1, 1000, true);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(cwd);
+	ck_assert_msg(ok, "%s", log_text ? log_text : "");
+	assert_contents("n1/n2/a", "one\n", 4);
+}
+END_TEST
+
 START_TEST(test_not_a_directory)
 {
 	put_foreign("file", "mine\n");
@@ -538,6 +555,7 @@ static Suite *outdir_suite(void)
 	tcase_add_test(t, test_foreign_identical);
 	tcase_add_test(t, test_stale);
 	tcase_add_test(t, test_destroy_without_commit);
+	tcase_add_test(t, test_new_relative_levels);
 	tcase_add_test(t, test_not_a_directory);
 	tcase_add_test(t, test_unwritable);
 	suite_add_tcase(s, t);
