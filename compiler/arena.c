@@ -30,6 +30,7 @@ struct chunk {
 struct arena {
 	struct chunk *head;
 	size_t next_cap;
+	size_t first; /* the first chunk's size, again after arena_absorb */
 };
 
 static void *oom(void)
@@ -43,7 +44,7 @@ struct arena *arena_create_sized(size_t first)
 	struct arena *a = calloc(1, sizeof(*a));
 	if (!a)
 		oom();
-	a->next_cap = first;
+	a->next_cap = a->first = first;
 	return a;
 }
 
@@ -134,6 +135,7 @@ void arena_absorb(struct arena *a, struct arena *from)
 		a->head = first;
 	}
 	from->head = NULL;
+	from->next_cap = from->first; /* start small again, not where it got to */
 }
 
 void *arena_alloc(struct arena *a, size_t size)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct code_info {
 	const char *name, *slug, *summary;
@@ -24,6 +25,8 @@ struct file_rec {
 	size_t len;
 	size_t shown, suppressed;
 	bool dropped; /* the text went away: read the file again to quote it */
+	struct timespec mtime; /* when dropped: the file must be as it was */
+	bool known;            /* mtime is known */
 	char *owned;  /* the text read again */
 };
 
@@ -133,7 +136,7 @@ void diags_set_file(struct crrc_diags *d, const char *file, const char *text, si
 	size_t flen = strlen(file);
 	char *name = xrealloc(NULL, flen + 1);
 	memcpy(name, file, flen + 1);
-	d->files[d->nfiles++] = (struct file_rec){name, text, len, 0, 0, false, NULL};
+	d->files[d->nfiles++] = (struct file_rec){.name = name, .text = text, .len = len};
 }
 
 void diags_drop_text(struct crrc_diags *d)
@@ -144,6 +147,10 @@ void diags_drop_text(struct crrc_diags *d)
 	for (size_t i = 0; i < d->n; i++)
 		if (d->v[i].file == f->name)
 			d->v[i].source = NULL;
+	struct stat st;
+	f->known = stat(f->name, &st) == 0; /* else it is not read again */
+	if (f->known)
+		f->mtime = st.st_mtim;
 	f->text = NULL;
 	f->dropped = true;
 }
@@ -152,9 +159,15 @@ void diags_drop_text(struct crrc_diags *d)
  * size since. */
 static char *text_reread(const struct file_rec *f)
 {
-	FILE *fp = fopen(f->name, "rb");
+	FILE *fp = f->known ? fopen(f->name, "rb") : NULL;
 	if (!fp)
 		return NULL;
+	struct stat st; /* edited since: its lines are no longer the ones meant */
+	if (fstat(fileno(fp), &st) != 0 || (size_t)st.st_size != f->len ||
+	    st.st_mtim.tv_sec != f->mtime.tv_sec || st.st_mtim.tv_nsec != f->mtime.tv_nsec) {
+		fclose(fp);
+		return NULL;
+	}
 	char *text = xrealloc(NULL, f->len + 1);
 	size_t n = fread(text, 1, f->len + 1, fp);
 	fclose(fp);

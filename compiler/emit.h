@@ -13,7 +13,6 @@
 #include "buf.h"
 #include "crrc.h"
 
-
 struct crrc_diags;
 struct outdir;
 

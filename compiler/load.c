@@ -439,7 +439,9 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 		return NULL;
 	struct loader l = {.arena = tree, .tree = tree, .stage = stage, .m = m, .d = d,
 			   .text = text, .len = len};
-	l.scratch = arena_create_sized(64u * 1024u); /* an entry's worth */
+	/* an entry's worth: an entry that defines an anchor keeps its chunks
+	 * (arena_absorb), so they start small; a larger entry grows them */
+	l.scratch = arena_create_sized(1024u);
 	l.anchors = strmap_create(tree, 16);
 	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));

@@ -188,7 +188,7 @@ static int cmd_model(const struct options *o)
 static int cmd_compile(const struct options *o)
 {
 	const struct crrc_target *t = o->target ? crrc_target_find(o->target) : NULL;
-	if (o->nspecs != 1 || !t || !o->out) {
+	if (o->nspecs != 1 || !t || !o->out || !*o->out) {
 		fprintf(stderr, "crrc: %s\nusage: %s\n",
 			o->target && !t ? "unknown --target (terraform or cloudformation)"
 					: "compile takes one SPEC, --target and --out",

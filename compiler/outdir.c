@@ -95,6 +95,10 @@ static char *path_join(const char *dir, const char *name, const char *suffix)
 /* mkdir -p, remembering the first level it made (to undo it). */
 static bool mkdir_p(struct outdir *o)
 {
+	if (!*o->dir) {
+		errno = ENOENT;
+		return false;
+	}
 	char *p = xalloc(NULL, strlen(o->dir) + 1);
 	strcpy(p, o->dir);
 	bool ok = true;

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #define SPILL_BUFFER (256u * 1024u)
 
 struct spill {

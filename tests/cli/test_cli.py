@@ -89,6 +89,7 @@ def test_usage_errors(d):
     usage_error("check")                          # no spec
     usage_error("model", spec, spec)              # model takes one
     usage_error("compile", spec, "--target", "nowhere", "--out", os.path.join(d, "out"))
+    usage_error("compile", spec, "--target", "terraform", "--out", "")  # read past "" once
 
 
 def test_several_files(d):
