@@ -19,11 +19,13 @@ struct spill {
 	struct buf in;  /* the last bytes read back */
 };
 
-static void spill_drain(struct buf *b)
+/* Write p (appending), or read it from offset at, whole; a failure, or
+ * the end of the file while reading, sticks. */
+static void transfer(struct spill *s, char *p, size_t len, bool reading, uint64_t at)
 {
-	struct spill *s = CRRC_CONTAINER_OF(b, struct spill, out);
-	for (size_t done = 0; !s->failed && done < b->len;) {
-		ssize_t n = write(s->fd, b->data + done, b->len - done);
+	for (size_t done = 0; !s->failed && done < len;) {
+		ssize_t n = reading ? pread(s->fd, p + done, len - done, (off_t)(at + done))
+				    : write(s->fd, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -31,6 +33,12 @@ static void spill_drain(struct buf *b)
 		else
 			done += (size_t)n;
 	}
+}
+
+static void spill_drain(struct buf *b)
+{
+	struct spill *s = CRRC_CONTAINER_OF(b, struct spill, out);
+	transfer(s, b->data, b->len, false, 0);
 }
 
 struct spill *spill_create(void)
@@ -82,14 +90,6 @@ const char *spill_get(struct spill *s, uint64_t at, size_t len)
 	}
 	s->in.len = 0;
 	buf_grow(&s->in, len);
-	for (size_t done = 0; !s->failed && done < len;) {
-		ssize_t n = pread(s->fd, s->in.data + done, len - done, (off_t)(at + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			s->failed = true;
-		else
-			done += (size_t)n;
-	}
+	transfer(s, s->in.data, len, true, at);
 	return s->failed ? NULL : s->in.data;
 }
