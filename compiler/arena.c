@@ -203,6 +203,26 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 }
 
 
+char *arena_concat(struct arena *a, ...)
+{
+	va_list ap;
+	size_t len = 0;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		len += strlen(s);
+	va_end(ap);
+	char *out = arena_alloc(a, len + 1), *p = out;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		size_t n = strlen(s);
+		memcpy(p, s, n);
+		p += n;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}
+
 /* --- vectors --------------------------------------------------------------- */
 
 void *arena_vec_push(struct arena_vec *v, size_t size)

@@ -24,6 +24,9 @@ void *arena_array(struct arena *a, size_t n, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The strings up to a NULL, joined: cheaper than arena_printf where it
+ * runs once per bucket. */
+char *arena_concat(struct arena *a, ...) __attribute__((sentinel));
 
 /* A growing array whose length is known only once it is complete: a
  * mapping of its own that grows without copying (mremap), zeroed. Elements

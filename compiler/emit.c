@@ -57,14 +57,6 @@ void output_init(struct crrc_output *o)
 	*o = (struct crrc_output){.sink = {.open = output_open, .close = output_close}};
 }
 
-const struct crrc_file *output_find(const struct crrc_output *o, const char *path)
-{
-	for (size_t i = 0; i < o->n; i++)
-		if (strcmp(o->files[i].path, path) == 0)
-			return &o->files[i];
-	return NULL;
-}
-
 void output_free(struct crrc_output *o)
 {
 	for (size_t i = 0; i < o->n; i++) {

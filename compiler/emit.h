@@ -41,7 +41,6 @@ struct crrc_output {
 };
 
 void output_init(struct crrc_output *o);
-const struct crrc_file *output_find(const struct crrc_output *o, const char *path);
 void output_free(struct crrc_output *o);
 
 struct crrc_emit_options {

@@ -19,32 +19,6 @@
 #define AWS_PROVIDER_VERSION ">= 5.0, < 7.0"
 #define TERRAFORM_VERSION ">= 1.3.0"
 
-/* The concatenation of the strings up to NULL, in the arena: the names
- * below are made for every bucket, where printf's cost shows. */
-#define CAT_MAX 8
-static const char *cat(struct arena *a, ...)
-{
-	const char *part[CAT_MAX];
-	size_t len[CAT_MAX], k = 0, n = 0;
-	va_list ap;
-	va_start(ap, a);
-	for (const char *s; (s = va_arg(ap, const char *));) {
-		if (k == CAT_MAX)
-			abort(); /* the callers below join a handful of parts */
-		part[k] = s;
-		len[k] = strlen(s);
-		n += len[k++];
-	}
-	va_end(ap);
-	char *out = arena_alloc(a, n + 1), *at = out;
-	for (size_t i = 0; i < k; i++) {
-		memcpy(at, part[i], len[i]);
-		at += len[i];
-	}
-	*at = '\0';
-	return out;
-}
-
 static bool is_letter(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -90,7 +64,7 @@ static const char *account_name(struct tf *t, struct strmap *aliases, struct str
 			name = NULL;
 	}
 	if (!name)
-		name = cat(t->arena, "account_", id, NULL);
+		name = arena_concat(t->arena, "account_", id, NULL);
 	strmap_put(names, name, strlen(name), (void *)name, NULL);
 	return name;
 }
@@ -129,15 +103,15 @@ static void providers_plan(struct tf *t)
 		const struct crrc_bucket *b = &m->buckets[i];
 		const struct tf_account *a = account_of(t, byid, aliases, names, b);
 		const char *region = b->region.s ? b->region.s : "";
-		const char *pair = cat(t->arena, a ? a->id : "", "/", region, NULL);
+		const char *pair = arena_concat(t->arena, a ? a->id : "", "/", region, NULL);
 		struct tf_provider *p = strmap_get(bypair, pair, strlen(pair));
 		if (!p) {
 			p = &t->providers[t->nproviders++];
 			p->region = region;
 			p->account = a;
-			p->alias = a ? cat(t->arena, a->name, "_", ident(t->arena, region), NULL)
+			p->alias = a ? arena_concat(t->arena, a->name, "_", ident(t->arena, region), NULL)
 				     : ident(t->arena, region);
-			p->ref = cat(t->arena, "aws.", p->alias, NULL);
+			p->ref = arena_concat(t->arena, "aws.", p->alias, NULL);
 			strmap_put(bypair, pair, strlen(pair), p, NULL);
 		}
 		t->b[i].provider = p->ref;
@@ -206,7 +180,7 @@ static const char *ref_subst(void *ctx, const char *s, size_t len)
 		return tf_bucket_arn(t, b);
 	if (len > 2 && memcmp(s + len - 2, "/*", 2) == 0 &&
 	    (b = strmap_get(t->bucket_arns, s, len - 2)))
-		return cat(t->tmp, "\"${aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn}/*\"",
+		return arena_concat(t->tmp, "\"${aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn}/*\"",
 			   NULL);
 	const struct crrc_replication *r = strmap_get(t->role_arns, s, len);
 	return r ? tf_role_arn(t, r) : NULL;
@@ -232,20 +206,20 @@ const char *tf_bucket_id(const struct tf *t, const struct crrc_bucket *b)
 {
 	if (b->existing.v)
 		return quoted(t->tmp, b->name.s);
-	return cat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".id", NULL);
+	return arena_concat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".id", NULL);
 }
 
 const char *tf_bucket_arn(const struct tf *t, const struct crrc_bucket *b)
 {
 	if (b->existing.v)
 		return quoted(t->tmp, b->arn);
-	return cat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn", NULL);
+	return arena_concat(t->tmp, "aws_s3_bucket.", tf_bucket_of(t, b)->name, ".arn", NULL);
 }
 
 const char *tf_role_arn(const struct tf *t, const struct crrc_replication *r)
 {
 	if (r->role_generated)
-		return cat(t->tmp, "aws_iam_role.", tf_bucket_of(t, r->src)->name,
+		return arena_concat(t->tmp, "aws_iam_role.", tf_bucket_of(t, r->src)->name,
 			   "_replication.arn", NULL);
 	return quoted(t->tmp, r->role_arn ? r->role_arn : r->role.s);
 }
@@ -319,10 +293,10 @@ static void providers_tf(struct tf *t, struct crrc_sink *o)
 /* The role Terraform assumes in each named account, checked to be there. */
 static void role_variable(struct tf *t, struct hcl *h, const struct tf_account *a)
 {
-	const char *what = cat(t->arena, "The IAM role that Terraform assumes in account ", a->id,
+	const char *what = arena_concat(t->arena, "The IAM role that Terraform assumes in account ", a->id,
 			       " to manage its resources.", NULL);
-	const char *prefix = cat(t->arena, "arn:", a->partition, ":iam::", a->id, ":role/", NULL);
-	const char *error = cat(t->arena, "The role must be in account ", a->id, ".", NULL);
+	const char *prefix = arena_concat(t->arena, "arn:", a->partition, ":iam::", a->id, ":role/", NULL);
+	const char *error = arena_concat(t->arena, "The role must be in account ", a->id, ".", NULL);
 	hcl_block(h, "variable \"%s_role_arn\"", a->name);
 	hcl_attr_str(h, "description", what, strlen(what));
 	hcl_attr(h, "type", "string");
@@ -435,7 +409,7 @@ static void role_resources(struct tf *t, struct hcl *h, const struct crrc_replic
 	hcl_block(h, "resource \"aws_iam_role\" \"%s_replication\"", tb->name);
 	hcl_attr(h, "provider", "%s", tb->provider);
 	hcl_attr_str(h, "name", r->role_name, strlen(r->role_name));
-	const char *what = cat(t->tmp, "S3 replication of ", r->src->name.s,
+	const char *what = arena_concat(t->tmp, "S3 replication of ", r->src->name.s,
 			       ", generated by crrc.", NULL);
 	hcl_attr_str(h, "description", what, strlen(what));
 	hcl_attr_jsonencode(h, "assume_role_policy", trust, ref_subst, t);
@@ -508,8 +482,8 @@ static void outputs_tf(struct tf *t, struct crrc_sink *o)
 		arena_reset(t->tmp); /* what the last one needed */
 		const struct crrc_bucket *bk = &t->m->buckets[i];
 		const char *n = t->b[i].name;
-		output(&h, cat(t->tmp, n, "_bucket_arn", NULL),
-		       cat(t->tmp, "ARN of the bucket ", bk->key.s, " (", bk->name.s, ").", NULL),
+		output(&h, arena_concat(t->tmp, n, "_bucket_arn", NULL),
+		       arena_concat(t->tmp, "ARN of the bucket ", bk->key.s, " (", bk->name.s, ").", NULL),
 		       tf_bucket_arn(t, bk));
 	}
 	for (size_t i = 0; i < t->m->nreplications; i++) {
@@ -518,8 +492,8 @@ static void outputs_tf(struct tf *t, struct crrc_sink *o)
 		if (!replicates(r) || (!r->role_generated && !r->role.s))
 			continue;
 		const char *n = tf_bucket_of(t, r->src)->name;
-		output(&h, cat(t->tmp, n, "_replication_role_arn", NULL),
-		       cat(t->tmp, "ARN of the role that replicates ", r->src->key.s, ".", NULL),
+		output(&h, arena_concat(t->tmp, n, "_replication_role_arn", NULL),
+		       arena_concat(t->tmp, "ARN of the role that replicates ", r->src->key.s, ".", NULL),
 		       tf_role_arn(t, r));
 	}
 	file_end(&h, o);

@@ -65,27 +65,6 @@ const struct crrc_region *pass_region(const struct strmap *index, const struct c
 	return NULL;
 }
 
-char *pass_concat(struct arena *a, size_t n, ...)
-{
-	va_list ap;
-	size_t len = 0;
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++)
-		len += strlen(va_arg(ap, const char *));
-	va_end(ap);
-	char *out = arena_alloc(a, len + 1), *p = out;
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++) {
-		const char *part = va_arg(ap, const char *);
-		size_t l = strlen(part);
-		memcpy(p, part, l);
-		p += l;
-	}
-	va_end(ap);
-	*p = '\0';
-	return out;
-}
-
 size_t pass_char_at(const char *s, size_t len, size_t i, char buf[8])
 {
 	size_t n = 1;

@@ -61,10 +61,6 @@ struct strmap *pass_region_index(struct arena *a);
  * unset. */
 const struct crrc_region *pass_region(const struct strmap *index, const struct crrc_str *s,
 				      struct crrc_diags *d);
-/* The concatenation of n NUL-terminated strings, in the arena: cheaper than
- * arena_printf where it runs once per bucket. */
-char *pass_concat(struct arena *a, size_t n, ...);
-
 /* The character (a whole UTF-8 sequence) at byte i of s, copied into buf
  * NUL-terminated, for messages; returns its length in bytes. */
 size_t pass_char_at(const char *s, size_t len, size_t i, char buf[8]);

@@ -151,7 +151,7 @@ static void resolve_bucket(struct resolve *rs, struct crrc_bucket *b, size_t i)
 	if (pass_has(&b->key))
 		strmap_put(rs->buckets, b->key.s, b->key.len, b, NULL);
 	if (!pass_has(&b->name) && pass_has(&m->name) && pass_has(&b->key)) {
-		char *name = pass_concat(m->arena, 3, m->name.s, "-", b->key.s);
+		char *name = arena_concat(m->arena, m->name.s, "-", b->key.s, NULL);
 		b->name.s = name;
 		b->name.len = strlen(name);
 		b->name.pos = b->pos;
@@ -159,7 +159,7 @@ static void resolve_bucket(struct resolve *rs, struct crrc_bucket *b, size_t i)
 	if (pass_has(&b->region))
 		b->reg = pass_region(rs->regions, &b->region, rs->d);
 	if (b->name.s && b->reg)
-		b->arn = pass_concat(m->arena, 4, "arn:", b->reg->partition, ":s3:::", b->name.s);
+		b->arn = arena_concat(m->arena, "arn:", b->reg->partition, ":s3:::", b->name.s, NULL);
 	resolve_account(rs, b);
 	resolve_encryption(rs, b);
 	resolve_tags(rs, b);
@@ -187,8 +187,8 @@ static const char *resolve_role_name(struct resolve *rs, const struct crrc_repli
 	struct arena *a = rs->m->arena;
 	const char *spec = pass_has(&rs->m->name) ? rs->m->name.s : NULL;
 	const char *src = pass_has(&r->source) ? r->source.s : "source";
-	char *name = spec ? pass_concat(a, 4, spec, "-", src, "-replication")
-			  : pass_concat(a, 2, src, "-replication");
+	char *name = spec ? arena_concat(a, spec, "-", src, "-replication", NULL)
+			  : arena_concat(a, src, "-replication", NULL);
 	size_t len = strlen(name);
 	if (len <= CRRC_MAX_ROLE_NAME)
 		return name;
@@ -210,8 +210,8 @@ static void resolve_role(struct resolve *rs, struct crrc_replication *r)
 	r->role_generated = true;
 	r->role_name = resolve_role_name(rs, r);
 	if (r->src && r->src->account_id && r->src->reg)
-		r->role_arn = pass_concat(rs->m->arena, 6, "arn:", r->src->reg->partition,
-					  ":iam::", r->src->account_id, ":role/", r->role_name);
+		r->role_arn = arena_concat(rs->m->arena, "arn:", r->src->reg->partition,
+					  ":iam::", r->src->account_id, ":role/", r->role_name, NULL);
 }
 
 /* Priorities on every rule or on none (then 1, 2, 3... by position). */
