@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "hcl.h"
+#include "../unit/check_main.h"
 
 static struct buf out;
 
@@ -241,9 +242,5 @@ static Suite *hcl_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hcl_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(hcl_suite());
 }

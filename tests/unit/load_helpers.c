@@ -88,12 +88,3 @@ void int_at(struct crrc_int i, long long want, uint32_t line, uint32_t col)
 	ck_assert_uint_eq(i.pos.line, line);
 	ck_assert_uint_eq(i.pos.col, col);
 }
-
-int load_run(Suite *s)
-{
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

@@ -41,7 +41,6 @@ void str_at(struct crrc_str s, const char *want, uint32_t line, uint32_t col);
 void bool_at(struct crrc_bool b, bool want, uint32_t line, uint32_t col);
 void int_at(struct crrc_int i, long long want, uint32_t line, uint32_t col);
 
-/* Run every test of s; the exit status of the test program. */
-int load_run(Suite *s);
+#include "check_main.h"
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "check_main.h"
 
 static char dir[256];
 
@@ -265,9 +266,5 @@ static Suite *reread_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(reread_suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(reread_suite());
 }

@@ -198,5 +198,5 @@ static Suite *load_bytes_suite(void)
 
 int main(void)
 {
-	return load_run(load_bytes_suite());
+	return check_main(load_bytes_suite());
 }

@@ -647,5 +647,5 @@ static Suite *load_fields_suite(void)
 
 int main(void)
 {
-	return load_run(load_fields_suite());
+	return check_main(load_fields_suite());
 }

@@ -660,5 +660,5 @@ static Suite *load_stream_suite(void)
 
 int main(void)
 {
-	return load_run(load_stream_suite());
+	return check_main(load_stream_suite());
 }

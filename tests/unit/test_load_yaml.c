@@ -221,5 +221,5 @@ static Suite *load_yaml_suite(void)
 
 int main(void)
 {
-	return load_run(load_yaml_suite());
+	return check_main(load_yaml_suite());
 }

@@ -20,6 +20,7 @@
 #include "crrc.h"
 #include "diag.h"
 #include "emit.h"
+#include "check_main.h"
 
 /* A file for a run: its name and bytes. */
 struct file {
@@ -569,9 +570,5 @@ static Suite *outdir_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(outdir_suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(outdir_suite());
 }

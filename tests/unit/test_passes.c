@@ -12,6 +12,7 @@
 #include "crrc.h"
 #include "diag.h"
 #include "strmap.h"
+#include "check_main.h"
 
 /* The base: two buckets, valid, lines 1-7. Appended YAML starts at line 8:
  * more buckets (it ends inside buckets:) or more top-level keys. */
@@ -824,9 +825,5 @@ static Suite *passes_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(passes_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(passes_suite());
 }

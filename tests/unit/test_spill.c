@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "spill.h"
+#include "check_main.h"
 
 #define KB 1024u
 
@@ -318,9 +319,5 @@ static Suite *spill_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(spill_suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(spill_suite());
 }
