@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "crrc.h"
-#include "diag.h"
-#include "emit.h"
-#include "model_json.h"
+#include "model/model.h"
+#include "diag/diag.h"
+#include "emit/emit.h"
+#include "model/model_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

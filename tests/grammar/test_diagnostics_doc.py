@@ -1,4 +1,4 @@
-"""grammar/diagnostics.md documents every code of compiler/codes.def, in
+"""grammar/diagnostics.md documents every code of compiler/diag/codes.def, in
 order, headed "## CODE slug", each with a meaning, an example and a fix. Every
 ```yaml example is a complete spec: crrc check must report the section's code
 for it (and, for a warning, no error). A section whose example cannot be a
@@ -16,7 +16,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.environ["CRRC_SOURCE_ROOT"], "tests", "lib"))
 import crrctest  # noqa: E402
 
-CODES_DEF = os.path.join(crrctest.ROOT, "compiler", "codes.def")
+CODES_DEF = os.path.join(crrctest.ROOT, "compiler", "diag", "codes.def")
 DOC = os.path.join(crrctest.ROOT, "grammar", "diagnostics.md")
 NONE_MARK = "<!-- example: none -->"
 MARK = re.compile(r"^<!-- example: (.*?) -->$", re.M)

@@ -50,7 +50,7 @@ def main():
     for sc in schema["$defs"]["rule"]["properties"]["storage_class"]["enum"]:
         if sc not in doc:
             fail(f"the storage class {sc} is not in language.md")
-    with open(os.path.join(crrctest.ROOT, "compiler", "crrc.h"), encoding="utf-8") as f:
+    with open(os.path.join(crrctest.ROOT, "compiler", "model", "model.h"), encoding="utf-8") as f:
         header = f.read()
     lim = dict(re.findall(r"#define (CRRC_MAX_\w+) ([0-9]+)u?$", header, re.M))
     for name in ("CRRC_MAX_DEPTH", "CRRC_MAX_RULES", "CRRC_MAX_TAGS", "CRRC_MAX_PREFIX",
@@ -80,7 +80,7 @@ def main():
 
 
 def check_regions(doc):
-    with open(os.path.join(crrctest.ROOT, "compiler", "regions.c"), encoding="utf-8") as f:
+    with open(os.path.join(crrctest.ROOT, "compiler", "model", "regions.c"), encoding="utf-8") as f:
         regions = re.findall(r'\{"([a-z0-9-]+)", "(aws[a-z-]*)"\}', f.read())
     if len(regions) < 30:
         fail(f"could not read the regions of regions.c ({len(regions)} found)")

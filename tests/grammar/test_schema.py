@@ -96,7 +96,7 @@ def main():
 
     region = jsonschema.Draft202012Validator({**schema["$defs"]["region"],
                                               "$defs": schema["$defs"]})
-    with open(os.path.join(crrctest.ROOT, "compiler", "regions.c"), encoding="utf-8") as f:
+    with open(os.path.join(crrctest.ROOT, "compiler", "model", "regions.c"), encoding="utf-8") as f:
         codes = re.findall(r'\{"([a-z0-9-]+)", "aws[a-z-]*"\}', f.read())
     if len(codes) < 30:
         fail(f"could not read the regions of regions.c ({len(codes)} found)")

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hcl.h"
+#include "base/buf.h"
+#include "emit/terraform/hcl.h"
 #include "../unit/check_main.h"
 
 static struct buf out;

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "crrc.h"
-#include "diag.h"
+#include "model/model.h"
+#include "diag/diag.h"
 
 /* A spec with one bucket, b: more bucket keys may follow (4 spaces). */
 #define MINIMAL "crrc: 1\nname: demo\nbuckets:\n  b:\n    region: us-east-1\n"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "diag/diag.h"
 #include "check_main.h"
 
 static char dir[256];

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "crrc.h"
-#include "diag.h"
-#include "emit.h"
+#include "base/buf.h"
+#include "model/model.h"
+#include "diag/diag.h"
+#include "emit/emit.h"
 #include "check_main.h"
 
 /* A file for a run: its name and bytes. */

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "crrc.h"
-#include "diag.h"
-#include "strmap.h"
+#include "base/buf.h"
+#include "model/model.h"
+#include "diag/diag.h"
+#include "base/strmap.h"
 #include "check_main.h"
 
 /* The base: two buckets, valid, lines 1-7. Appended YAML starts at line 8:

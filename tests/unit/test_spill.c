@@ -14,7 +14,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "spill.h"
+#include "base/spill.h"
 #include "check_main.h"
 
 #define KB 1024u

@@ -1,0 +1,87 @@
+/* util.c: edit distance for "did you mean", and small string helpers. */
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t crrc_edit_distance(const char *a, const char *b, size_t limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return limit + 1;
+	if ((la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best = i;
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t v = diag + cost;
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[lb];
+}
+
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+static size_t suggest_limit(const char *word)
+{
+	size_t n = strlen(word);
+	return n <= 3 ? 1 : n <= 8 ? 2 : 3;
+}
+
+const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t stride,
+			    size_t off)
+{
+	size_t limit = suggest_limit(word), best = limit + 1;
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *cand = *(const char *const *)((const char *)base + i * stride + off);
+		if (!cand)
+			continue;
+		size_t d = crrc_edit_distance(word, cand, limit);
+		if (d > limit || d >= strlen(cand))
+			continue;
+		/* on a tie the longer common prefix wins: "rule" means "rules",
+		 * not "role" */
+		if (d < best || (d == best && common_prefix(word, cand) > common_prefix(word, found))) {
+			best = d;
+			found = cand;
+		}
+	}
+	return found;
+}
+
+const char *crrc_suggest(const char *word, const char *const *cands, size_t n)
+{
+	return crrc_suggest_in(word, cands, n, sizeof(*cands), 0);
+}
+
+size_t crrc_utf8_len(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}

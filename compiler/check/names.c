@@ -1,0 +1,216 @@
+/* pass_names.c: names. The spec's name and the buckets' logical names follow
+ * crrc's rule; S3 bucket names follow every S3 naming rule, are unique
+ * within a partition, and are warned about when they hold dots. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "diag/diag.h"
+#include "check/checks.h"
+#include "base/strmap.h"
+#include "base/util.h"
+
+static bool names_lower_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The first character of s outside a-z 0-9 -, or len. */
+static size_t names_bad_char(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!names_lower_digit(s[i]) && s[i] != '-')
+			return i;
+	return len;
+}
+
+static bool names_spec(struct crrc_model *m, struct crrc_diags *d)
+{
+	const struct crrc_str *n = &m->name;
+	if (!pass_has(n))
+		return false;
+	size_t chars = crrc_utf8_len(n->s, n->len), bad = names_bad_char(n->s, n->len);
+	char c[8];
+	if (bad < n->len) {
+		pass_char_at(n->s, n->len, bad, c);
+		diags_add(d, CRRC_E030, n->pos,
+			  "spec name '%s' contains '%s' (character %zu): use only lowercase letters, "
+			  "digits and hyphens",
+			  n->s, c, crrc_utf8_len(n->s, bad) + 1);
+	} else if (chars < 2 || chars > 32) {
+		diags_add(d, CRRC_E030, n->pos,
+			  "spec name '%s' is %zu characters long: it must have 2 to 32, as it "
+			  "prefixes every generated name",
+			  n->s, chars);
+	} else if (n->s[0] < 'a' || n->s[0] > 'z') {
+		diags_add(d, CRRC_E030, n->pos,
+			  "spec name '%s' starts with '%c': it must start with a lowercase letter",
+			  n->s, n->s[0]);
+	} else {
+		return true;
+	}
+	return false;
+}
+
+static bool names_key(const struct crrc_bucket *b, struct crrc_diags *d)
+{
+	const struct crrc_str *k = &b->key;
+	if (!pass_has(k))
+		return false;
+	if (k->len == 0) {
+		diags_add(d, CRRC_E031, k->pos,
+			  "a bucket key is empty: use lowercase letters, digits and hyphens");
+		return false;
+	}
+	size_t bad = names_bad_char(k->s, k->len);
+	if (bad == k->len)
+		return true;
+	char c[8];
+	pass_char_at(k->s, k->len, bad, c);
+	diags_add(d, CRRC_E031, k->pos,
+		  "bucket key '%s' contains '%s' (character %zu): a bucket's logical name uses "
+		  "only lowercase letters, digits and hyphens",
+		  k->s, c, crrc_utf8_len(k->s, bad) + 1);
+	return false;
+}
+
+/* "a.b.c.d" with four groups of 1-3 digits. */
+static bool names_ip_form(const char *s, size_t len)
+{
+	size_t groups = 0, digits = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || s[i] == '.') {
+			if (digits == 0 || digits > 3)
+				return false;
+			groups++;
+			digits = 0;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	return groups == 4;
+}
+
+struct names_affix {
+	const char *s;
+	size_t len;
+};
+
+#define NAMES_AFFIX(s) {s, sizeof(s) - 1}
+
+static const struct names_affix names_prefixes[] = {
+	NAMES_AFFIX("xn--"),
+	NAMES_AFFIX("sthree-"),
+	NAMES_AFFIX("amzn-s3-demo-"),
+};
+
+static const struct names_affix names_suffixes[] = {
+	NAMES_AFFIX("-s3alias"), NAMES_AFFIX("--ol-s3"),    NAMES_AFFIX(".mrap"),
+	NAMES_AFFIX("--x-s3"),   NAMES_AFFIX("--table-s3"),
+};
+
+/* The reserved affix that s starts (or ends) with, or NULL. */
+static const char *names_affix(const char *s, size_t len, bool suffix)
+{
+	const struct names_affix *v = suffix ? names_suffixes : names_prefixes;
+	size_t n = suffix ? sizeof(names_suffixes) / sizeof(*v) : sizeof(names_prefixes) / sizeof(*v);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].len <= len && memcmp(suffix ? s + len - v[i].len : s, v[i].s, v[i].len) == 0)
+			return v[i].s;
+	return NULL;
+}
+
+/* The S3 rule that name s breaks, described for a message; NULL if none.
+ * One scan gathers what the rules need. */
+static const char *names_s3_rule(struct arena *a, const char *s, size_t len)
+{
+	size_t chars = 0, bad = len;
+	bool two_dots = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		chars += ((unsigned char)c & 0xC0) != 0x80;
+		if (bad == len && !names_lower_digit(c) && c != '.' && c != '-')
+			bad = i;
+		two_dots = two_dots || (c == '.' && i + 1 < len && s[i + 1] == '.');
+	}
+	if (chars < 3 || chars > 63)
+		return arena_printf(a, "is %zu characters long: S3 bucket names have 3 to 63",
+				    chars);
+	if (bad < len) {
+		char c[8];
+		pass_char_at(s, len, bad, c);
+		return arena_printf(a,
+				    "contains '%s' (character %zu): S3 bucket names use only "
+				    "lowercase letters, digits, dots and hyphens",
+				    c, crrc_utf8_len(s, bad) + 1);
+	}
+	if (!names_lower_digit(s[0]) || !names_lower_digit(s[len - 1]))
+		return arena_printf(a, "%s with '%c': S3 bucket names begin and end with a "
+				       "letter or digit",
+				    names_lower_digit(s[0]) ? "ends" : "begins",
+				    names_lower_digit(s[0]) ? s[len - 1] : s[0]);
+	if (two_dots)
+		return "has two adjacent periods, which S3 does not allow";
+	if (names_ip_form(s, len))
+		return "is formatted as an IP address, which S3 does not allow";
+	const char *affix = names_affix(s, len, false);
+	if (affix)
+		return arena_printf(a, "starts with '%s', a prefix S3 reserves", affix);
+	affix = names_affix(s, len, true);
+	if (affix)
+		return arena_printf(a, "ends with '%s', a suffix S3 reserves", affix);
+	return NULL;
+}
+
+static size_t names_partition(const struct crrc_bucket *b)
+{
+	if (!b->reg || strcmp(b->reg->partition, "aws") == 0)
+		return 0;
+	return strcmp(b->reg->partition, "aws-cn") == 0 ? 1 : 2;
+}
+
+static void names_bucket(struct crrc_model *m, struct crrc_diags *d, struct crrc_bucket *b,
+			 bool key_ok, bool spec_ok, struct strmap **seen)
+{
+	const struct crrc_str *n = &b->name;
+	if (!n->s || (!n->set && !(key_ok && spec_ok)))
+		return; /* no name, or a default built of names already reported */
+	const char *broken = names_s3_rule(m->arena, n->s, n->len);
+	if (broken && n->set)
+		diags_add(d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", n->s, broken);
+	else if (broken)
+		diags_add(d, CRRC_E032, n->pos,
+			  "the default S3 name '%s' of bucket '%s' (spec name, '-', key) %s; give "
+			  "the bucket a name:",
+			  n->s, b->key.s, broken);
+	struct crrc_bucket *first = NULL;
+	if (!strmap_put(seen[names_partition(b)], n->s, n->len, b, (void **)&first)) {
+		struct crrc_diag *g = diags_add(
+			d, CRRC_E033, n->pos,
+			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
+			"within a partition; give one of them another name:",
+			pass_text(&first->key), pass_text(&b->key), n->s);
+		diag_note(g, first->name.pos, "first bucket named '%s' here", n->s);
+	}
+	if (!broken && memchr(n->s, '.', n->len))
+		diags_add(d, CRRC_W001, n->pos,
+			  "S3 bucket name '%s' has dots: virtual-hosted-style HTTPS requests fail "
+			  "certificate validation and Transfer Acceleration cannot be used; prefer "
+			  "hyphens",
+			  n->s);
+}
+
+void pass_names(struct crrc_model *m, struct crrc_diags *d)
+{
+	bool spec_ok = names_spec(m, d);
+	struct strmap *seen[3];
+	for (size_t i = 0; i < 3; i++)
+		seen[i] = strmap_create(m->arena, i == 0 ? m->nbuckets : 0);
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct crrc_bucket *b = &m->buckets[i];
+		bool key_ok = names_key(b, d);
+		names_bucket(m, d, b, key_ok, spec_ok, seen);
+	}
+}

@@ -1,0 +1,58 @@
+/* pass_iam.c: what IAM would refuse of the role crrc generates. A role's
+ * inline policies may hold at most 10,240 characters (whitespace not
+ * counted); every destination adds a statement, so a source replicating
+ * into some 65 buckets outgrows it. Checked here, on the same policy
+ * document both back ends emit, so `crrc check` says so, not a deploy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag.h"
+#include "model/iam.h"
+#include "check/checks.h"
+
+#define IAM_INLINE_POLICY_MAX 10240
+
+/* An upper bound of the policy's size: a statement for each rule's
+ * destination (there are fewer: one a destination) with its bucket key
+ * (Sids), name and replica key, and the source's. Below the limit, the
+ * policy need not be built: the common case costs nothing. */
+static size_t size_bound(const struct crrc_replication *r)
+{
+	size_t n = 1024 + 4 * (r->src->key.len + r->src->name.len + r->src->kms_key.len);
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct crrc_rule *rule = &r->rules[i];
+		n += 512 + 4 * (rule->dest->key.len + rule->dest->name.len +
+				rule->replica_kms_key.len);
+	}
+	return n;
+}
+
+static bool entry_resolved(const struct crrc_replication *r)
+{
+	if (!r->src)
+		return false;
+	for (size_t i = 0; i < r->nrules; i++)
+		if (!r->rules[i].dest)
+			return false;
+	return true;
+}
+
+void pass_iam(struct crrc_model *m, struct crrc_diags *d)
+{
+	for (size_t i = 0; i < m->nreplications; i++) {
+		const struct crrc_replication *r = &m->replications[i];
+		if (!r->role_generated || !entry_resolved(r) || size_bound(r) <= IAM_INLINE_POLICY_MAX)
+			continue;
+		json_t *policy = iam_role_policy(r);
+		char *text = policy ? json_dumps(policy, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		size_t len = text ? strlen(text) : 0;
+		if (len > IAM_INLINE_POLICY_MAX)
+			diags_add(d, CRRC_E073, r->source.pos,
+				  "the role crrc generates for '%s' needs a policy of %zu characters; "
+				  "IAM allows %d in a role's inline policies: split the entry's "
+				  "destinations over fewer buckets, or give a role of your own with role:",
+				  r->source.s, len, IAM_INLINE_POLICY_MAX);
+		free(text);
+		json_decref(policy);
+	}
+}

@@ -1,0 +1,117 @@
+/* pass_tags.c: AWS's tag rules, on the top-level tags, every bucket's own
+ * tags and every rule's filter tags: key 1-128 and value 0-256 characters,
+ * letters, digits, spaces and + - = . _ : / @ only, no aws: prefix, and at
+ * most 50 tags on a resource once merged. Top-level tags are checked once,
+ * not again on every bucket that carries them. */
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "diag/diag.h"
+#include "check/checks.h"
+#include "base/util.h"
+
+/* Long values are cut in messages after this many bytes. */
+#define TAGS_SHOW 40
+
+static bool tags_char_ok(unsigned char c)
+{
+	if (c >= 0x80) /* beyond ASCII: taken as a Unicode letter */
+		return true;
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return c != '\0' && strchr(" +-=._:/@", c) != NULL;
+}
+
+/* s for a message: whole, or its start and "..." when long. */
+static const char *tags_show(struct arena *a, const char *s, size_t len)
+{
+	if (len <= TAGS_SHOW)
+		return s;
+	size_t cut = TAGS_SHOW;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	return arena_printf(a, "%.*s...", (int)cut, s);
+}
+
+/* Length and characters of a key or value; false when it broke a rule. */
+static bool tags_text(struct arena *a, struct crrc_diags *d, enum crrc_code code,
+		      const struct crrc_str *t, const char *what, size_t min, size_t max)
+{
+	size_t chars = 0, bad = t->len;
+	for (size_t i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->s[i];
+		chars += (c & 0xC0) != 0x80;
+		if (bad == t->len && !tags_char_ok(c))
+			bad = i;
+	}
+	if (chars < min) {
+		diags_add(d, code, t->pos, "a tag %s is empty: tag %ss have %zu to %zu characters",
+			  what, what, min, max);
+		return false;
+	}
+	if (chars > max) {
+		diags_add(d, code, t->pos,
+			  "tag %s '%s' is %zu characters long: AWS allows at most %zu", what,
+			  tags_show(a, t->s, t->len), chars, max);
+		return false;
+	}
+	if (bad == t->len)
+		return true;
+	char c[8];
+	pass_char_at(t->s, t->len, bad, c);
+	diags_add(d, code, t->pos,
+		  "tag %s '%s' contains '%s' (character %zu): AWS allows only letters, digits, "
+		  "spaces and + - = . _ : / @ in tags",
+		  what, tags_show(a, t->s, t->len), c, crrc_utf8_len(t->s, bad) + 1);
+	return false;
+}
+
+static void tags_check(struct crrc_model *m, struct crrc_diags *d, const struct crrc_tags *tags)
+{
+	for (size_t i = 0; i < tags->n; i++) {
+		const struct crrc_tag *t = &tags->v[i];
+		if (pass_has(&t->key) &&
+		    tags_text(m->arena, d, CRRC_E037, &t->key, "key", 1, 128) &&
+		    t->key.len >= 4 && strncasecmp(t->key.s, "aws:", 4) == 0)
+			diags_add(d, CRRC_E039, t->key.pos,
+				  "tag key '%s' starts with '%.4s', a prefix AWS reserves for its own "
+				  "tags: rename the key",
+				  tags_show(m->arena, t->key.s, t->key.len), t->key.s);
+		if (pass_has(&t->value))
+			tags_text(m->arena, d, CRRC_E038, &t->value, "value", 0, 256);
+	}
+}
+
+static void tags_count(struct crrc_model *m, struct crrc_diags *d)
+{
+	if (m->tags.n > CRRC_MAX_TAGS) {
+		diags_add(d, CRRC_E040, m->tags.pos,
+			  "%zu top-level tags: every bucket and generated role carries them, and "
+			  "AWS allows at most %d tags on a resource",
+			  m->tags.n, CRRC_MAX_TAGS);
+		return; /* every bucket would repeat it */
+	}
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		const struct crrc_bucket *b = &m->buckets[i];
+		if (b->tags.n <= CRRC_MAX_TAGS)
+			continue;
+		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->pos,
+			  "bucket '%s' has %zu tags once its %zu own tags are merged over the %zu "
+			  "top-level ones: AWS allows at most %d tags on a resource",
+			  pass_text(&b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);
+	}
+}
+
+void pass_tags(struct crrc_model *m, struct crrc_diags *d)
+{
+	tags_check(m, d, &m->tags);
+	for (size_t i = 0; i < m->nbuckets; i++)
+		tags_check(m, d, &m->buckets[i].own_tags);
+	for (size_t i = 0; i < m->nreplications; i++) {
+		const struct crrc_replication *r = &m->replications[i];
+		for (size_t j = 0; j < r->nrules; j++)
+			tags_check(m, d, &r->rules[j].filter.tags);
+	}
+	tags_count(m, d);
+}

@@ -1,0 +1,103 @@
+/* diag.h: diagnostics. Passes add them (counted, never fatal); the driver
+ * renders them as text with the source line and a caret, as JSON, or as
+ * SARIF 2.1.0. Codes come from the registry in codes.def. */
+#ifndef CRRC_DIAG_H
+#define CRRC_DIAG_H
+
+#include <stdio.h>
+
+#include "model/model.h"
+
+enum crrc_code {
+#define X(id, sev, slug, summary) CRRC_##id,
+#include "diag/codes.def"
+#undef X
+	CRRC_CODE_COUNT
+};
+
+enum crrc_severity {
+	CRRC_NOTE,
+	CRRC_WARNING,
+	CRRC_ERROR,
+};
+
+struct crrc_diag_note {
+	struct crrc_pos pos;
+	char *msg;
+};
+
+struct crrc_diag {
+	enum crrc_code code;
+	enum crrc_severity sev;
+	const char *file;   /* borrowed from the diags' file table */
+	const char *source; /* the file's text, or NULL */
+	size_t source_len;
+	struct crrc_pos pos;
+	char *msg;
+	struct crrc_diag_note *notes;
+	size_t nnotes;
+	size_t seq; /* order of addition, for a stable sort */
+};
+
+enum crrc_diag_format {
+	CRRC_DIAG_TEXT,
+	CRRC_DIAG_JSON,
+	CRRC_DIAG_SARIF,
+};
+
+struct crrc_diags *diags_create(void);
+void diags_destroy(struct crrc_diags *d);
+
+/* The file (and its text, which must outlive the diags' use of it) that
+ * diagnostics added from now on belong to. text may be NULL. */
+void diags_set_file(struct crrc_diags *d, const char *file, const char *text, size_t len);
+/* The current file's text is going away: diagnostics quote it again once
+ * diags_reread_sources reads the file anew (when its size is unchanged). */
+void diags_drop_text(struct crrc_diags *d);
+/* Before rendering: read the dropped texts that diagnostics quote. */
+void diags_reread_sources(struct crrc_diags *d);
+
+/* Where the diagnostics stand, to go back to. */
+struct diags_mark {
+	size_t n, errors, warnings, suppressed;
+};
+struct diags_mark diags_mark(const struct crrc_diags *d);
+/* Forget the diagnostics of the current file added since m, but the last:
+ * a load that fails reports why, not the mistakes of the entries it had
+ * built by then (whose file it could not read to the end). */
+void diags_keep_last_since(struct crrc_diags *d, struct diags_mark m);
+
+/* Add a diagnostic; the message is printf-formatted. Returns it, so that
+ * notes can be attached. An exact repeat (same file, position, code and
+ * message, as an alias reaches the same node again) is dropped, and so is
+ * everything past CRRC_MAX_DIAGS_PER_FILE in a file, though still counted;
+ * a dropped one can take notes, which go nowhere. Strings from the spec may be interpolated as they
+ * are: renderers escape control characters. A pos with line 0 means "the
+ * whole file". */
+struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+size_t diags_errors(const struct crrc_diags *d);
+size_t diags_count(const struct crrc_diags *d);
+/* The files diagnostics were added for, and how many of each file's were
+ * counted but not kept (past CRRC_MAX_DIAGS_PER_FILE). */
+size_t diags_files(const struct crrc_diags *d);
+const char *diags_file_name(const struct crrc_diags *d, size_t i);
+size_t diags_file_suppressed(const struct crrc_diags *d, size_t i);
+const struct crrc_diag *diags_at(const struct crrc_diags *d, size_t i);
+
+/* Turn every warning, present and future, into an error. */
+void diags_set_werror(struct crrc_diags *d, bool on);
+
+/* Sort by file, then position, keeping the order of addition for ties. */
+void diags_sort(struct crrc_diags *d);
+bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *out);
+
+const char *crrc_code_name(enum crrc_code code);   /* "E021" */
+const char *crrc_code_slug(enum crrc_code code);   /* "duplicate-key" */
+const char *crrc_code_summary(enum crrc_code code);
+enum crrc_severity crrc_code_severity(enum crrc_code code);
+
+#endif

@@ -1,0 +1,484 @@
+/* cfn_plan.c: the plan of the CloudFormation back end. A stack lives in one
+ * region of one account, so buckets are grouped into one stack per (account,
+ * region) pair, split into parts when that stack would be over
+ * CloudFormation's limits; a source's stack is deployed after its
+ * destinations' stacks (Kahn's algorithm over stacks); stacks caught in a
+ * cycle (a two-way pair) are first deployed without replication (the
+ * bootstrap templates), then for real. Everything here is linear in buckets
+ * and rules.
+ *
+ * How a pair is split. A bucket that moves from one stack to another
+ * cannot simply be redeployed: the old stack lets it go (Retain), the new one
+ * fails to create it because it exists, until someone imports it. So the
+ * part of a bucket must change as rarely as possible, and for no reason a
+ * reviewer cannot see in the diff. Filling parts in the spec's order fails
+ * that: inserting or deleting one bucket shifts a bucket across every later
+ * boundary. Instead the number of parts P is chosen from the pair's total
+ * weight, with parts filled to two thirds of the limits on average, and a
+ * bucket goes to part jump(hash(key), P): Lamping and Veach's jump
+ * consistent hash. A bucket's part then depends on its key and P only:
+ * adding, removing or reordering other buckets moves nothing while P holds,
+ * and when the pair grows enough for P to become P + 1, only the buckets the
+ * new part takes move (about 1/(P + 1) of them), all into it. The margin of
+ * a third absorbs the unevenness of hashing; should a part still be over a
+ * limit, P grows by one until none is (a few tries at most in practice),
+ * and past 16 tries parts are filled in the spec's order instead, which
+ * always fits. A pair within the limits is one stack, named as before. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "emit/cloudformation/cfn.h"
+#include "base/strmap.h"
+
+/* Parts are filled to this share of the CFN_MAX_* limits on average. */
+#define PART_FILL_NUM 2
+#define PART_FILL_DEN 3
+#define PART_TRIES 16
+
+struct edge {
+	size_t from, to; /* from is deployed before to */
+};
+
+/* Adjacency in compressed rows: the successors of node i are
+ * adj[start[i]] .. adj[start[i + 1] - 1]. */
+struct graph {
+	size_t n;
+	size_t *start;
+	size_t *adj;
+};
+
+static void graph_build(struct arena *a, size_t n, const struct edge *e, size_t ne,
+			struct graph *g)
+{
+	g->n = n;
+	g->start = arena_array(a, n + 1, sizeof(*g->start));
+	g->adj = arena_array(a, ne ? ne : 1, sizeof(*g->adj));
+	for (size_t i = 0; i < ne; i++)
+		g->start[e[i].from + 1]++;
+	for (size_t i = 0; i < n; i++)
+		g->start[i + 1] += g->start[i];
+	size_t *fill = arena_array(a, n + 1, sizeof(*fill));
+	memcpy(fill, g->start, (n + 1) * sizeof(*fill));
+	for (size_t i = 0; i < ne; i++)
+		g->adj[fill[e[i].from]++] = e[i].to;
+}
+
+/* Kahn's algorithm with a FIFO seeded in index order, so the order is
+ * deterministic. Blocked nodes are never emitted, nor is anything after
+ * them. Writes the order into order[], marks done[], returns its length. */
+static size_t graph_order(struct arena *a, const struct graph *g, const bool *blocked,
+			  size_t *order, bool *done)
+{
+	size_t *indeg = arena_array(a, g->n ? g->n : 1, sizeof(*indeg));
+	for (size_t i = 0; i < g->start[g->n]; i++)
+		indeg[g->adj[i]]++;
+	size_t head = 0, tail = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (!indeg[i] && !(blocked && blocked[i]))
+			order[tail++] = i;
+	while (head < tail) {
+		size_t v = order[head++];
+		done[v] = true;
+		for (size_t k = g->start[v]; k < g->start[v + 1]; k++) {
+			size_t w = g->adj[k];
+			if (--indeg[w] == 0 && !(blocked && blocked[w]))
+				order[tail++] = w;
+		}
+	}
+	return tail;
+}
+
+static char *camel_case(struct arena *a, const char *key)
+{
+	char *out = arena_strdup(a, key), *w = out;
+	bool upper = true;
+	for (const char *s = key; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+			upper = true;
+			continue;
+		}
+		*w++ = upper && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : (char)c;
+		upper = false;
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The longest id stem kept as it is: CloudFormation allows 255 characters
+ * and the longest suffix is "ReplicationRoleArn". */
+#define ID_STEM_MAX 200
+
+const char **cfn_logical_ids(const struct crrc_model *m)
+{
+	struct arena *a = m->arena;
+	const char **ids = arena_array(a, m->nbuckets ? m->nbuckets : 1, sizeof(*ids));
+	bool *clash = arena_array(a, m->nbuckets ? m->nbuckets : 1, sizeof(*clash));
+	struct strmap *seen = strmap_create(a, m->nbuckets);
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		char *id = camel_case(a, m->buckets[i].key.s ? m->buckets[i].key.s : "");
+		void *old;
+		if (strlen(id) > ID_STEM_MAX) {
+			id[ID_STEM_MAX - 8] = '\0';
+			clash[i] = true; /* gets the hash below */
+		}
+		ids[i] = id;
+		if (!strmap_put(seen, id, strlen(id), (void *)(uintptr_t)(i + 1), &old))
+			clash[i] = clash[(uintptr_t)old - 1] = true;
+	}
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		const char *key = m->buckets[i].key.s ? m->buckets[i].key.s : "";
+		if (clash[i] || !ids[i][0])
+			ids[i] = arena_printf(a, "%s%08x", ids[i][0] ? ids[i] : "Bucket",
+					      (unsigned)(crrc_hash(key, strlen(key)) & 0xffffffffu));
+	}
+	return ids;
+}
+
+/* An alias makes the account part of a name when it reads as one: a short
+ * lowercase name that can be mistaken neither for an id nor for "default". */
+static bool alias_usable(const char *s)
+{
+	size_t n = strlen(s);
+	bool digits = true;
+	if (n == 0 || n > 40 || strcmp(s, "default") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+		digits = digits && c >= '0' && c <= '9';
+	}
+	return !digits;
+}
+
+/* One (account, region) pair: its buckets in the spec's order, and how
+ * many parts they are split into (1: not split). */
+struct group {
+	const struct crrc_bucket *first;
+	size_t *members; /* bucket indexes */
+	size_t n;
+	size_t nparts;
+};
+
+static void weight_add(struct cfn_weight *t, const struct cfn_weight *w)
+{
+	t->resources += w->resources;
+	t->outputs += w->outputs;
+	t->bytes += w->bytes;
+}
+
+static bool weight_fits(const struct cfn_weight *t)
+{
+	return t->resources <= CFN_MAX_RESOURCES && t->outputs <= CFN_MAX_OUTPUTS &&
+	       t->bytes <= CFN_MAX_BYTES - CFN_TEMPLATE_OVERHEAD;
+}
+
+static size_t ceil_div(size_t a, size_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* The number of parts that fills each to PART_FILL of the limits. */
+static size_t parts_wanted(const struct cfn_weight *t)
+{
+	size_t p = ceil_div(t->resources * PART_FILL_DEN, CFN_MAX_RESOURCES * PART_FILL_NUM);
+	size_t q = ceil_div(t->outputs * PART_FILL_DEN, CFN_MAX_OUTPUTS * PART_FILL_NUM);
+	size_t r = ceil_div(t->bytes * PART_FILL_DEN,
+			    (CFN_MAX_BYTES - CFN_TEMPLATE_OVERHEAD) * PART_FILL_NUM);
+	p = q > p ? q : p;
+	p = r > p ? r : p;
+	return p > 2 ? p : 2;
+}
+
+/* FNV-1a of the key, mixed (splitmix64's finalizer) so that every bit of
+ * the key reaches the high bits jump_hash reads. */
+static uint64_t key_hash(const char *key)
+{
+	uint64_t h = crrc_hash(key, strlen(key));
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9u;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebu;
+	return h ^ (h >> 31);
+}
+
+/* Lamping and Veach's jump consistent hash: a part in [0, n) such that
+ * going from n to n + 1 parts moves a key only into the new part. The key
+ * jumps through increasing candidates and stops at the last below n. In
+ * integers rather than the paper's doubles, so that every machine agrees
+ * (n is far below 2^32: the shift cannot overflow). */
+static size_t jump_hash(uint64_t key, size_t n)
+{
+	uint64_t b = 0, j = 0;
+	while (j < n) {
+		b = j;
+		key = key * 2862933555777941757u + 1;
+		j = ((b + 1) << 31) / ((key >> 33) + 1);
+	}
+	return (size_t)b;
+}
+
+/* Part of each bucket of g by the hash of its key among nparts; false when
+ * a part is over a limit. sum has room for nparts weights. */
+static bool split_hashed(const struct crrc_model *m, const struct group *g,
+			 const struct cfn_weight *w, size_t nparts, size_t *part,
+			 struct cfn_weight *sum)
+{
+	memset(sum, 0, nparts * sizeof(*sum));
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = g->members[k];
+		const char *key = m->buckets[i].key.s ? m->buckets[i].key.s : "";
+		part[i] = jump_hash(key_hash(key), nparts);
+		weight_add(&sum[part[i]], &w[i]);
+	}
+	for (size_t k = 0; k < nparts; k++)
+		if (!weight_fits(&sum[k]))
+			return false;
+	return true;
+}
+
+/* Parts filled in the spec's order, each as far as it goes. */
+static size_t split_in_order(const struct group *g, const struct cfn_weight *w, size_t *part)
+{
+	struct cfn_weight sum = {0};
+	size_t n = 0;
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = g->members[k];
+		struct cfn_weight next = sum;
+		weight_add(&next, &w[i]);
+		if (k && !weight_fits(&next)) {
+			n++;
+			next = w[i];
+		}
+		sum = next;
+		part[i] = n;
+	}
+	return n + 1;
+}
+
+/* How g is split: sets g->nparts and the part of each of its buckets. */
+static void group_split(const struct crrc_model *m, struct group *g, const struct cfn_weight *w,
+			size_t *part)
+{
+	struct cfn_weight total = {0};
+	for (size_t k = 0; k < g->n; k++)
+		weight_add(&total, &w[g->members[k]]);
+	g->nparts = 1;
+	if (weight_fits(&total))
+		return;
+	size_t first = parts_wanted(&total);
+	struct cfn_weight *sum = arena_array(m->arena, first + PART_TRIES, sizeof(*sum));
+	for (size_t n = first; n < first + PART_TRIES; n++)
+		if (split_hashed(m, g, w, n, part, sum)) {
+			g->nparts = n;
+			return;
+		}
+	g->nparts = split_in_order(g, w, part);
+}
+
+/* The groups of the buckets of m, in the order of their first bucket. */
+static size_t group_buckets(const struct crrc_model *m, struct group *groups, size_t *group_of)
+{
+	struct arena *a = m->arena;
+	/* a few accounts and regions, however many buckets: the map grows */
+	struct strmap *by_key = strmap_create(a, 16);
+	struct buf key = BUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		const struct crrc_bucket *b = &m->buckets[i];
+		key.len = 0;
+		buf_printf(&key, "%s/%s", b->account_id ? b->account_id : "",
+			   b->reg ? b->reg->code : b->region.s);
+		void *at = strmap_get(by_key, key.data, key.len);
+		if (!at) {
+			at = (void *)(uintptr_t)(n + 1);
+			strmap_put(by_key, arena_strndup(a, key.data, key.len), key.len, at, NULL);
+			groups[n++].first = b;
+		}
+		group_of[i] = (uintptr_t)at - 1;
+		groups[group_of[i]].n++;
+	}
+	buf_free(&key);
+	for (size_t g = 0; g < n; g++) {
+		groups[g].members = arena_array(a, groups[g].n, sizeof(size_t));
+		groups[g].n = 0;
+	}
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct group *g = &groups[group_of[i]];
+		g->members[g->n++] = i;
+	}
+	return n;
+}
+
+/* A new stack for the buckets of g (part: 1, 2...; 0 when not split). */
+static struct cfn_stack *stack_add(const struct crrc_model *m, struct cfn_plan *p,
+				   const struct strmap *aliases, const struct group *g,
+				   size_t part)
+{
+	struct arena *a = m->arena;
+	const struct crrc_bucket *b = g->first;
+	struct cfn_stack *s = &p->stacks[p->nstacks];
+	s->index = p->nstacks++;
+	s->part = part;
+	s->region = b->reg ? b->reg->code : b->region.s;
+	s->account_id = b->account_id;
+	if (b->account_id)
+		s->account_alias = strmap_get(aliases, b->account_id, strlen(b->account_id));
+	if (s->account_alias && alias_usable(s->account_alias))
+		s->account_part = s->account_alias;
+	else
+		s->account_part = b->account_id ? b->account_id : "default";
+	s->name = arena_printf(a, "%s-%s-%s", m->name.s, s->account_part, s->region);
+	if (part)
+		s->name = arena_printf(a, "%s-%zu", s->name, part);
+	s->template = arena_printf(a, "%s.template.json", s->name);
+	s->bootstrap_template = arena_printf(a, "%s.bootstrap.template.json", s->name);
+	return s;
+}
+
+/* The stacks of g, one per part that has buckets, in the order of parts;
+ * sets of_bucket for its buckets. */
+static void group_stacks(const struct crrc_model *m, struct cfn_plan *p,
+			 const struct strmap *aliases, const struct group *g, const size_t *part)
+{
+	if (g->nparts == 1) {
+		struct cfn_stack *s = stack_add(m, p, aliases, g, 0);
+		for (size_t k = 0; k < g->n; k++)
+			p->of_bucket[g->members[k]] = s;
+		return;
+	}
+	struct cfn_stack **by_part = arena_array(m->arena, g->nparts, sizeof(*by_part));
+	bool *used = arena_array(m->arena, g->nparts, sizeof(*used));
+	for (size_t k = 0; k < g->n; k++)
+		used[part[g->members[k]]] = true;
+	for (size_t k = 0; k < g->nparts; k++)
+		if (used[k])
+			by_part[k] = stack_add(m, p, aliases, g, k + 1);
+	for (size_t k = 0; k < g->n; k++)
+		p->of_bucket[g->members[k]] = by_part[part[g->members[k]]];
+}
+
+static void plan_group(const struct crrc_model *m, const struct cfn_weight *w,
+		       struct cfn_plan *p)
+{
+	struct arena *a = m->arena;
+	size_t n = m->nbuckets ? m->nbuckets : 1;
+	struct strmap *aliases = strmap_create(a, m->naccounts);
+	for (size_t i = 0; i < m->naccounts; i++) {
+		const struct crrc_account *acc = &m->accounts[i];
+		if (acc->id.s && acc->alias.s)
+			strmap_put(aliases, acc->id.s, strlen(acc->id.s), (void *)acc->alias.s, NULL);
+	}
+	struct group *groups = arena_array(a, n, sizeof(*groups));
+	size_t *group_of = arena_array(a, n, sizeof(*group_of));
+	size_t *part = arena_array(a, n, sizeof(*part));
+	size_t ngroups = group_buckets(m, groups, group_of);
+	p->stacks = arena_array(a, n, sizeof(*p->stacks));
+	p->of_bucket = arena_array(a, n, sizeof(*p->of_bucket));
+	for (size_t g = 0; g < ngroups; g++) {
+		group_split(m, &groups[g], w, part);
+		group_stacks(m, p, aliases, &groups[g], part);
+	}
+	/* Fill each stack's bucket list, in the spec's order. */
+	for (size_t i = 0; i < m->nbuckets; i++)
+		p->of_bucket[i]->nbuckets++;
+	for (size_t s = 0; s < p->nstacks; s++) {
+		p->stacks[s].buckets = arena_array(a, p->stacks[s].nbuckets, sizeof(void *));
+		p->stacks[s].nbuckets = 0;
+	}
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct cfn_stack *s = p->of_bucket[i];
+		const struct crrc_bucket *b = &m->buckets[i];
+		s->buckets[s->nbuckets++] = b;
+		if (b->replication && b->replication->role_generated)
+			s->named_iam = true;
+	}
+}
+
+/* Every (source, destination) pair of a rule, as edges destination ->
+ * source: between stacks, and between buckets of one stack. */
+static void plan_edges(const struct crrc_model *m, const struct cfn_plan *p,
+		       struct edge **stack_e, size_t *nstack, struct edge **bucket_e,
+		       size_t *nbucket)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < m->nreplications; i++)
+		total += m->replications[i].nrules;
+	*stack_e = arena_array(m->arena, total ? total : 1, sizeof(**stack_e));
+	*bucket_e = arena_array(m->arena, total ? total : 1, sizeof(**bucket_e));
+	*nstack = *nbucket = 0;
+	for (size_t i = 0; i < m->nreplications; i++) {
+		const struct crrc_replication *r = &m->replications[i];
+		if (!r->src)
+			continue;
+		for (size_t k = 0; k < r->nrules; k++) {
+			const struct crrc_bucket *d = r->rules[k].dest;
+			if (!d || d == r->src)
+				continue;
+			const struct cfn_stack *ss = p->of_bucket[r->src->index];
+			const struct cfn_stack *ds = p->of_bucket[d->index];
+			if (ss != ds)
+				(*stack_e)[(*nstack)++] = (struct edge){ds->index, ss->index};
+			else
+				(*bucket_e)[(*nbucket)++] = (struct edge){d->index, r->src->index};
+		}
+	}
+}
+
+static void plan_steps(const struct crrc_model *m, struct cfn_plan *p)
+{
+	struct arena *a = m->arena;
+	size_t n = p->nstacks, nb = m->nbuckets ? m->nbuckets : 1;
+	struct edge *se, *be;
+	size_t nse, nbe;
+	plan_edges(m, p, &se, &nse, &be, &nbe);
+
+	/* Buckets of one stack that replicate into each other: one deployment
+	 * of that stack cannot create them all with their replication. */
+	struct graph bg;
+	graph_build(a, m->nbuckets, be, nbe, &bg);
+	size_t *border = arena_array(a, nb, sizeof(*border));
+	bool *bdone = arena_array(a, nb, sizeof(*bdone));
+	bool *blocked = arena_array(a, n ? n : 1, sizeof(*blocked));
+	graph_order(a, &bg, NULL, border, bdone);
+	for (size_t i = 0; i < m->nbuckets; i++)
+		if (!bdone[i])
+			blocked[p->of_bucket[i]->index] = true;
+
+	struct graph sg;
+	graph_build(a, n, se, nse, &sg);
+	size_t *order = arena_array(a, n ? n : 1, sizeof(*order));
+	bool *done = arena_array(a, n ? n : 1, sizeof(*done));
+	size_t nordered = graph_order(a, &sg, blocked, order, done);
+
+	/* What is left is in a cycle or after one. Every stack left that is a
+	 * destination of a stack left is bootstrapped; then all buckets exist,
+	 * and the rest can be deployed in any order: index order. */
+	for (size_t i = 0; i < n; i++)
+		if (blocked[i])
+			p->stacks[i].bootstrap = true;
+	for (size_t i = 0; i < nse; i++)
+		if (!done[se[i].from] && !done[se[i].to])
+			p->stacks[se[i].from].bootstrap = true;
+
+	p->steps = arena_array(a, 2 * n + 1, sizeof(*p->steps));
+	p->nsteps = 0;
+	for (size_t i = 0; i < nordered; i++)
+		p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[order[i]], false};
+	for (size_t i = 0; i < n; i++)
+		if (p->stacks[i].bootstrap)
+			p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[i], true};
+	for (size_t i = 0; i < n; i++)
+		if (!done[i])
+			p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[i], false};
+}
+
+void cfn_plan_build(const struct crrc_model *m, const char **ids, const struct cfn_weight *w,
+		    struct cfn_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ids = ids;
+	plan_group(m, w, p);
+	plan_steps(m, p);
+}

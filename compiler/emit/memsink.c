@@ -1,0 +1,69 @@
+/* emit.c: the table of back ends, and the in-memory sink: the files a back
+ * end renders, kept in memory (for tests, the fuzz target and tools). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit/emit.h"
+
+static const struct crrc_target *const targets[] = {
+	&crrc_target_terraform,
+	&crrc_target_cloudformation,
+};
+
+const struct crrc_target *crrc_target_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (strcmp(targets[i]->name, name) == 0)
+			return targets[i];
+	return NULL;
+}
+
+static void *xalloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p) {
+		fputs("crrc: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static struct buf *output_open(struct crrc_sink *s, const char *path)
+{
+	struct crrc_output *o = CRRC_CONTAINER_OF(s, struct crrc_output, sink);
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 8;
+		o->files = xalloc(o->files, o->cap * sizeof(*o->files));
+	}
+	struct crrc_file *f = &o->files[o->n++];
+	size_t plen = strlen(path);
+	f->path = xalloc(NULL, plen + 1);
+	memcpy(f->path, path, plen + 1);
+	f->data = NULL;
+	f->len = 0;
+	buf_free(&o->b);
+	return &o->b;
+}
+
+static void output_close(struct crrc_sink *s)
+{
+	struct crrc_output *o = CRRC_CONTAINER_OF(s, struct crrc_output, sink);
+	struct crrc_file *f = &o->files[o->n - 1];
+	f->data = buf_detach(&o->b, &f->len);
+}
+
+void output_init(struct crrc_output *o)
+{
+	*o = (struct crrc_output){.sink = {.open = output_open, .close = output_close}};
+}
+
+void output_free(struct crrc_output *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->files[i].path);
+		free(o->files[i].data);
+	}
+	free(o->files);
+	buf_free(&o->b);
+	output_init(o);
+}
