@@ -85,3 +85,28 @@ size_t crrc_utf8_len(const char *s, size_t len)
 			n++;
 	return n;
 }
+
+size_t utf8_char_at(const char *s, size_t len, size_t i, char buf[8])
+{
+	size_t n = 1;
+	while (i + n < len && n < 4 && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+		n++;
+	memcpy(buf, s + i, n);
+	buf[n] = '\0';
+	return n;
+}
+
+bool str_all_digits(const char *s, size_t len)
+{
+	if (!s || len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool str_is_digits(const char *s, size_t len, size_t n)
+{
+	return len == n && str_all_digits(s, len);
+}

@@ -1,4 +1,5 @@
-/* util.h: small helpers shared by the passes and the back ends. */
+/* util.h: small string helpers: edit distance for "did you mean", UTF-8,
+ * digits. */
 #ifndef CRRC_UTIL_H
 #define CRRC_UTIL_H
 
@@ -15,5 +16,12 @@ const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t
 size_t crrc_edit_distance(const char *a, const char *b, size_t limit);
 /* Number of characters (code points) of a valid UTF-8 string. */
 size_t crrc_utf8_len(const char *s, size_t len);
+/* The character (a whole UTF-8 sequence) at byte i of s, copied into buf
+ * NUL-terminated, for messages; returns its length in bytes. */
+size_t utf8_char_at(const char *s, size_t len, size_t i, char buf[8]);
+/* Whether s is exactly n ASCII digits. */
+bool str_is_digits(const char *s, size_t len, size_t n);
+/* The same, of any length >= 1. */
+bool str_all_digits(const char *s, size_t len);
 
 #endif

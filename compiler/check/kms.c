@@ -1,4 +1,4 @@
-/* pass_kms.c: encryption. An sse-kms bucket has a KMS key, and only an
+/* check_kms.c: encryption. An sse-kms bucket has a KMS key, and only an
  * sse-kms bucket has one; every key ARN is well formed and lives in its
  * bucket's region and partition; a rule that replicates SSE-KMS objects has a
  * replica key in the destination's region. */
@@ -7,6 +7,9 @@
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "model/arn.h"
+#include "model/regions.h"
+#include "base/util.h"
 
 #define KMS_SHAPE                                                                               \
 	"arn:<partition>:kms:<region>:<12-digit account>:key/<key id> or "                     \
@@ -38,14 +41,14 @@ static bool kms_resource_ok(const char *s, size_t len)
 static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 				   const struct crrc_region **reg)
 {
-	struct pass_arn arn;
+	struct arn arn;
 	char region[32];
-	if (!pass_arn_split(key->s, key->len, &arn))
+	if (!arn_split(key->s, key->len, &arn))
 		return "is not an ARN";
-	if (!pass_partition_known(arn.partition, arn.partition_len))
+	if (!partition_known(arn.partition, arn.partition_len))
 		return arena_printf(a, "has partition '%.*s', not aws, aws-cn or aws-us-gov",
 				    (int)arn.partition_len, arn.partition);
-	if (!pass_field_is(arn.service, arn.service_len, "kms"))
+	if (!arn_field_is(arn.service, arn.service_len, "kms"))
 		return arena_printf(a, "is an ARN of service '%.*s', not kms",
 				    (int)arn.service_len, arn.service);
 	*reg = NULL;
@@ -57,11 +60,11 @@ static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 	if (!*reg)
 		return arena_printf(a, "names region '%.*s', which is not a known region",
 				    (int)arn.region_len, arn.region);
-	if (!pass_field_is(arn.partition, arn.partition_len, (*reg)->partition))
+	if (!arn_field_is(arn.partition, arn.partition_len, (*reg)->partition))
 		return arena_printf(a, "puts region %s in partition '%.*s'; it is in '%s'",
 				    (*reg)->code, (int)arn.partition_len, arn.partition,
 				    (*reg)->partition);
-	if (!pass_is_digits(arn.account, arn.account_len, 12))
+	if (!str_is_digits(arn.account, arn.account_len, 12))
 		return arena_printf(a, "has account '%.*s', which is not 12 digits",
 				    (int)arn.account_len, arn.account);
 	if (!kms_resource_ok(arn.resource, arn.resource_len))
@@ -72,12 +75,12 @@ static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 
 /* Check key's syntax (E044), then that it lives in want's partition (E046)
  * and region (region_code); whose describes the bucket for messages. */
-static void kms_key_check(struct crrc_model *m, struct crrc_diags *d, const struct crrc_str *key,
+static void kms_key_check(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_str *key,
 			  const struct crrc_bucket *b, enum crrc_code region_code,
 			  const char *whose)
 {
 	const struct crrc_region *reg = NULL;
-	const char *problem = kms_arn_problem(m->arena, key, &reg);
+	const char *problem = kms_arn_problem(a, key, &reg);
 	if (problem) {
 		diags_add(d, CRRC_E044, key->pos, "KMS key ARN '%s' %s: write it as " KMS_SHAPE,
 			  key->s, problem);
@@ -90,44 +93,44 @@ static void kms_key_check(struct crrc_model *m, struct crrc_diags *d, const stru
 		diags_add(d, CRRC_E046, key->pos,
 			  "KMS key '%s' is in partition %s, but %s '%s' is in %s (%s): a key is "
 			  "usable only in its own partition",
-			  key->s, reg->partition, whose, pass_text(&b->key), want->partition,
+			  key->s, reg->partition, whose, crrc_text(&b->key), want->partition,
 			  want->code);
 	else
 		diags_add(d, region_code, key->pos,
 			  "KMS key '%s' is in %s, but %s '%s' is in %s: S3 uses only keys of the "
 			  "bucket's own region; give a key from %s",
-			  key->s, reg->code, whose, pass_text(&b->key), want->code, want->code);
+			  key->s, reg->code, whose, crrc_text(&b->key), want->code, want->code);
 }
 
-static void kms_bucket(struct crrc_model *m, struct crrc_diags *d, const struct crrc_bucket *b)
+static void kms_bucket(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_bucket *b)
 {
-	bool has_key = pass_has(&b->kms_key);
+	bool has_key = crrc_given(&b->kms_key);
 	if (b->enc == CRRC_SSE_KMS && !has_key)
 		diags_add(d, CRRC_E042, b->encryption.pos,
 			  "bucket '%s' is sse-kms but has no kms_key: give the ARN of its KMS key%s%s, "
 			  "or use sse-s3",
-			  pass_text(&b->key), b->reg ? " in " : "", b->reg ? b->reg->code : "");
+			  crrc_text(&b->key), b->reg ? " in " : "", b->reg ? b->reg->code : "");
 	if (has_key && b->enc != CRRC_SSE_KMS)
 		diags_add(d, CRRC_E043, b->kms_key.pos,
 			  "bucket '%s' has a kms_key but is not sse-kms: add encryption: sse-kms, "
 			  "or remove the key",
-			  pass_text(&b->key));
+			  crrc_text(&b->key));
 	if (has_key)
-		kms_key_check(m, d, &b->kms_key, b, CRRC_E045, "bucket");
+		kms_key_check(m, a, d, &b->kms_key, b, CRRC_E045, "bucket");
 }
 
-static void kms_rule(struct crrc_model *m, struct crrc_diags *d, const struct crrc_replication *r,
+static void kms_rule(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_replication *r,
 		     const struct crrc_rule *rule)
 {
 	const struct crrc_str *key = &rule->replica_kms_key;
 	if (key->set && key->s)
-		kms_key_check(m, d, key, rule->dest, CRRC_E060, "destination");
+		kms_key_check(m, a, d, key, rule->dest, CRRC_E060, "destination");
 	if (key->set && !rule->sse_kms_objects.v)
 		diags_add(d, CRRC_W007, key->pos,
 			  "rule '%s' has a replica_kms_key but does not replicate SSE-KMS objects "
 			  "(sse_kms_objects is false%s): the key is unused; remove it, or set "
 			  "sse_kms_objects: true",
-			  pass_rule_id(rule),
+			  crrc_rule_name(rule),
 			  rule->sse_kms_objects.set ? "" : ", as the source is not sse-kms");
 	if (!rule->sse_kms_objects.v || !rule->dest || key->s)
 		return;
@@ -135,20 +138,20 @@ static void kms_rule(struct crrc_model *m, struct crrc_diags *d, const struct cr
 		d, CRRC_E059, rule->sse_kms_objects.set ? rule->sse_kms_objects.pos : rule->pos,
 		"rule '%s' replicates SSE-KMS objects%s, but has no replica_kms_key and its "
 		"destination '%s' has no kms_key: give replica_kms_key (a KMS key ARN%s%s)",
-		pass_rule_id(rule), rule->sse_kms_objects.set ? "" : " (its source is sse-kms)",
-		pass_text(&rule->dest->key), rule->dest->reg ? " in " : "",
+		crrc_rule_name(rule), rule->sse_kms_objects.set ? "" : " (its source is sse-kms)",
+		crrc_text(&rule->dest->key), rule->dest->reg ? " in " : "",
 		rule->dest->reg ? rule->dest->reg->code : "");
 	if (!rule->sse_kms_objects.set && r->src)
 		diag_note(g, r->src->encryption.pos, "the source is sse-kms here");
 }
 
-void pass_kms(struct crrc_model *m, struct crrc_diags *d)
+void check_kms(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	for (size_t i = 0; i < m->nbuckets; i++)
-		kms_bucket(m, d, &m->buckets[i]);
+		kms_bucket(m, a, d, &m->buckets[i]);
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		for (size_t j = 0; j < r->nrules; j++)
-			kms_rule(m, d, r, &r->rules[j]);
+			kms_rule(m, a, d, r, &r->rules[j]);
 	}
 }

@@ -1,4 +1,4 @@
-/* pass_names.c: names. The spec's name and the buckets' logical names follow
+/* check_names.c: names. The spec's name and the buckets' logical names follow
  * crrc's rule; S3 bucket names follow every S3 naming rule, are unique
  * within a partition, and are warned about when they hold dots. */
 #include <stdio.h>
@@ -24,15 +24,15 @@ static size_t names_bad_char(const char *s, size_t len)
 	return len;
 }
 
-static bool names_spec(struct crrc_model *m, struct crrc_diags *d)
+static bool names_spec(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	const struct crrc_str *n = &m->name;
-	if (!pass_has(n))
+	if (!crrc_given(n))
 		return false;
 	size_t chars = crrc_utf8_len(n->s, n->len), bad = names_bad_char(n->s, n->len);
 	char c[8];
 	if (bad < n->len) {
-		pass_char_at(n->s, n->len, bad, c);
+		utf8_char_at(n->s, n->len, bad, c);
 		diags_add(d, CRRC_E030, n->pos,
 			  "spec name '%s' contains '%s' (character %zu): use only lowercase letters, "
 			  "digits and hyphens",
@@ -55,7 +55,7 @@ static bool names_spec(struct crrc_model *m, struct crrc_diags *d)
 static bool names_key(const struct crrc_bucket *b, struct crrc_diags *d)
 {
 	const struct crrc_str *k = &b->key;
-	if (!pass_has(k))
+	if (!crrc_given(k))
 		return false;
 	if (k->len == 0) {
 		diags_add(d, CRRC_E031, k->pos,
@@ -66,7 +66,7 @@ static bool names_key(const struct crrc_bucket *b, struct crrc_diags *d)
 	if (bad == k->len)
 		return true;
 	char c[8];
-	pass_char_at(k->s, k->len, bad, c);
+	utf8_char_at(k->s, k->len, bad, c);
 	diags_add(d, CRRC_E031, k->pos,
 		  "bucket key '%s' contains '%s' (character %zu): a bucket's logical name uses "
 		  "only lowercase letters, digits and hyphens",
@@ -140,7 +140,7 @@ static const char *names_s3_rule(struct arena *a, const char *s, size_t len)
 				    chars);
 	if (bad < len) {
 		char c[8];
-		pass_char_at(s, len, bad, c);
+		utf8_char_at(s, len, bad, c);
 		return arena_printf(a,
 				    "contains '%s' (character %zu): S3 bucket names use only "
 				    "lowercase letters, digits, dots and hyphens",
@@ -171,13 +171,13 @@ static size_t names_partition(const struct crrc_bucket *b)
 	return strcmp(b->reg->partition, "aws-cn") == 0 ? 1 : 2;
 }
 
-static void names_bucket(struct crrc_model *m, struct crrc_diags *d, struct crrc_bucket *b,
+static void names_bucket(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, struct crrc_bucket *b,
 			 bool key_ok, bool spec_ok, struct strmap **seen)
 {
 	const struct crrc_str *n = &b->name;
 	if (!n->s || (!n->set && !(key_ok && spec_ok)))
 		return; /* no name, or a default built of names already reported */
-	const char *broken = names_s3_rule(m->arena, n->s, n->len);
+	const char *broken = names_s3_rule(a, n->s, n->len);
 	if (broken && n->set)
 		diags_add(d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", n->s, broken);
 	else if (broken)
@@ -191,7 +191,7 @@ static void names_bucket(struct crrc_model *m, struct crrc_diags *d, struct crrc
 			d, CRRC_E033, n->pos,
 			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
 			"within a partition; give one of them another name:",
-			pass_text(&first->key), pass_text(&b->key), n->s);
+			crrc_text(&first->key), crrc_text(&b->key), n->s);
 		diag_note(g, first->name.pos, "first bucket named '%s' here", n->s);
 	}
 	if (!broken && memchr(n->s, '.', n->len))
@@ -202,15 +202,15 @@ static void names_bucket(struct crrc_model *m, struct crrc_diags *d, struct crrc
 			  n->s);
 }
 
-void pass_names(struct crrc_model *m, struct crrc_diags *d)
+void check_names(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
-	bool spec_ok = names_spec(m, d);
+	bool spec_ok = names_spec(m, a, d);
 	struct strmap *seen[3];
 	for (size_t i = 0; i < 3; i++)
-		seen[i] = strmap_create(m->arena, i == 0 ? m->nbuckets : 0);
+		seen[i] = strmap_create(a, i == 0 ? m->nbuckets : 0);
 	for (size_t i = 0; i < m->nbuckets; i++) {
 		struct crrc_bucket *b = &m->buckets[i];
 		bool key_ok = names_key(b, d);
-		names_bucket(m, d, b, key_ok, spec_ok, seen);
+		names_bucket(m, a, d, b, key_ok, spec_ok, seen);
 	}
 }

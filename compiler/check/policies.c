@@ -1,4 +1,4 @@
-/* pass_policies.c: the policies, proved rather than sampled.
+/* check_policies.c: the policies, proved rather than sampled.
  *
  * Residency: a rule can move an object under a policy's prefix when the
  * rule's filter prefix and the policy's overlap, one being a prefix of the
@@ -17,6 +17,8 @@
 #include "diag/diag.h"
 #include "check/checks.h"
 #include "base/strmap.h"
+#include "check/ptab.h"
+#include "model/regions.h"
 
 #define RPO_MIN 15
 /* Errors per rule: past these, a note and no more, so that the output and
@@ -40,14 +42,14 @@ struct pol_ctx {
 
 /* The allowed regions of a policy; false when it cannot be judged (prefix
  * or regions missing or unknown: already reported). */
-static bool pol_build(struct crrc_model *m, struct crrc_diags *d, struct policy *p)
+static bool pol_build(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, struct policy *p)
 {
 	const struct crrc_residency *res = p->res;
-	bool whole = res->nregions > 0 && pass_has(&res->prefix);
+	bool whole = res->nregions > 0 && crrc_given(&res->prefix);
 	struct buf list = BUF_INIT;
-	p->allowed = strmap_create(m->arena, res->nregions);
+	p->allowed = strmap_create(a, res->nregions);
 	for (size_t i = 0; i < res->nregions; i++) {
-		const struct crrc_region *reg = pass_region(NULL, &res->regions[i], d);
+		const struct crrc_region *reg = regions_lookup(NULL, &res->regions[i], d);
 		if (!reg) {
 			whole = false;
 			continue;
@@ -55,7 +57,7 @@ static bool pol_build(struct crrc_model *m, struct crrc_diags *d, struct policy 
 		if (strmap_put(p->allowed, reg->code, strlen(reg->code), (void *)reg, NULL))
 			buf_printf(&list, "%s%s", list.len ? ", " : "", reg->code);
 	}
-	p->list = arena_strdup(m->arena, list.data ? list.data : "");
+	p->list = arena_strdup(a, list.data ? list.data : "");
 	buf_free(&list);
 	return whole;
 }
@@ -68,19 +70,19 @@ static void pol_check(struct pol_ctx *c, const struct policy *p)
 	    ++c->broken > POL_MAX_PER_RULE)
 		return;
 	const struct crrc_str *pp = &p->res->prefix, *rp = &rule->filter.prefix;
-	const char *under = pass_len(rp) > pass_len(pp) ? pass_text(rp) : pass_text(pp);
-	bool all = pass_len(pp) == 0;
+	const char *under = crrc_textlen(rp) > crrc_textlen(pp) ? crrc_text(rp) : crrc_text(pp);
+	bool all = crrc_textlen(pp) == 0;
 	struct crrc_diag *g = diags_add(
 		c->d, CRRC_E070, rule->destination.pos,
 		"rule '%s' ('%s' to '%s') can move %s%s%s into %s, which the residency policy "
 		"for %s%s%s does not allow (allowed: %s); replicate into an allowed region%s%s%s",
-		pass_rule_id(rule), pass_text(&c->r->source), pass_text(&rule->dest->key),
+		crrc_rule_name(rule), crrc_text(&c->r->source), crrc_text(&rule->dest->key),
 		*under ? "objects under '" : "any object", under, *under ? "'" : "", reg->code,
-		all ? "all objects" : "prefix '", pass_text(pp), all ? "" : "'", p->list,
+		all ? "all objects" : "prefix '", crrc_text(pp), all ? "" : "'", p->list,
 		all ? "" : ", or narrow the rule's filter prefix so that it excludes '",
-		pass_text(pp), all ? "" : "'");
+		crrc_text(pp), all ? "" : "'");
 	diag_note(g, pp->pos, "residency policy for %s%s%s here", all ? "all objects" : "prefix '",
-		  pass_text(pp), all ? "" : "'");
+		  crrc_text(pp), all ? "" : "'");
 	c->last = g;
 }
 
@@ -96,7 +98,7 @@ static bool pol_visit(void *item, void *ctx)
  * whose prefix is a prefix of its own, and those whose prefix its own is a
  * strict prefix of. Strict prefixes beyond S3's limit are not indexed: a
  * rule prefix that long is an error already (E066). */
-static void pol_residency(struct crrc_model *m, struct crrc_diags *d)
+static void pol_residency(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	struct policy *pols = calloc(m->nresidency, sizeof(*pols));
 	if (!pols)
@@ -106,11 +108,11 @@ static void pol_residency(struct crrc_model *m, struct crrc_diags *d)
 	for (size_t i = 0; i < m->nresidency; i++) {
 		struct policy *p = &pols[npols];
 		p->res = &m->residency[i];
-		if (!pol_build(m, d, p))
+		if (!pol_build(m, a, d, p))
 			continue;
 		npols++;
-		const char *s = pass_text(&p->res->prefix);
-		size_t len = pass_len(&p->res->prefix);
+		const char *s = crrc_text(&p->res->prefix);
+		size_t len = crrc_textlen(&p->res->prefix);
 		ptab_add(by_prefix, 0, s, len, p);
 		ptab_add_prefixes(by_strict, 0, s, len, CRRC_MAX_PREFIX, p);
 	}
@@ -119,10 +121,10 @@ static void pol_residency(struct crrc_model *m, struct crrc_diags *d)
 		const struct crrc_replication *r = &m->replications[i];
 		for (size_t j = 0; j < r->nrules; j++) {
 			const struct crrc_rule *rule = &r->rules[j];
-			if (!pass_rule_enabled(rule) || !rule->dest || !rule->dest->reg)
+			if (!rule->enabled.v || !rule->dest || !rule->dest->reg)
 				continue;
-			const char *s = pass_text(&rule->filter.prefix);
-			size_t len = pass_len(&rule->filter.prefix);
+			const char *s = crrc_text(&rule->filter.prefix);
+			size_t len = crrc_textlen(&rule->filter.prefix);
 			c.r = r;
 			c.rule = rule;
 			c.broken = 0;
@@ -131,7 +133,7 @@ static void pol_residency(struct crrc_model *m, struct crrc_diags *d)
 				continue;
 			diag_note(c.last, rule->destination.pos,
 				  "rule '%s' breaks further residency policies too; fix these first",
-				  pass_rule_id(rule));
+				  crrc_rule_name(rule));
 		}
 	}
 	ptab_destroy(by_prefix);
@@ -139,7 +141,7 @@ static void pol_residency(struct crrc_model *m, struct crrc_diags *d)
 	free(pols);
 }
 
-static void pol_rpo(struct crrc_model *m, struct crrc_diags *d)
+static void pol_rpo(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	const struct crrc_int *rpo = &m->rpo_minutes;
 	if (!rpo->set)
@@ -153,22 +155,22 @@ static void pol_rpo(struct crrc_model *m, struct crrc_diags *d)
 		const struct crrc_replication *r = &m->replications[i];
 		for (size_t j = 0; j < r->nrules; j++) {
 			const struct crrc_rule *rule = &r->rules[j];
-			if (!pass_rule_enabled(rule) || rule->rtc.v)
+			if (!rule->enabled.v || rule->rtc.v)
 				continue;
 			struct crrc_diag *g = diags_add(
 				d, CRRC_E072, rule->rtc.set ? rule->rtc.pos : rule->pos,
 				"rule '%s' has no rtc, but the spec sets rpo_minutes: only "
 				"Replication Time Control bounds how long replication takes; set "
 				"rtc: true on the rule",
-				pass_rule_id(rule));
+				crrc_rule_name(rule));
 			diag_note(g, rpo->pos, "rpo_minutes set here");
 		}
 	}
 }
 
-void pass_policies(struct crrc_model *m, struct crrc_diags *d)
+void check_policies(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	if (m->nresidency)
-		pol_residency(m, d);
-	pol_rpo(m, d);
+		pol_residency(m, a, d);
+	pol_rpo(m, a, d);
 }

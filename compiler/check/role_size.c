@@ -1,4 +1,4 @@
-/* pass_iam.c: what IAM would refuse of the role crrc generates. A role's
+/* check_role_size.c: what IAM would refuse of the role crrc generates. A role's
  * inline policies may hold at most 10,240 characters (whitespace not
  * counted); every destination adds a statement, so a source replicating
  * into some 65 buckets outgrows it. Checked here, on the same policy
@@ -37,7 +37,7 @@ static bool entry_resolved(const struct crrc_replication *r)
 	return true;
 }
 
-void pass_iam(struct crrc_model *m, struct crrc_diags *d)
+void check_role_size(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];

@@ -1,4 +1,4 @@
-/* pass_rules.c: each replication entry and rule against what S3 and IAM
+/* check_rules.c: each replication entry and rule against what S3 and IAM
  * accept: rule ids and priorities (unique within the entry, found by
  * sorting), delete markers, RTC and metrics, ownership override, object
  * lock, partitions, storage classes, prefix length, and the role's ARN. */
@@ -10,6 +10,8 @@
 #include "diag/diag.h"
 #include "check/checks.h"
 #include "base/util.h"
+#include "model/arn.h"
+#include "model/regions.h"
 
 #define ROLE_SHAPE "arn:<partition>:iam::<12-digit account>:role/<name> (or role/<path>/<name>)"
 
@@ -56,13 +58,13 @@ static void rules_dups(struct crrc_diags *d, const struct crrc_replication *r,
 			g = diags_add(d, CRRC_E054, b->id.pos,
 				      "rule id '%s' is used twice in the entry of '%s': ids are "
 				      "unique within an entry; rename one",
-				      b->id.s, pass_text(&r->source));
+				      b->id.s, crrc_text(&r->source));
 			diag_note(g, a->id.pos, "first rule with id '%s' here", a->id.s);
 		} else {
 			g = diags_add(d, CRRC_E056, b->priority.pos,
 				      "rules '%s' and '%s' both have priority %lld: priorities are "
 				      "unique within an entry (S3 uses them to pick between rules)",
-				      pass_rule_id(a), pass_rule_id(b), b->priority.v);
+				      crrc_rule_name(a), crrc_rule_name(b), b->priority.v);
 			diag_note(g, a->priority.pos, "priority %lld first given here",
 				  a->priority.v);
 		}
@@ -74,7 +76,7 @@ static void rules_unique(struct crrc_diags *d, const struct crrc_replication *r,
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->nrules; i++)
-		if (pass_has(&r->rules[i].id))
+		if (crrc_given(&r->rules[i].id))
 			keys[n++] = (struct rules_key){r->rules[i].id.s, r->rules[i].id.len, 0, i};
 	rules_dups(d, r, keys, n, true);
 	n = 0;
@@ -86,19 +88,19 @@ static void rules_unique(struct crrc_diags *d, const struct crrc_replication *r,
 
 /* What is wrong with a role ARN, or NULL; then *arn holds its fields. */
 static const char *rules_role_problem(struct arena *a, const struct crrc_str *role,
-				      struct pass_arn *arn)
+				      struct arn *arn)
 {
-	if (!pass_arn_split(role->s, role->len, arn))
+	if (!arn_split(role->s, role->len, arn))
 		return "is not an ARN";
-	if (!pass_partition_known(arn->partition, arn->partition_len))
+	if (!partition_known(arn->partition, arn->partition_len))
 		return arena_printf(a, "has partition '%.*s', not aws, aws-cn or aws-us-gov",
 				    (int)arn->partition_len, arn->partition);
-	if (!pass_field_is(arn->service, arn->service_len, "iam"))
+	if (!arn_field_is(arn->service, arn->service_len, "iam"))
 		return arena_printf(a, "is an ARN of service '%.*s', not iam",
 				    (int)arn->service_len, arn->service);
 	if (arn->region_len)
 		return "has a region: IAM ARNs have none (arn:aws:iam::...)";
-	if (!pass_is_digits(arn->account, arn->account_len, 12))
+	if (!str_is_digits(arn->account, arn->account_len, 12))
 		return arena_printf(a, "has account '%.*s', which is not 12 digits",
 				    (int)arn->account_len, arn->account);
 	const char *res = arn->resource, *end = res + arn->resource_len;
@@ -127,31 +129,31 @@ static const char *rules_role_problem(struct arena *a, const struct crrc_str *ro
 	return NULL;
 }
 
-static void rules_role(struct crrc_model *m, struct crrc_diags *d, const struct crrc_replication *r)
+static void rules_role(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_replication *r)
 {
 	const struct crrc_str *role = &r->role;
-	struct pass_arn arn;
-	if (!pass_has(role))
+	struct arn arn;
+	if (!crrc_given(role))
 		return;
-	const char *problem = rules_role_problem(m->arena, role, &arn);
+	const char *problem = rules_role_problem(a, role, &arn);
 	if (problem) {
 		diags_add(d, CRRC_E067, role->pos, "role ARN '%s' %s: write it as " ROLE_SHAPE,
 			  role->s, problem);
 		return;
 	}
 	const struct crrc_bucket *src = r->src;
-	if (src && src->reg && !pass_field_is(arn.partition, arn.partition_len, src->reg->partition))
+	if (src && src->reg && !arn_field_is(arn.partition, arn.partition_len, src->reg->partition))
 		diags_add(d, CRRC_E068, role->pos,
 			  "role '%s' is in partition '%.*s', but source bucket '%s' is in '%s': "
 			  "the role must be in the source bucket's partition",
-			  role->s, (int)arn.partition_len, arn.partition, pass_text(&src->key),
+			  role->s, (int)arn.partition_len, arn.partition, crrc_text(&src->key),
 			  src->reg->partition);
 	else if (src && src->account_id &&
-		 !pass_field_is(arn.account, arn.account_len, src->account_id))
+		 !arn_field_is(arn.account, arn.account_len, src->account_id))
 		diags_add(d, CRRC_E068, role->pos,
 			  "role '%s' is in account %.*s, but source bucket '%s' is in account %s: "
 			  "the replication role must belong to the source bucket's account",
-			  role->s, (int)arn.account_len, arn.account, pass_text(&src->key),
+			  role->s, (int)arn.account_len, arn.account, crrc_text(&src->key),
 			  src->account_id);
 }
 
@@ -163,7 +165,7 @@ static void rules_storage_class(struct crrc_diags *d, const struct crrc_rule *ru
 	};
 	const size_t n = sizeof(classes) / sizeof(classes[0]);
 	const struct crrc_str *sc = &rule->storage_class;
-	if (!pass_has(sc))
+	if (!crrc_given(sc))
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(sc->s, classes[i]) == 0)
@@ -181,7 +183,7 @@ static void rules_storage_class(struct crrc_diags *d, const struct crrc_rule *ru
 /* The checks of one rule that need nothing beyond the rule and its ends. */
 static void rules_fields(struct crrc_diags *d, const struct crrc_rule *rule)
 {
-	size_t chars = pass_has(&rule->id) ? crrc_utf8_len(rule->id.s, rule->id.len) : 1;
+	size_t chars = crrc_given(&rule->id) ? crrc_utf8_len(rule->id.s, rule->id.len) : 1;
 	if (chars < 1 || chars > 255)
 		diags_add(d, CRRC_E053, rule->id.pos,
 			  "rule id '%.40s%s' is %zu characters long: S3 allows 1 to 255",
@@ -189,24 +191,24 @@ static void rules_fields(struct crrc_diags *d, const struct crrc_rule *rule)
 	if (rule->priority.set && (rule->priority.v < 0 || rule->priority.v > 2147483647))
 		diags_add(d, CRRC_E069, rule->priority.pos,
 			  "priority %lld of rule '%s' is out of range: S3 takes 0 to 2147483647",
-			  rule->priority.v, pass_rule_id(rule));
+			  rule->priority.v, crrc_rule_name(rule));
 	if (rule->delete_markers.v && rule->filter.tags.n > 0) {
 		struct crrc_diag *g = diags_add(
 			d, CRRC_E057, rule->delete_markers.pos,
 			"rule '%s' replicates delete markers and filters on tags: S3 refuses "
 			"delete marker replication in a rule with a tag filter; drop one of them",
-			pass_rule_id(rule));
+			crrc_rule_name(rule));
 		diag_note(g, rule->filter.tags.pos, "tag filter here");
 	}
 	if (rule->rtc.v && rule->metrics.set && !rule->metrics.v)
 		diags_add(d, CRRC_E058, rule->metrics.pos,
 			  "rule '%s' has rtc: true and metrics: false: Replication Time Control "
 			  "needs replication metrics; remove metrics: false",
-			  pass_rule_id(rule));
-	if (pass_len(&rule->filter.prefix) > CRRC_MAX_PREFIX)
+			  crrc_rule_name(rule));
+	if (crrc_textlen(&rule->filter.prefix) > CRRC_MAX_PREFIX)
 		diags_add(d, CRRC_E066, rule->filter.prefix.pos,
 			  "the filter prefix of rule '%s' is %zu bytes long: S3 allows at most %d",
-			  pass_rule_id(rule), (size_t)rule->filter.prefix.len, CRRC_MAX_PREFIX);
+			  crrc_rule_name(rule), (size_t)rule->filter.prefix.len, CRRC_MAX_PREFIX);
 	rules_storage_class(d, rule);
 }
 
@@ -215,12 +217,12 @@ static void rules_ends(struct crrc_diags *d, const struct crrc_bucket *src,
 		      const struct crrc_rule *rule)
 {
 	const struct crrc_bucket *dst = rule->dest;
-	if (rule->owner_destination && dst && !pass_has(&dst->account))
+	if (rule->owner_destination && dst && !crrc_given(&dst->account))
 		diags_add(d, CRRC_E061, rule->owner.pos,
 			  "rule '%s' sets owner: destination, but destination '%s' has no "
 			  "account: give '%s' an account: (the override hands replicas to that "
 			  "account)",
-			  pass_rule_id(rule), pass_text(&dst->key), pass_text(&dst->key));
+			  crrc_rule_name(rule), crrc_text(&dst->key), crrc_text(&dst->key));
 	if (!src || !dst)
 		return;
 	if (src->object_lock.v && !dst->object_lock.v) {
@@ -229,19 +231,19 @@ static void rules_ends(struct crrc_diags *d, const struct crrc_bucket *src,
 			"source '%s' has object lock but destination '%s' does not: S3 replicates "
 			"locked objects only into a bucket with object lock; set object_lock: true "
 			"on '%s'",
-			pass_text(&src->key), pass_text(&dst->key), pass_text(&dst->key));
-		diag_note(g, src->object_lock.pos, "object lock of '%s' here", pass_text(&src->key));
+			crrc_text(&src->key), crrc_text(&dst->key), crrc_text(&dst->key));
+		diag_note(g, src->object_lock.pos, "object lock of '%s' here", crrc_text(&src->key));
 	}
 	if (src->reg && dst->reg && strcmp(src->reg->partition, dst->reg->partition) != 0)
 		diags_add(d, CRRC_E063, rule->destination.pos,
 			  "rule '%s' replicates from '%s' (%s, partition %s) into '%s' (%s, "
 			  "partition %s): S3 cannot replicate between partitions",
-			  pass_rule_id(rule), pass_text(&src->key), src->reg->code,
-			  src->reg->partition, pass_text(&dst->key), dst->reg->code,
+			  crrc_rule_name(rule), crrc_text(&src->key), src->reg->code,
+			  src->reg->partition, crrc_text(&dst->key), dst->reg->code,
 			  dst->reg->partition);
 }
 
-void pass_rules(struct crrc_model *m, struct crrc_diags *d)
+void check_rules(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	size_t most = 0;
 	for (size_t i = 0; i < m->nreplications; i++)
@@ -252,7 +254,7 @@ void pass_rules(struct crrc_model *m, struct crrc_diags *d)
 		abort();
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
-		rules_role(m, d, r);
+		rules_role(m, a, d, r);
 		rules_unique(d, r, keys);
 		for (size_t j = 0; j < r->nrules; j++) {
 			rules_fields(d, &r->rules[j]);

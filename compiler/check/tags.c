@@ -1,4 +1,4 @@
-/* pass_tags.c: AWS's tag rules, on the top-level tags, every bucket's own
+/* check_tags.c: AWS's tag rules, on the top-level tags, every bucket's own
  * tags and every rule's filter tags: key 1-128 and value 0-256 characters,
  * letters, digits, spaces and + - = . _ : / @ only, no aws: prefix, and at
  * most 50 tags on a resource once merged. Top-level tags are checked once,
@@ -59,7 +59,7 @@ static bool tags_text(struct arena *a, struct crrc_diags *d, enum crrc_code code
 	if (bad == t->len)
 		return true;
 	char c[8];
-	pass_char_at(t->s, t->len, bad, c);
+	utf8_char_at(t->s, t->len, bad, c);
 	diags_add(d, code, t->pos,
 		  "tag %s '%s' contains '%s' (character %zu): AWS allows only letters, digits, "
 		  "spaces and + - = . _ : / @ in tags",
@@ -67,23 +67,23 @@ static bool tags_text(struct arena *a, struct crrc_diags *d, enum crrc_code code
 	return false;
 }
 
-static void tags_check(struct crrc_model *m, struct crrc_diags *d, const struct crrc_tags *tags)
+static void tags_check(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_tags *tags)
 {
 	for (size_t i = 0; i < tags->n; i++) {
 		const struct crrc_tag *t = &tags->v[i];
-		if (pass_has(&t->key) &&
-		    tags_text(m->arena, d, CRRC_E037, &t->key, "key", 1, 128) &&
+		if (crrc_given(&t->key) &&
+		    tags_text(a, d, CRRC_E037, &t->key, "key", 1, 128) &&
 		    t->key.len >= 4 && strncasecmp(t->key.s, "aws:", 4) == 0)
 			diags_add(d, CRRC_E039, t->key.pos,
 				  "tag key '%s' starts with '%.4s', a prefix AWS reserves for its own "
 				  "tags: rename the key",
-				  tags_show(m->arena, t->key.s, t->key.len), t->key.s);
-		if (pass_has(&t->value))
-			tags_text(m->arena, d, CRRC_E038, &t->value, "value", 0, 256);
+				  tags_show(a, t->key.s, t->key.len), t->key.s);
+		if (crrc_given(&t->value))
+			tags_text(a, d, CRRC_E038, &t->value, "value", 0, 256);
 	}
 }
 
-static void tags_count(struct crrc_model *m, struct crrc_diags *d)
+static void tags_count(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	if (m->tags.n > CRRC_MAX_TAGS) {
 		diags_add(d, CRRC_E040, m->tags.pos,
@@ -99,19 +99,19 @@ static void tags_count(struct crrc_model *m, struct crrc_diags *d)
 		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->pos,
 			  "bucket '%s' has %zu tags once its %zu own tags are merged over the %zu "
 			  "top-level ones: AWS allows at most %d tags on a resource",
-			  pass_text(&b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);
+			  crrc_text(&b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);
 	}
 }
 
-void pass_tags(struct crrc_model *m, struct crrc_diags *d)
+void check_tags(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
-	tags_check(m, d, &m->tags);
+	tags_check(m, a, d, &m->tags);
 	for (size_t i = 0; i < m->nbuckets; i++)
-		tags_check(m, d, &m->buckets[i].own_tags);
+		tags_check(m, a, d, &m->buckets[i].own_tags);
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		for (size_t j = 0; j < r->nrules; j++)
-			tags_check(m, d, &r->rules[j].filter.tags);
+			tags_check(m, a, d, &r->rules[j].filter.tags);
 	}
-	tags_count(m, d);
+	tags_count(m, a, d);
 }

@@ -1,4 +1,4 @@
-/* pass_topology.c: warnings about the shape of the replication graph and
+/* check_topology.c: warnings about the shape of the replication graph and
  * about rules that do less than they seem to: chains (S3 never replicates a
  * replica again), two-way pairs without replica_modifications, same-region
  * replication, rules that can never replicate anything, and existing objects
@@ -14,6 +14,7 @@
 
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "check/ptab.h"
 
 /* Objects carry at most this many tags: a filter requiring more never matches. */
 #define TOPO_MAX_OBJECT_TAGS 10
@@ -26,7 +27,7 @@ struct topo_edge {
 };
 
 struct topo {
-	struct crrc_model *m;
+	const struct crrc_model *m;
 	struct crrc_diags *d;
 	struct topo_edge *edges; /* entry by entry, each sorted by (dst, pos) */
 	size_t *start;           /* entry i: edges [start[i], start[i + 1]) */
@@ -40,7 +41,7 @@ static uint64_t topo_ns(size_t a, size_t b)
 
 static bool topo_moves(const struct crrc_replication *r, const struct crrc_rule *rule)
 {
-	return r->src && rule->dest && pass_rule_enabled(rule);
+	return r->src && rule->dest && rule->enabled.v;
 }
 
 static int topo_edge_cmp(const void *pa, const void *pb)
@@ -59,7 +60,7 @@ static size_t topo_entry(const struct topo *t, const struct crrc_replication *r)
 /* Entry i's edges. A second entry of one source (E051) gets none. */
 static void topo_build(struct topo *t, size_t nrules)
 {
-	struct crrc_model *m = t->m;
+	const struct crrc_model *m = t->m;
 	size_t n = 0;
 	t->edges = calloc(nrules ? nrules : 1, sizeof(*t->edges));
 	t->start = calloc(m->nreplications + 1, sizeof(*t->start));
@@ -134,10 +135,10 @@ static void topo_two_way(struct topo *t, const struct crrc_bucket *a, const stru
 		"'%s' and '%s' replicate into each other, but rule '%s' ('%s' to '%s') does not "
 		"set replica_modifications: true: metadata changes made on replicas in '%s' are "
 		"not synced back to '%s'; set it on the rules of both directions",
-		pass_text(&a->key), pass_text(&b->key), pass_rule_id(bad), pass_text(&from->key),
-		pass_text(&to->key), pass_text(&from->key), pass_text(&to->key));
+		crrc_text(&a->key), crrc_text(&b->key), crrc_rule_name(bad), crrc_text(&from->key),
+		crrc_text(&to->key), crrc_text(&from->key), crrc_text(&to->key));
 	diag_note(g, other->destination.pos, "the other direction ('%s' to '%s') here",
-		  pass_text(&to->key), pass_text(&from->key));
+		  crrc_text(&to->key), crrc_text(&from->key));
 }
 
 /* A to B, where B replicates on into C != A: A's objects never reach C. */
@@ -152,15 +153,15 @@ static void topo_chain(struct topo *t, const struct crrc_bucket *a, const struct
 	if (k >= t->start[j + 1])
 		return;
 	const struct crrc_rule *on = t->edges[k].rule;
-	const char *ka = pass_text(&a->key), *kb = pass_text(&b->key);
-	const char *kc = pass_text(&on->dest->key);
+	const char *ka = crrc_text(&a->key), *kb = crrc_text(&b->key);
+	const char *kc = crrc_text(&on->dest->key);
 	struct crrc_diag *g = diags_add(
 		t->d, CRRC_W002, first->destination.pos,
 		"rule '%s' replicates '%s' into '%s', and '%s' replicates into '%s': S3 never "
 		"replicates replicas, so objects from '%s' do not reach '%s'; add a rule from "
 		"'%s' to '%s' if they should",
-		pass_rule_id(first), ka, kb, kb, kc, ka, kc, ka, kc);
-	diag_note(g, on->destination.pos, "rule '%s' ('%s' to '%s') here", pass_rule_id(on), kb,
+		crrc_rule_name(first), ka, kb, kb, kc, ka, kc, ka, kc);
+	diag_note(g, on->destination.pos, "rule '%s' ('%s' to '%s') here", crrc_rule_name(on), kb,
 		  kc);
 }
 
@@ -180,8 +181,8 @@ static void topo_graph(struct topo *t)
 				diags_add(t->d, CRRC_W004, run->rule->destination.pos,
 					  "rule '%s' replicates '%s' into '%s', both in %s: this is "
 					  "Same-Region Replication (SRR), not cross-region",
-					  pass_rule_id(run->rule), pass_text(&a->key),
-					  pass_text(&b->key), a->reg->code);
+					  crrc_rule_name(run->rule), crrc_text(&a->key),
+					  crrc_text(&b->key), a->reg->code);
 		}
 	}
 }
@@ -203,7 +204,7 @@ struct topo_shadow {
 
 static bool topo_str_eq(const struct crrc_str *a, const struct crrc_str *b)
 {
-	size_t la = pass_len(a), lb = pass_len(b);
+	size_t la = crrc_textlen(a), lb = crrc_textlen(b);
 	return la == lb && (la == 0 || memcmp(a->s, b->s, la) == 0);
 }
 
@@ -258,9 +259,9 @@ static void topo_shadowed(struct crrc_diags *d, const struct topo_ranked *x,
 		"%lld), the same destination '%s', and matches every object this one matches, "
 		"and S3 applies only the highest-priority matching rule per destination; raise "
 		"the priority of '%s' or narrow '%s'",
-		pass_rule_id(rule), pass_rule_id(by), by->priority.v, rule->priority.v,
-		pass_text(&rule->dest->key), pass_rule_id(rule), pass_rule_id(by));
-	diag_note(g, by->pos, "rule '%s' here", pass_rule_id(by));
+		crrc_rule_name(rule), crrc_rule_name(by), by->priority.v, rule->priority.v,
+		crrc_text(&rule->dest->key), crrc_rule_name(rule), crrc_rule_name(by));
+	diag_note(g, by->pos, "rule '%s' here", crrc_rule_name(by));
 }
 
 /* Rules that share their entry and destination with another: the only
@@ -294,15 +295,15 @@ static void topo_shadows(const struct topo *t)
 	struct ptab *tab = ptab_create(n);
 	for (size_t i = 0; i < n; i++) {
 		const struct crrc_str *p = &v[i].rule->filter.prefix;
-		ptab_add(tab, v[i].ns, pass_text(p), pass_len(p), (void *)v[i].rule);
+		ptab_add(tab, v[i].ns, crrc_text(p), crrc_textlen(p), (void *)v[i].rule);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct crrc_rule *rule = v[i].rule;
 		struct topo_shadow c = {rule, NULL};
 		if (rule->filter.tags.n > TOPO_MAX_OBJECT_TAGS)
 			continue;
-		ptab_walk(tab, v[i].ns, pass_text(&rule->filter.prefix),
-			  pass_len(&rule->filter.prefix), SIZE_MAX, topo_shadow_visit, &c);
+		ptab_walk(tab, v[i].ns, crrc_text(&rule->filter.prefix),
+			  crrc_textlen(&rule->filter.prefix), SIZE_MAX, topo_shadow_visit, &c);
 		if (c.found)
 			topo_shadowed(t->d, &v[i], c.found);
 	}
@@ -319,15 +320,15 @@ static void topo_rule_notes(struct crrc_diags *d, const struct crrc_replication 
 			  "ExistingObjectReplication in a replication configuration, so crrc does "
 			  "not emit it; objects already in '%s' are copied only by an S3 Batch "
 			  "Replication job, which crrc does not arrange yet: run one after deploying",
-			  pass_rule_id(rule), pass_text(&r->source));
-	if (pass_rule_enabled(rule) && rule->filter.tags.n > TOPO_MAX_OBJECT_TAGS)
+			  crrc_rule_name(rule), crrc_text(&r->source));
+	if (rule->enabled.v && rule->filter.tags.n > TOPO_MAX_OBJECT_TAGS)
 		diags_add(d, CRRC_W005, rule->filter.tags.pos,
 			  "rule '%s' can never replicate anything: its filter requires %zu tags, "
 			  "and an S3 object carries at most %d",
-			  pass_rule_id(rule), rule->filter.tags.n, TOPO_MAX_OBJECT_TAGS);
+			  crrc_rule_name(rule), rule->filter.tags.n, TOPO_MAX_OBJECT_TAGS);
 }
 
-void pass_topology(struct crrc_model *m, struct crrc_diags *d)
+void check_topology(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	struct topo t = {.m = m, .d = d};
 	size_t nrules = 0;

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
+#include "load/load.h"
 #include "model/model.h"
+#include "model/resolve.h"
 #include "diag/diag.h"
 #include "emit/emit.h"
 #include "model/model_json.h"
@@ -128,8 +131,10 @@ static bool parse_args(int argc, char **argv, struct options *o)
 static struct crrc_model *spec_check(const char *path, struct crrc_diags *d)
 {
 	struct crrc_model *m = crrc_load_file(path, d);
-	if (m)
-		crrc_passes_run(m, d); /* every pass copes with a partial model */
+	if (m) { /* every stage copes with a partial model */
+		crrc_resolve(m, d);
+		crrc_check(m, d);
+	}
 	return m;
 }
 

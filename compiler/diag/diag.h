@@ -6,7 +6,13 @@
 
 #include <stdio.h>
 
-#include "model/model.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag/pos.h"
+
+/* diagnostics shown for a file; the rest are counted */
+#define CRRC_MAX_DIAGS_PER_FILE 10000u
 
 enum crrc_code {
 #define X(id, sev, slug, summary) CRRC_##id,

@@ -18,6 +18,7 @@
 
 #include "base/arena.h"
 #include "diag/diag.h"
+#include "load/load.h"
 #include "load/load_tree.h"
 #include "base/strmap.h"
 
@@ -573,8 +574,3 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 	return model_from_text(arena_create(), path, text, len, ta, d);
 }
 
-void crrc_model_destroy(struct crrc_model *m)
-{
-	if (m)
-		arena_destroy(m->arena);
-}

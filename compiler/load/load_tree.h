@@ -1,12 +1,12 @@
-/* load.h: the YAML layer. load.c turns libyaml's events straight into a
+/* load_tree.h: the YAML layer, private to load/. load.c turns libyaml's events straight into a
  * light node tree (positions kept, anchors and aliases resolved, with the
  * alias-expansion bound); build.c turns the tree into the model. The large
  * sections are not kept as trees: each bucket and each replication entry is
  * built as soon as the loader completes it, and its nodes are dropped, so
  * the tree never holds more than one entry of them. Nothing else sees YAML.
  */
-#ifndef CRRC_LOAD_H
-#define CRRC_LOAD_H
+#ifndef CRRC_LOAD_TREE_H
+#define CRRC_LOAD_TREE_H
 
 #include <stdbool.h>
 #include <stddef.h>

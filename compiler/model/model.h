@@ -1,7 +1,8 @@
-/* crrc.h: the one public header of the crrc compiler. It holds the resolved
- * model that the loader builds and the passes check, and the entry points of
- * the pipeline: load -> passes -> back ends. Back ends read this model only,
- * never YAML. */
+/* model.h: the model of a spec: what the loader builds (every value with
+ * its position), resolution completes (resolve.h) and the checks read. Once
+ * resolved it is read-only: the checks and the back ends never write into
+ * it nor its arena. The back ends read the desired state (desired.h) made
+ * from it, never YAML. */
 #ifndef CRRC_H
 #define CRRC_H
 
@@ -9,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRRC_VERSION "0.1.0"
+#include "diag/pos.h"
+#include "model/regions.h"
 
 /* Limits of the language and of the loader (documented in grammar/). */
 #define CRRC_MAX_FILE_BYTES (64u * 1024u * 1024u)
@@ -21,17 +23,9 @@
 #define CRRC_MAX_ROLE_NAME 64
 /* YAML nodes in a file: about 190,000 buckets */
 #define CRRC_MAX_NODES 4000000u
-/* diagnostics shown for a file; the rest are counted */
-#define CRRC_MAX_DIAGS_PER_FILE 10000u
 
 struct arena;
 struct crrc_diags;
-
-/* A place in the source: 1-based line and column (in characters), and the
- * length in characters of the token there (at least 1 when known). */
-struct crrc_pos {
-	uint32_t line, col, len;
-};
 
 /* A value as written, with where it was written. `set` is false when the key
  * was absent; the resolver may then fill in a default (and leave `set`
@@ -64,11 +58,6 @@ struct crrc_tags {
 	size_t n;
 	bool set;
 	struct crrc_pos pos;
-};
-
-struct crrc_region {
-	const char *code;      /* "us-east-1" */
-	const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
 };
 
 struct crrc_account {
@@ -176,21 +165,30 @@ struct crrc_model {
 	struct arena *arena; /* owns everything above */
 };
 
-/* Load: read and parse the file, build the model, record diagnostics. The
- * returned model may be partial when there were errors; it is NULL only when
- * nothing could be built. The model's arena is owned by the caller through
- * crrc_model_destroy. */
-struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d);
-struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t len,
-				    struct crrc_diags *d);
+/* Free m and everything in its arena. NULL is fine. */
 void crrc_model_destroy(struct crrc_model *m);
 
-/* Run every pass, resolution first; diagnostics accumulate in d. */
-void crrc_passes_run(struct crrc_model *m, struct crrc_diags *d);
+/* A string value that was given and is usable (set, not NULL). */
+static inline bool crrc_given(const struct crrc_str *s)
+{
+	return s->set && s->s;
+}
 
-/* Regions: NULL when unknown. */
-const struct crrc_region *crrc_region_find(const char *code);
-size_t crrc_region_count(void);
-const struct crrc_region *crrc_region_at(size_t i);
+/* The string's text, "" when unset: for prefixes, where absent means "". */
+static inline const char *crrc_text(const struct crrc_str *s)
+{
+	return crrc_given(s) ? s->s : "";
+}
+
+static inline size_t crrc_textlen(const struct crrc_str *s)
+{
+	return crrc_given(s) ? s->len : 0;
+}
+
+/* The rule's id for messages. */
+static inline const char *crrc_rule_name(const struct crrc_rule *r)
+{
+	return crrc_given(&r->id) ? r->id.s : "(without id)";
+}
 
 #endif

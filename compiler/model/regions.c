@@ -1,7 +1,13 @@
-/* regions.c: the AWS regions crrc knows, with their partitions. */
+/* regions.c: the AWS regions crrc knows, with their partitions, and every
+ * fact about partitions that crrc uses. */
 #include <string.h>
+#include <strings.h>
 
+#include "base/strmap.h"
+#include "base/util.h"
+#include "diag/diag.h"
 #include "model/model.h"
+#include "model/regions.h"
 
 static const struct crrc_region regions[] = {
 	{"af-south-1", "aws"},     {"ap-east-1", "aws"},      {"ap-east-2", "aws"},
@@ -37,4 +43,55 @@ size_t crrc_region_count(void)
 const struct crrc_region *crrc_region_at(size_t i)
 {
 	return i < crrc_region_count() ? &regions[i] : NULL;
+}
+
+static bool word_is(const char *f, size_t flen, const char *word)
+{
+	return flen == strlen(word) && memcmp(f, word, flen) == 0;
+}
+
+bool partition_known(const char *p, size_t len)
+{
+	return word_is(p, len, "aws") || word_is(p, len, "aws-cn") ||
+	       word_is(p, len, "aws-us-gov");
+}
+
+struct strmap *regions_index(struct arena *a)
+{
+	size_t n = crrc_region_count();
+	struct strmap *index = strmap_create(a, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct crrc_region *r = crrc_region_at(i);
+		strmap_put(index, r->code, strlen(r->code), (void *)r, NULL);
+	}
+	return index;
+}
+
+const struct crrc_region *regions_lookup(const struct strmap *index, const struct crrc_str *s,
+				      struct crrc_diags *d)
+{
+	if (!crrc_given(s))
+		return NULL;
+	const struct crrc_region *r =
+		index ? strmap_get(index, s->s, s->len) : crrc_region_find(s->s);
+	if (r)
+		return r;
+	size_t n = crrc_region_count();
+	const char *sug = crrc_suggest_in(s->s, crrc_region_at(0), n, sizeof(*r),
+					  offsetof(struct crrc_region, code));
+	for (size_t i = 0; !sug && i < n; i++)
+		if (strcasecmp(crrc_region_at(i)->code, s->s) == 0)
+			sug = crrc_region_at(i)->code;
+	if (sug)
+		diags_add(d, CRRC_E034, s->pos, "unknown region '%s'; did you mean '%s'?", s->s,
+			  sug);
+	else
+		diags_add(d, CRRC_E034, s->pos,
+			  "unknown region '%s': give an AWS region code, such as us-east-1", s->s);
+	return NULL;
+}
+
+const char *partition_dns_suffix(const char *p)
+{
+	return p && strcmp(p, "aws-cn") == 0 ? ".amazonaws.com.cn" : ".amazonaws.com";
 }

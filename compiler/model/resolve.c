@@ -1,16 +1,19 @@
-/* resolve.c: the resolution pass. It fills the resolved fields of the model
+/* resolve.c: resolution, the stage after loading. It fills the resolved fields of the model
  * (default names, regions, accounts, encryption, merged tags, references
  * between buckets and rules, priorities, rule defaults, role names and ARNs)
- * and reports what it cannot resolve. Every other pass runs after it. */
+ * and reports what it cannot resolve. The checks run after it, on a model
+ * that no one writes any more. */
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/arena.h"
 #include "diag/diag.h"
-#include "check/checks.h"
+#include "model/model.h"
+#include "model/resolve.h"
 #include "base/strmap.h"
 #include "base/util.h"
+#include "model/regions.h"
 
 /* A suggestion compares the word with a whole table (buckets, accounts):
  * past this many comparisons in one run, stop suggesting, so that a spec
@@ -49,26 +52,26 @@ static void resolve_accounts(struct resolve *rs)
 	rs->aliases = strmap_create(m->arena, m->naccounts);
 	for (size_t i = 0; i < m->naccounts; i++) {
 		struct crrc_account *a = &m->accounts[i];
-		if (pass_has(&a->alias))
+		if (crrc_given(&a->alias))
 			strmap_put(rs->aliases, a->alias.s, a->alias.len, a, NULL);
-		if (pass_has(&a->id) && !pass_is_digits(a->id.s, a->id.len, 12))
+		if (crrc_given(&a->id) && !str_is_digits(a->id.s, a->id.len, 12))
 			diags_add(rs->d, CRRC_E035, a->id.pos,
 				  "account id '%s' of '%s' is not 12 digits: an AWS account id is "
 				  "exactly 12 digits (quote it to keep leading zeros)",
-				  a->id.s, pass_text(&a->alias));
+				  a->id.s, crrc_text(&a->alias));
 	}
 }
 
 static void resolve_account(struct resolve *rs, struct crrc_bucket *b)
 {
 	const struct crrc_str *a = &b->account;
-	if (!pass_has(a))
+	if (!crrc_given(a))
 		return;
-	if (pass_is_digits(a->s, a->len, 12)) {
+	if (str_is_digits(a->s, a->len, 12)) {
 		b->account_id = a->s;
 		return;
 	}
-	if (pass_all_digits(a->s, a->len)) {
+	if (str_all_digits(a->s, a->len)) {
 		diags_add(rs->d, CRRC_E035, a->pos,
 			  "account id '%s' has %zu digits: an AWS account id is exactly 12 digits "
 			  "(quote it to keep leading zeros)",
@@ -78,7 +81,7 @@ static void resolve_account(struct resolve *rs, struct crrc_bucket *b)
 	const struct crrc_account *acc = strmap_get(rs->aliases, a->s, a->len);
 	if (acc) {
 		b->account_alias = acc->alias.s;
-		if (pass_has(&acc->id) && pass_is_digits(acc->id.s, acc->id.len, 12))
+		if (crrc_given(&acc->id) && str_is_digits(acc->id.s, acc->id.len, 12))
 			b->account_id = acc->id.s;
 		return;
 	}
@@ -88,7 +91,7 @@ static void resolve_account(struct resolve *rs, struct crrc_bucket *b)
 	diags_add(rs->d, CRRC_E036, a->pos,
 		  "account '%s' of bucket '%s' is neither a 12-digit id nor an alias of "
 		  "accounts%s",
-		  a->s, pass_text(&b->key),
+		  a->s, crrc_text(&b->key),
 		  sug ? resolve_hint(rs, sug) : ": declare it there (alias: 12-digit id)");
 }
 
@@ -97,14 +100,14 @@ static void resolve_encryption(struct resolve *rs, struct crrc_bucket *b)
 	static const char *const modes[] = {"sse-s3", "sse-kms"};
 	const struct crrc_str *e = &b->encryption;
 	b->enc = CRRC_SSE_S3;
-	if (!pass_has(e) || strcmp(e->s, "sse-s3") == 0)
+	if (!crrc_given(e) || strcmp(e->s, "sse-s3") == 0)
 		return;
 	if (strcmp(e->s, "sse-kms") == 0) {
 		b->enc = CRRC_SSE_KMS;
 		return;
 	}
 	/* Guess from kms_key, so that the KMS pass does not pile on. */
-	b->enc = pass_has(&b->kms_key) ? CRRC_SSE_KMS : CRRC_SSE_S3;
+	b->enc = crrc_given(&b->kms_key) ? CRRC_SSE_KMS : CRRC_SSE_S3;
 	const char *sug = crrc_suggest(e->s, modes, 2);
 	if (!sug && strlen(e->s) == 7 && strncasecmp(e->s, "sse-kms", 7) == 0)
 		sug = "sse-kms";
@@ -148,16 +151,16 @@ static void resolve_bucket(struct resolve *rs, struct crrc_bucket *b, size_t i)
 {
 	struct crrc_model *m = rs->m;
 	b->index = i;
-	if (pass_has(&b->key))
+	if (crrc_given(&b->key))
 		strmap_put(rs->buckets, b->key.s, b->key.len, b, NULL);
-	if (!pass_has(&b->name) && pass_has(&m->name) && pass_has(&b->key)) {
+	if (!crrc_given(&b->name) && crrc_given(&m->name) && crrc_given(&b->key)) {
 		char *name = arena_concat(m->arena, m->name.s, "-", b->key.s, NULL);
 		b->name.s = name;
 		b->name.len = strlen(name);
 		b->name.pos = b->pos;
 	}
-	if (pass_has(&b->region))
-		b->reg = pass_region(rs->regions, &b->region, rs->d);
+	if (crrc_given(&b->region))
+		b->reg = regions_lookup(rs->regions, &b->region, rs->d);
 	if (b->name.s && b->reg)
 		b->arn = arena_concat(m->arena, "arn:", b->reg->partition, ":s3:::", b->name.s, NULL);
 	resolve_account(rs, b);
@@ -168,7 +171,7 @@ static void resolve_bucket(struct resolve *rs, struct crrc_bucket *b, size_t i)
 static struct crrc_bucket *resolve_ref(struct resolve *rs, const struct crrc_str *ref,
 				       const char *what)
 {
-	if (!pass_has(ref))
+	if (!crrc_given(ref))
 		return NULL;
 	struct crrc_bucket *b = strmap_get(rs->buckets, ref->s, ref->len);
 	if (b)
@@ -185,8 +188,8 @@ static struct crrc_bucket *resolve_ref(struct resolve *rs, const struct crrc_str
 static const char *resolve_role_name(struct resolve *rs, const struct crrc_replication *r)
 {
 	struct arena *a = rs->m->arena;
-	const char *spec = pass_has(&rs->m->name) ? rs->m->name.s : NULL;
-	const char *src = pass_has(&r->source) ? r->source.s : "source";
+	const char *spec = crrc_given(&rs->m->name) ? rs->m->name.s : NULL;
+	const char *src = crrc_given(&r->source) ? r->source.s : "source";
 	char *name = spec ? arena_concat(a, spec, "-", src, "-replication", NULL)
 			  : arena_concat(a, src, "-replication", NULL);
 	size_t len = strlen(name);
@@ -201,7 +204,7 @@ static const char *resolve_role_name(struct resolve *rs, const struct crrc_repli
 
 static void resolve_role(struct resolve *rs, struct crrc_replication *r)
 {
-	if (pass_has(&r->role)) {
+	if (crrc_given(&r->role)) {
 		const char *slash = strrchr(r->role.s, '/');
 		r->role_arn = r->role.s;
 		r->role_name = slash ? slash + 1 : r->role.s;
@@ -237,7 +240,7 @@ static void resolve_priorities(struct resolve *rs, struct crrc_replication *r)
 		"rule '%s' has no priority, but rule '%s' of the same entry has one: give a "
 		"priority to every rule of the entry, or to none (then they are numbered 1, "
 		"2, 3... in order)",
-		pass_rule_id(missing), pass_rule_id(given));
+		crrc_rule_name(missing), crrc_rule_name(given));
 	diag_note(g, given->priority.pos, "priority given here");
 }
 
@@ -249,7 +252,7 @@ static void resolve_rule(struct resolve *rs, struct crrc_replication *r, struct 
 		diags_add(rs->d, CRRC_E052, rule->destination.pos,
 			  "rule '%s' replicates bucket '%s' into itself: the destination must be "
 			  "another bucket",
-			  pass_rule_id(rule), rule->destination.s);
+			  crrc_rule_name(rule), rule->destination.s);
 		rule->dest = NULL; /* no further warnings about this pair */
 	}
 	if (!rule->enabled.set)
@@ -259,12 +262,12 @@ static void resolve_rule(struct resolve *rs, struct crrc_replication *r, struct 
 	if (!rule->sse_kms_objects.set)
 		rule->sse_kms_objects.v = r->src && r->src->enc == CRRC_SSE_KMS;
 	if (!rule->replica_kms_key.set && rule->sse_kms_objects.v && rule->dest &&
-	    pass_has(&rule->dest->kms_key)) {
+	    crrc_given(&rule->dest->kms_key)) {
 		rule->replica_kms_key = rule->dest->kms_key;
 		rule->replica_kms_key.set = false;
 	}
 	const struct crrc_str *o = &rule->owner;
-	if (!pass_has(o) || strcmp(o->s, "source") == 0)
+	if (!crrc_given(o) || strcmp(o->s, "source") == 0)
 		return;
 	if (strcmp(o->s, "destination") == 0) {
 		rule->owner_destination = true;
@@ -296,11 +299,11 @@ static void resolve_replication(struct resolve *rs, struct crrc_replication *r)
 		resolve_rule(rs, r, &r->rules[i]);
 }
 
-void pass_resolve(struct crrc_model *m, struct crrc_diags *d)
+void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 {
 	struct resolve rs = {.m = m, .d = d};
 	rs.buckets = strmap_create(m->arena, m->nbuckets);
-	rs.regions = pass_region_index(m->arena);
+	rs.regions = regions_index(m->arena);
 	rs.top_tags = strmap_create(m->arena, m->tags.n);
 	for (size_t i = 0; i < m->tags.n; i++)
 		if (m->tags.v[i].key.s)

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check/check.h"
+#include "load/load.h"
 #include "model/model.h"
+#include "model/resolve.h"
 #include "diag/diag.h"
 #include "emit/emit.h"
 #include "model/model_json.h"
@@ -61,8 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct crrc_diags *d = diags_create();
 	struct crrc_model *m = crrc_load_buffer("fuzz.crr.yaml", (const char *)data, size, d);
-	if (m)
-		crrc_passes_run(m, d);
+	if (m) {
+		crrc_resolve(m, d);
+		crrc_check(m, d);
+	}
 	diags_sort(d);
 	render(d, CRRC_DIAG_TEXT);
 	render(d, CRRC_DIAG_JSON);

@@ -9,7 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check/check.h"
+#include "load/load.h"
 #include "model/model.h"
+#include "model/resolve.h"
 #include "diag/diag.h"
 
 /* A spec with one bucket, b: more bucket keys may follow (4 spaces). */

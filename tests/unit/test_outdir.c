@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "check/check.h"
+#include "load/load.h"
 #include "model/model.h"
+#include "model/resolve.h"
 #include "diag/diag.h"
 #include "emit/emit.h"
 #include "check_main.h"
@@ -487,7 +490,8 @@ static void compare_sinks(const char *path, const struct crrc_target *t)
 	struct crrc_diags *d = diags_create();
 	struct crrc_model *m = crrc_load_file(path, d);
 	ck_assert_ptr_nonnull(m);
-	crrc_passes_run(m, d);
+	crrc_resolve(m, d);
+	crrc_check(m, d);
 	ck_assert_uint_eq(diags_errors(d), 0);
 	struct crrc_emit_options eo = {.spec_path = path};
 	struct crrc_output mem;

@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "check/check.h"
+#include "load/load.h"
 #include "model/model.h"
+#include "model/resolve.h"
 #include "diag/diag.h"
 #include "base/strmap.h"
 #include "check_main.h"
@@ -80,7 +83,8 @@ static void load(const char *extra)
 	diags = diags_create();
 	model = crrc_load_buffer("test.crr.yaml", text, len, diags);
 	ck_assert_msg(model != NULL, "the spec did not load:%s", diags_dump());
-	crrc_passes_run(model, diags);
+	crrc_resolve(model, diags);
+	crrc_check(model, diags);
 }
 
 static const struct crrc_diag *find(enum crrc_code code)
@@ -622,7 +626,8 @@ START_TEST(test_streamvision_clean)
 	diags = diags_create();
 	model = crrc_load_file(path, diags);
 	ck_assert_msg(model != NULL, "%s did not load:%s", path, diags_dump());
-	crrc_passes_run(model, diags);
+	crrc_resolve(model, diags);
+	crrc_check(model, diags);
 	expect_clean();
 }
 END_TEST

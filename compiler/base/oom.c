@@ -1,0 +1,41 @@
+/* oom.c: out of memory and broken invariants: one message, one abort. */
+#include "base/oom.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+_Noreturn void oom_abort(void)
+{
+	fputs("crrc: out of memory\n", stderr);
+	abort();
+}
+
+_Noreturn void oom_bug(const char *what)
+{
+	fprintf(stderr, "crrc: internal error: %s\n", what);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		oom_abort();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom_abort();
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		oom_abort();
+	return p;
+}
