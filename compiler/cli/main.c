@@ -8,8 +8,10 @@
 #include "load/load.h"
 #include "model/model.h"
 #include "model/resolve.h"
+#include "cli/targets.h"
 #include "diag/diag.h"
-#include "emit/emit.h"
+#include "emit/outdir.h"
+#include "model/desired.h"
 #include "model/model_json.h"
 
 enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -207,14 +209,17 @@ static int cmd_compile(const struct options *o)
 	/* The files stream into the directory as they are rendered; they are
 	 * published only when the run is clean. */
 	struct outdir *out = NULL;
+	struct crrc_desired *ds = NULL;
 	if (m && diags_errors(d) == 0) {
+		ds = desired_create(m);
 		out = outdir_create(o->out, stdout);
-		t->emit(m, &eo, outdir_sink(out), d);
+		t->emit(ds, &eo, outdir_sink(out), d);
 	}
 	int rc = finish(o, d, stderr);
 	if (rc == EXIT_CLEAN && (!out || !outdir_commit(out)))
 		rc = EXIT_USAGE;
 	outdir_destroy(out);
+	desired_destroy(ds);
 	crrc_model_destroy(m);
 	diags_destroy(d);
 	return rc;

@@ -1,22 +1,9 @@
-/* emit.c: the table of back ends, and the in-memory sink: the files a back
- * end renders, kept in memory (for tests, the fuzz target and tools). */
+/* memsink.c: the in-memory sink: the files a back end renders, kept in
+ * memory (for tests, the fuzz target and tools). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "emit/emit.h"
-
-static const struct crrc_target *const targets[] = {
-	&crrc_target_terraform,
-	&crrc_target_cloudformation,
-};
-
-const struct crrc_target *crrc_target_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		if (strcmp(targets[i]->name, name) == 0)
-			return targets[i];
-	return NULL;
-}
 
 static void *xalloc(void *p, size_t size)
 {

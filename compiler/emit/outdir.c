@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "emit/emit.h"
+#include "emit/outdir.h"
 
 #define RECORD ".crrc-files"
 #define TMP_SUFFIX ".tmp~"

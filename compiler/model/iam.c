@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/oom.h"
 #include "base/strmap.h"
+#include "model/arn.h"
+#include "model/regions.h"
 
 #define POLICY_VERSION "2012-10-17"
 
@@ -53,14 +56,15 @@ static const char *sids_add(struct sids *s, const char *name)
 	return json_object_iter_key(json_object_iter_at(s->seen, name));
 }
 
-static const char *sid_make(struct sids *s, const char *prefix, const struct crrc_str *key,
+static const char *sid_make(struct sids *s, const char *prefix, const char *key,
 			    const char *suffix)
 {
 	struct buf b = BUF_INIT;
+	size_t len = strlen(key);
 	buf_puts(&b, prefix);
 	bool upper = true;
-	for (size_t i = 0; i < key->len; i++) {
-		char c = key->s[i];
+	for (size_t i = 0; i < len; i++) {
+		char c = key[i];
 		if (c == '-') {
 			upper = true;
 			continue;
@@ -74,7 +78,7 @@ static const char *sid_make(struct sids *s, const char *prefix, const struct crr
 	const char *sid = sids_add(s, b.data);
 	if (!sid) {
 		buf_printf(&b, "%08llx",
-			   (unsigned long long)(crrc_hash(key->s, key->len) & 0xffffffffu));
+			   (unsigned long long)(crrc_hash(key, len) & 0xffffffffu));
 		sid = sids_add(s, b.data);
 	}
 	buf_free(&b);
@@ -124,14 +128,13 @@ static json_t *statement(const char *sid, json_t *principal, json_t *actions, js
 	return st;
 }
 
-static json_t *objects_arn(const struct crrc_bucket *b)
+static json_t *objects_arn(const struct ds_bucket *b)
 {
 	return json_pack("s+", b->arn, "/*");
 }
 
-json_t *iam_trust_policy(const struct crrc_replication *r)
+json_t *iam_trust_policy(void)
 {
-	(void)r;
 	json_t *principal = json_pack("{ss}", "Service", "s3.amazonaws.com");
 	json_t *st = statement(NULL, principal, json_pack("[s]", "sts:AssumeRole"), NULL, NULL);
 	return document(json_pack("[o]", st));
@@ -139,27 +142,18 @@ json_t *iam_trust_policy(const struct crrc_replication *r)
 
 static bool kms_arn_parse(const struct crrc_str *s, struct kms_arn *k)
 {
-	if (!s->s) /* a default the resolver filled in is not `set` */
+	struct arn a;
+	if (!s || !s->s || !arn_split(s->s, s->len, &a))
 		return false;
-	/* arn : partition : kms : region : account : resource */
-	const char *f[6];
-	size_t n = 0;
-	const char *p = s->s;
-	f[n++] = p;
-	while (n < 6 && (p = strchr(p, ':')))
-		f[n++] = ++p;
-	if (n < 6)
+	if (a.region_len >= sizeof(k->region) || a.account_len >= sizeof(k->account))
 		return false;
-	size_t rlen = (size_t)(f[4] - f[3] - 1), alen = (size_t)(f[5] - f[4] - 1);
-	if (rlen >= sizeof(k->region) || alen >= sizeof(k->account))
-		return false;
-	memcpy(k->region, f[3], rlen);
-	k->region[rlen] = '\0';
-	memcpy(k->account, f[4], alen);
-	k->account[alen] = '\0';
+	memcpy(k->region, a.region, a.region_len);
+	k->region[a.region_len] = '\0';
+	memcpy(k->account, a.account, a.account_len);
+	k->account[a.account_len] = '\0';
 	k->arn = s->s;
-	k->resource = f[5];
-	k->alias = strncmp(f[5], "alias/", 6) == 0;
+	k->resource = a.resource;
+	k->alias = a.resource_len >= 6 && memcmp(a.resource, "alias/", 6) == 0;
 	return true;
 }
 
@@ -168,15 +162,14 @@ static bool kms_arn_parse(const struct crrc_str *s, struct kms_arn *k)
  * given as an alias ARN cannot be matched as a resource (IAM matches key
  * ARNs); the statement then names the keys of the alias's account and region
  * and keeps only the one behind the alias, with kms:ResourceAliases. */
-static json_t *kms_condition(const struct kms_arn *k, const struct crrc_bucket *b,
+static json_t *kms_condition(const struct kms_arn *k, const struct ds_bucket *b,
 			     json_t *aliases)
 {
 	const struct crrc_region *reg = crrc_region_find(k->region);
-	bool cn = reg && strcmp(reg->partition, "aws-cn") == 0;
 	json_t *cond = json_object();
 	json_object_set_new(cond, "StringEquals",
 			    json_pack("{s:s++}", "kms:ViaService", "s3.", k->region,
-				      cn ? ".amazonaws.com.cn" : ".amazonaws.com"));
+				      partition_dns_suffix(reg ? reg->partition : NULL)));
 	json_object_set_new(cond, "StringLike",
 			    json_pack("{s:[o,s]}", "kms:EncryptionContext:aws:s3:arn",
 				      objects_arn(b), b->arn));
@@ -240,7 +233,7 @@ static void kms_keys_add(struct sids *s, struct kms_keys *ks, const char *scope,
 }
 
 static void kms_keys_statement(json_t *out, struct kms_keys *ks, const char *sid,
-			       const char *action, const struct crrc_bucket *b)
+			       const char *action, const struct ds_bucket *b)
 {
 	if (!ks->any)
 		return;
@@ -249,46 +242,28 @@ static void kms_keys_statement(json_t *out, struct kms_keys *ks, const char *sid
 	ks->any = false;
 }
 
-/* What the role does to one destination: its rules in spec order decide. */
-struct dest_group {
-	const struct crrc_bucket *dest;
-	bool owner_override;
+/* The KMS keys the role encrypts replicas with in one destination. */
+struct dest_keys {
 	struct kms_keys keys, alias_keys;
 };
 
-/* The destinations of r in the order its rules first name them; the caller
- * frees the array. */
-static struct dest_group *group_dests(const struct crrc_replication *r, struct sids *s,
-				      size_t *ngroups)
+/* The replica keys of r's rules, by destination (r->dests' order); the
+ * caller frees the array. */
+static struct dest_keys *dest_keys(const struct ds_replication *r, struct sids *s)
 {
-	struct dest_group *g = calloc(r->nrules ? r->nrules : 1, sizeof(*g));
-	json_t *byname = json_object();
+	struct dest_keys *g = xcalloc(r->ndests, sizeof(*g));
 	struct buf scope = BUF_INIT;
-	size_t n = 0;
-	if (!g)
-		abort();
 	for (size_t i = 0; i < r->nrules; i++) {
-		const struct crrc_rule *rule = &r->rules[i];
-		const struct crrc_bucket *dest = rule->dest;
-		if (!dest)
-			continue;
-		json_t *at = json_object_get(byname, dest->key.s);
-		struct dest_group *dg = at ? &g[json_integer_value(at)] : &g[n];
-		if (!at) {
-			dg->dest = dest;
-			json_object_set_new(byname, dest->key.s, json_integer((json_int_t)n++));
-		}
-		dg->owner_override |= rule->owner_destination;
+		const struct ds_rule *rule = &r->rules[i];
 		struct kms_arn k;
-		if (rule->sse_kms_objects.v && kms_arn_parse(&rule->replica_kms_key, &k)) {
-			scope.len = 0;
-			buf_printf(&scope, "encrypt\n%s", dest->key.s);
-			kms_keys_add(s, k.alias ? &dg->alias_keys : &dg->keys, scope.data, &k);
-		}
+		if (!kms_arn_parse(rule->replica_kms_key, &k))
+			continue;
+		size_t d = rule->dest_index;
+		scope.len = 0;
+		buf_printf(&scope, "encrypt\n%s", rule->dest->key);
+		kms_keys_add(s, k.alias ? &g[d].alias_keys : &g[d].keys, scope.data, &k);
 	}
 	buf_free(&scope);
-	json_decref(byname);
-	*ngroups = n;
 	return g;
 }
 
@@ -303,7 +278,7 @@ static json_t *replicate_actions(bool owner_override)
 	return strings(actions, owner_override ? 4 : 3);
 }
 
-static void source_statements(json_t *out, const struct crrc_replication *r, struct sids *s)
+static void source_statements(json_t *out, const struct ds_replication *r, struct sids *s)
 {
 	static const char *const bucket_actions[] = {
 		"s3:GetReplicationConfiguration",
@@ -316,106 +291,87 @@ static void source_statements(json_t *out, const struct crrc_replication *r, str
 		"s3:GetObjectRetention",
 		"s3:GetObjectLegalHold",
 	};
-	const struct crrc_bucket *src = r->src;
-	json_array_append_new(out, statement(sid_make(s, "Source", &src->key, "Bucket"), NULL,
+	const struct ds_bucket *src = r->source;
+	json_array_append_new(out, statement(sid_make(s, "Source", src->key, "Bucket"), NULL,
 					     strings(bucket_actions, 2),
 					     json_pack("[s]", src->arn), NULL));
-	json_array_append_new(out, statement(sid_make(s, "Source", &src->key, "Objects"), NULL,
-					     strings(object_actions, src->object_lock.v ? 5 : 3),
+	json_array_append_new(out, statement(sid_make(s, "Source", src->key, "Objects"), NULL,
+					     strings(object_actions, src->object_lock ? 5 : 3),
 					     json_pack("[o]", objects_arn(src)), NULL));
 }
 
 /* kms:Decrypt on the source's key, when a rule replicates SSE-KMS objects.
  * Only the source bucket's own key is known; objects that were put with
  * another key are not readable by the role. */
-static void decrypt_statement(json_t *out, const struct crrc_replication *r, struct sids *s)
+static void decrypt_statement(json_t *out, const struct ds_replication *r, struct sids *s)
 {
 	bool kms_objects = false;
 	for (size_t i = 0; i < r->nrules && !kms_objects; i++)
-		kms_objects = r->rules[i].sse_kms_objects.v;
+		kms_objects = r->rules[i].sse_kms_objects;
 	struct kms_arn k;
-	if (!kms_objects || !kms_arn_parse(&r->src->kms_key, &k))
+	if (!kms_objects || !kms_arn_parse(r->source->kms_key, &k))
 		return;
 	struct kms_keys ks = {0};
 	kms_keys_add(s, &ks, "decrypt", &k);
-	kms_keys_statement(out, &ks, sid_make(s, "Decrypt", &r->src->key, ""), "kms:Decrypt",
-			   r->src);
+	kms_keys_statement(out, &ks, sid_make(s, "Decrypt", r->source->key, ""), "kms:Decrypt",
+			   r->source);
 }
 
-json_t *iam_role_policy(const struct crrc_replication *r)
+json_t *iam_role_policy(const struct ds_replication *r)
 {
-	if (!r || !r->src || !r->src->arn)
+	if (!r || !r->source->arn)
 		return NULL;
 	struct sids s;
 	sids_init(&s);
 	json_t *out = json_array();
 	source_statements(out, r, &s);
-	size_t n;
-	struct dest_group *g = group_dests(r, &s, &n);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", &g[i].dest->key, ""),
-						     NULL, replicate_actions(g[i].owner_override),
-						     json_pack("[o]", objects_arn(g[i].dest)), NULL));
+	struct dest_keys *g = dest_keys(r, &s);
+	for (size_t i = 0; i < r->ndests; i++)
+		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", r->dests[i].bucket->key,
+							      ""),
+						     NULL, replicate_actions(r->dests[i].owner_override),
+						     json_pack("[o]", objects_arn(r->dests[i].bucket)),
+						     NULL));
 	decrypt_statement(out, r, &s);
-	for (size_t i = 0; i < n; i++) {
-		const struct crrc_str *key = &g[i].dest->key;
+	for (size_t i = 0; i < r->ndests; i++) {
+		const char *key = r->dests[i].bucket->key;
+		const struct ds_bucket *dest = r->dests[i].bucket;
 		kms_keys_statement(out, &g[i].keys, sid_make(&s, "EncryptFor", key, ""),
-				   "kms:Encrypt", g[i].dest);
+				   "kms:Encrypt", dest);
 		kms_keys_statement(out, &g[i].alias_keys, sid_make(&s, "EncryptFor", key, "ByAlias"),
-				   "kms:Encrypt", g[i].dest);
+				   "kms:Encrypt", dest);
 	}
 	free(g);
 	sids_fini(&s);
 	return document(out);
 }
 
-bool iam_cross_account(const struct crrc_replication *r, const struct crrc_bucket *dest)
+/* The statement that lets r's role replicate into dest. The principal is
+ * the source account, narrowed to the role by aws:PrincipalArn: S3 refuses
+ * a policy naming a role that does not exist yet, and a destination's stack
+ * is deployed before the stack that creates the role. */
+static json_t *admit_statement(struct sids *s, const struct ds_bucket *dest,
+			       const struct ds_admit *admit)
 {
-	if (!r || !r->src || !dest)
-		return false;
-	const char *a = r->src->account_id, *b = dest->account_id;
-	return a && b && strcmp(a, b) != 0;
+	const struct ds_replication *r = admit->replication;
+	const struct ds_place *src = r->source->place;
+	char root[96];
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", src->partition, src->account->id);
+	return statement(sid_make(s, "ReplicateFrom", r->source->key, ""),
+			 json_pack("{ss}", "AWS", root), replicate_actions(admit->owner_override),
+			 json_pack("[o]", objects_arn(dest)),
+			 json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn", r->role.arn));
 }
 
-json_t *iam_destination_policy(const struct crrc_bucket *dest,
-			       const struct crrc_replication *const *sources, size_t nsources)
+json_t *iam_bucket_policy(const struct ds_bucket *dest)
 {
-	if (!dest || !dest->arn || nsources == 0)
+	if (!dest || !dest->arn || dest->nadmits == 0)
 		return NULL;
 	struct sids s;
 	sids_init(&s);
 	json_t *out = json_array();
-	for (size_t i = 0; i < nsources; i++) {
-		const struct crrc_replication *r = sources[i];
-		if (!iam_cross_account(r, dest) || !r->role_arn)
-			continue;
-		bool override = false, targets = false;
-		for (size_t j = 0; j < r->nrules; j++) {
-			if (r->rules[j].dest != dest)
-				continue;
-			targets = true;
-			override |= r->rules[j].owner_destination;
-		}
-		if (!targets)
-			continue;
-		/* The principal is the source account, narrowed to the role by
-		 * aws:PrincipalArn: S3 refuses a policy naming a role that does not
-		 * exist yet, and a destination's stack is deployed before the
-		 * stack that creates the role. */
-		const char *part = r->src->reg ? r->src->reg->partition : "aws";
-		char root[96];
-		snprintf(root, sizeof(root), "arn:%s:iam::%s:root", part, r->src->account_id);
-		json_array_append_new(
-			out, statement(sid_make(&s, "ReplicateFrom", &r->src->key, ""),
-				       json_pack("{ss}", "AWS", root), replicate_actions(override),
-				       json_pack("[o]", objects_arn(dest)),
-				       json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn",
-						 r->role_arn)));
-	}
+	for (size_t i = 0; i < dest->nadmits; i++)
+		json_array_append_new(out, admit_statement(&s, dest, &dest->admits[i]));
 	sids_fini(&s);
-	if (json_array_size(out) == 0) {
-		json_decref(out);
-		return NULL;
-	}
 	return document(out);
 }

@@ -27,12 +27,13 @@ struct resolve {
 	struct strmap *aliases; /* alias -> account */
 	struct strmap *top_tags; /* top-level tag key -> index + 1 */
 	struct strmap *regions;  /* code -> region */
+	struct arena *tmp;       /* the maps and messages, freed at the end */
 	size_t suggest_work; /* comparisons made for suggestions */
 };
 
 static const char *resolve_hint(struct resolve *rs, const char *sug)
 {
-	return sug ? arena_printf(rs->m->arena, "; did you mean '%s'?", sug) : "";
+	return sug ? arena_printf(rs->tmp, "; did you mean '%s'?", sug) : "";
 }
 
 /* The closest of n candidates (the string at off in each element of size
@@ -49,7 +50,7 @@ static const char *resolve_suggest(struct resolve *rs, const char *word, const v
 static void resolve_accounts(struct resolve *rs)
 {
 	struct crrc_model *m = rs->m;
-	rs->aliases = strmap_create(m->arena, m->naccounts);
+	rs->aliases = strmap_create(rs->tmp, m->naccounts);
 	for (size_t i = 0; i < m->naccounts; i++) {
 		struct crrc_account *a = &m->accounts[i];
 		if (crrc_given(&a->alias))
@@ -301,10 +302,13 @@ static void resolve_replication(struct resolve *rs, struct crrc_replication *r)
 
 void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 {
+	if (!m)
+		return;
 	struct resolve rs = {.m = m, .d = d};
-	rs.buckets = strmap_create(m->arena, m->nbuckets);
-	rs.regions = regions_index(m->arena);
-	rs.top_tags = strmap_create(m->arena, m->tags.n);
+	rs.tmp = arena_create_sized(64u * 1024u);
+	rs.buckets = strmap_create(rs.tmp, m->nbuckets);
+	rs.regions = regions_index(rs.tmp);
+	rs.top_tags = strmap_create(rs.tmp, m->tags.n);
 	for (size_t i = 0; i < m->tags.n; i++)
 		if (m->tags.v[i].key.s)
 			strmap_put(rs.top_tags, m->tags.v[i].key.s, m->tags.v[i].key.len,
@@ -314,4 +318,5 @@ void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 		resolve_bucket(&rs, &m->buckets[i], i);
 	for (size_t i = 0; i < m->nreplications; i++)
 		resolve_replication(&rs, &m->replications[i]);
+	arena_destroy(rs.tmp);
 }

@@ -14,7 +14,8 @@
 #include "model/model.h"
 #include "model/resolve.h"
 #include "diag/diag.h"
-#include "emit/emit.h"
+#include "cli/targets.h"
+#include "model/desired.h"
 #include "model/model_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,19 +46,19 @@ static void dump_model(const struct crrc_model *m)
 	free(buf);
 }
 
-/* Both back ends, into the in-memory sink (their diagnostics, E080 and
- * E081, go into d). */
+/* The desired state, rendered by every target into the in-memory sink
+ * (their diagnostics, E080 and E081, go into d). */
 static void emit_all(const struct crrc_model *m, struct crrc_diags *d)
 {
-	const struct crrc_target *targets[] = {&crrc_target_terraform,
-					       &crrc_target_cloudformation};
+	struct crrc_desired *ds = desired_create(m);
 	struct crrc_emit_options eo = {.spec_path = "fuzz.crr.yaml"};
-	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+	for (size_t i = 0; i < crrc_target_count(); i++) {
 		struct crrc_output out;
 		output_init(&out);
-		targets[i]->emit(m, &eo, &out.sink, d);
+		crrc_target_at(i)->emit(ds, &eo, &out.sink, d);
 		output_free(&out);
 	}
+	desired_destroy(ds);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

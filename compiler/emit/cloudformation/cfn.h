@@ -1,8 +1,8 @@
 /* cfn.h: what the parts of the CloudFormation back end share: the plan of
  * stacks (one per account and region, or several when one would be over
  * CloudFormation's limits) and of deployment steps that cfn_plan.c computes,
- * and the renderers of the deployment files (cfn_deploy.c). Internal to the
- * back end. */
+ * and the renderers of the deployment files (deploy.c). Private to
+ * emit/cloudformation/. */
 #ifndef CRRC_CFN_H
 #define CRRC_CFN_H
 
@@ -10,8 +10,9 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "model/model.h"
-#include "emit/emit.h"
+#include "model/desired.h"
+
+struct arena;
 
 /* CloudFormation's quotas on one stack: resources and outputs of a
  * template, and its size when read from S3 or sent in the request. */
@@ -51,7 +52,7 @@ struct cfn_stack {
 	const char *name;          /* "<spec name>-<account part>-<region>[-<part>]" */
 	const char *template;      /* "<name>.template.json" */
 	const char *bootstrap_template; /* "<name>.bootstrap.template.json" */
-	const struct crrc_bucket **buckets;
+	const struct ds_bucket **buckets;
 	size_t nbuckets;
 	bool bootstrap;  /* in a cycle: first deployed without replication */
 	bool named_iam;  /* creates a named IAM role */
@@ -65,6 +66,9 @@ struct cfn_step {
 };
 
 struct cfn_plan {
+	struct arena *arena;          /* the emit's, where the plan lives */
+	struct arena *tmp;            /* what only planning needs */
+	const char *spec_name;
 	struct cfn_stack *stacks;
 	size_t nstacks;
 	struct cfn_stack **of_bucket; /* by bucket index */
@@ -73,22 +77,21 @@ struct cfn_plan {
 	size_t nsteps;
 };
 
-/* Group the buckets of m into stacks, splitting a pair whose buckets would
- * exceed the CFN_MAX_* limits by the weights w (by bucket index, each within
- * the limits on its own), name everything and order the deployment steps.
- * ids are the logical ids (cfn_logical_ids). Allocates in m's arena. */
-void cfn_plan_build(const struct crrc_model *m, const char **ids, const struct cfn_weight *w,
-		    struct cfn_plan *p);
+/* Group the buckets of ds into stacks, one per place, splitting a place
+ * whose buckets would exceed the CFN_MAX_* limits by the weights w (by
+ * bucket index, each within the limits on its own), name everything and
+ * order the deployment steps. ids are the logical ids (cfn_logical_ids).
+ * Allocates in a. */
+void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char **ids,
+		    const struct cfn_weight *w, struct cfn_plan *p);
 
 /* "eu-customers" -> "EuCustomers"; keys whose forms collide, and forms too
  * long for CloudFormation's 255 characters with a suffix, get a hash of the
  * key appended, so that an id depends on its key only. */
-const char **cfn_logical_ids(const struct crrc_model *m);
+const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a);
 
 /* The deployment files: manifest.json and deploy.sh. */
-void cfn_manifest_render(const struct crrc_model *m, const struct cfn_plan *p,
-			 const char *spec_path, struct buf *out);
-void cfn_deploy_render(const struct crrc_model *m, const struct cfn_plan *p,
-		       const char *spec_path, struct buf *out);
+void cfn_manifest_render(const struct cfn_plan *p, const char *spec_path, struct buf *out);
+void cfn_deploy_render(const struct cfn_plan *p, const char *spec_path, struct buf *out);
 
 #endif

@@ -1,4 +1,4 @@
-/* emit_cloudformation.c: the CloudFormation target. One template per
+/* cloudformation.c: the CloudFormation target. One template per
  * (account, region) pair, since a stack creates its buckets in its own
  * region and account, or one per part of a pair too big for one stack: the
  * buckets (versioned, encrypted, retained when the stack goes), the
@@ -7,30 +7,26 @@
  * and the bucket policy a destination in another account needs. Each
  * bucket's share of a template is measured first, so that the plan can keep
  * every stack within CloudFormation's limits. Then manifest.json and
- * deploy.sh, which deploy the stacks in order (cfn_plan.c, cfn_deploy.c). */
+ * deploy.sh, which deploy the stacks in order (plan.c, deploy.c). What each
+ * resource holds is the desired state's; this file writes it as JSON. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
-#include "emit/cloudformation/cfn.h"
-#include "diag/diag.h"
-#include "emit/emit.h"
-#include "model/iam.h"
-#include "emit/cloudformation/json_writer.h"
 #include "base/spill.h"
-#include "base/util.h"
+#include "diag/diag.h"
+#include "emit/cloudformation/cfn.h"
+#include "emit/cloudformation/cloudformation.h"
+#include "emit/cloudformation/json_writer.h"
+#include "model/iam.h"
 
 struct cfn_ctx {
-	const struct crrc_model *m;
+	const struct crrc_desired *ds;
+	struct arena *arena; /* the emit's own: the plan, names, descriptions */
 	const char *spec_path;
 	struct cfn_plan plan;
-	/* The sources in another account that replicate into each bucket. */
-	const struct crrc_replication ***xsources;
-	size_t *nxsources;
-	size_t *stamp; /* by bucket: 1 + the index of the bucket that saw it last */
-	const struct crrc_bucket **deps; /* room for the most rules of a source */
 	struct buf measure; /* a bucket's share while measuring */
 	/* The generated roles' resources as measured, kept for their
 	 * templates (iam.c takes long to write a policy, and 20,000 buckets
@@ -87,125 +83,117 @@ static void tag_list(struct json_writer *w, const struct crrc_tags *t)
 	jw_array_close(w);
 }
 
-static const char *stem(const struct cfn_ctx *c, const struct crrc_bucket *b)
+static const char *stem(const struct cfn_ctx *c, const struct ds_bucket *b)
 {
 	return c->plan.ids[b->index];
 }
 
-/* Filter: always given (the V2 form), in the smallest shape that says it. */
-static void rule_filter(struct json_writer *w, const struct crrc_rule *r)
+/* The filter in its form (V2: always given); the empty prefix, every
+ * object, is written Prefix "". */
+static void rule_filter(struct json_writer *w, const struct ds_rule *r)
 {
-	const struct crrc_str *prefix = &r->filter.prefix;
-	const struct crrc_tags *tags = &r->filter.tags;
+	static const struct crrc_str none = {.s = NULL};
+	const struct crrc_str *prefix = r->prefix ? r->prefix : &none;
 	JW_KEY(w, "Filter");
 	jw_object_open(w);
-	if (tags->n == 0) {
+	if (r->filter == DS_FILTER_PREFIX) {
 		JW_MEMBER_STR(w, "Prefix", prefix);
-	} else if (tags->n == 1 && !prefix->set) {
-		if (tags->v[0].key.s) {
-			JW_KEY(w, "TagFilter");
-			jw_object_open(w);
-			JW_MEMBER_STR(w, "Key", &tags->v[0].key);
-			JW_MEMBER_STR(w, "Value", &tags->v[0].value);
-			jw_object_close(w);
-		}
+	} else if (r->filter == DS_FILTER_TAG) {
+		JW_KEY(w, "TagFilter");
+		jw_object_open(w);
+		JW_MEMBER_STR(w, "Key", &r->tags->v[0].key);
+		JW_MEMBER_STR(w, "Value", &r->tags->v[0].value);
+		jw_object_close(w);
 	} else {
 		JW_KEY(w, "And");
 		jw_object_open(w);
-		if (prefix->set)
+		if (r->prefix)
 			JW_MEMBER_STR(w, "Prefix", prefix);
 		JW_KEY(w, "TagFilters");
-		tag_list(w, tags);
+		tag_list(w, r->tags);
 		jw_object_close(w);
 	}
 	jw_object_close(w);
 }
 
-static void rule_destination(struct json_writer *w, const struct crrc_rule *r)
+static void rule_destination(struct json_writer *w, const struct ds_rule *r)
 {
-	const struct crrc_bucket *d = r->dest;
 	JW_KEY(w, "Destination");
 	jw_object_open(w);
-	JW_MEMBER(w, "Bucket", d->arn);
-	if (r->owner_destination) {
-		JW_MEMBER(w, "Account", d->account_id);
+	JW_MEMBER(w, "Bucket", r->dest->arn);
+	if (r->owner_override) {
+		JW_MEMBER(w, "Account", r->dest_account);
 		JW_KEY(w, "AccessControlTranslation");
 		jw_object_open(w);
 		JW_MEMBER_LIT(w, "Owner", "Destination");
 		jw_object_close(w);
 	}
-	if (r->storage_class.set)
-		JW_MEMBER_STR(w, "StorageClass", &r->storage_class);
-	if (r->sse_kms_objects.v && r->replica_kms_key.s) {
+	if (r->storage_class)
+		JW_MEMBER_STR(w, "StorageClass", r->storage_class);
+	if (r->replica_kms_key) {
 		JW_KEY(w, "EncryptionConfiguration");
 		jw_object_open(w);
-		JW_MEMBER_STR(w, "ReplicaKmsKeyID", &r->replica_kms_key);
+		JW_MEMBER_STR(w, "ReplicaKmsKeyID", r->replica_kms_key);
 		jw_object_close(w);
 	}
-	if (r->rtc.v) {
+	if (r->rtc_minutes) {
 		JW_KEY(w, "ReplicationTime");
 		jw_object_open(w);
 		JW_MEMBER_LIT(w, "Status", "Enabled");
-		minutes(w, "Time", 15);
+		minutes(w, "Time", r->rtc_minutes);
 		jw_object_close(w);
 	}
-	if (r->metrics.v) {
+	if (r->metrics) {
 		JW_KEY(w, "Metrics");
 		jw_object_open(w);
 		JW_MEMBER_LIT(w, "Status", "Enabled");
-		/* S3 refuses an event threshold without RTC. */
-		if (r->rtc.v)
-			minutes(w, "EventThreshold", 15);
+		if (r->metrics_minutes)
+			minutes(w, "EventThreshold", r->metrics_minutes);
 		jw_object_close(w);
 	}
 	jw_object_close(w);
 }
 
-/* One rule. existing_objects is never emitted: S3 no longer accepts
- * ExistingObjectReplication in a configuration. */
-static void rule_json(struct json_writer *w, const struct crrc_rule *r)
+static void rule_json(struct json_writer *w, const struct ds_rule *r)
 {
 	jw_object_open(w);
-	JW_MEMBER_STR(w, "Id", &r->id);
+	JW_MEMBER_STR(w, "Id", r->id);
 	JW_KEY(w, "Priority");
-	jw_int(w, r->priority.v);
-	/* enabled defaults to true and the resolver leaves it unset. */
-	bool enabled = !r->enabled.set || r->enabled.v;
-	if (enabled)
+	jw_int(w, r->priority);
+	if (r->enabled)
 		JW_MEMBER_LIT(w, "Status", "Enabled");
 	else
 		JW_MEMBER_LIT(w, "Status", "Disabled");
 	rule_filter(w, r);
-	if (r->sse_kms_objects.v || r->replica_modifications.v) {
+	if (r->sse_kms_objects || r->replica_modifications) {
 		JW_KEY(w, "SourceSelectionCriteria");
 		jw_object_open(w);
-		if (r->sse_kms_objects.v)
+		if (r->sse_kms_objects)
 			status(w, "SseKmsEncryptedObjects", true);
-		if (r->replica_modifications.v)
+		if (r->replica_modifications)
 			status(w, "ReplicaModifications", true);
 		jw_object_close(w);
 	}
-	status(w, "DeleteMarkerReplication", r->delete_markers.v);
+	status(w, "DeleteMarkerReplication", r->delete_markers);
 	rule_destination(w, r);
 	jw_object_close(w);
 }
 
 static void replication_json(struct json_writer *w, const struct cfn_ctx *c,
-			     const struct crrc_replication *r)
+			     const struct ds_replication *r)
 {
 	JW_KEY(w, "ReplicationConfiguration");
 	jw_object_open(w);
-	if (r->role_generated) {
+	if (r->role.create) {
 		JW_KEY(w, "Role");
-		get_att(w, stem(c, r->src), "ReplicationRole", "Arn");
+		get_att(w, stem(c, r->source), "ReplicationRole", "Arn");
 	} else {
-		JW_MEMBER(w, "Role", r->role_arn ? r->role_arn : r->role.s);
+		JW_MEMBER(w, "Role", r->role.arn);
 	}
 	JW_KEY(w, "Rules");
 	jw_array_open(w);
 	for (size_t i = 0; i < r->nrules; i++)
-		if (r->rules[i].dest)
-			rule_json(w, &r->rules[i]);
+		rule_json(w, &r->rules[i]);
 	jw_array_close(w);
 	jw_object_close(w);
 }
@@ -214,31 +202,29 @@ static void replication_json(struct json_writer *w, const struct cfn_ctx *c,
  * unless the stack was bootstrapped (then they exist already). Without a
  * stack (s NULL, when measuring), it waits for all of them: the most it
  * can. Left out when it would be empty. */
-static void depends_on(struct json_writer *w, const struct cfn_ctx *c,
-		       const struct crrc_bucket *b, const struct cfn_stack *s)
+static void depends_on(struct json_writer *w, const struct cfn_ctx *c, const struct ds_bucket *b,
+		       const struct cfn_stack *s)
 {
-	const struct crrc_replication *r = b->replication;
-	size_t n = 0;
+	const struct ds_replication *r = b->replication;
+	bool any = false;
 	if (s && s->bootstrap)
 		return;
-	for (size_t i = 0; i < r->nrules; i++) {
-		const struct crrc_bucket *d = r->rules[i].dest;
-		if (!d || d == b || (s && c->plan.of_bucket[d->index] != s) ||
-		    c->stamp[d->index] == b->index + 1)
+	for (size_t i = 0; i < r->ndests; i++) {
+		const struct ds_bucket *d = r->dests[i].bucket;
+		if (d == b || (s && c->plan.of_bucket[d->index] != s))
 			continue;
-		c->stamp[d->index] = b->index + 1;
-		c->deps[n++] = d;
+		if (!any) {
+			JW_KEY(w, "DependsOn");
+			jw_array_open(w);
+			any = true;
+		}
+		jw_string3(w, stem(c, d), "Bucket", "");
 	}
-	if (!n)
-		return;
-	JW_KEY(w, "DependsOn");
-	jw_array_open(w);
-	for (size_t i = 0; i < n; i++)
-		jw_string3(w, stem(c, c->deps[i]), "Bucket", "");
-	jw_array_close(w);
+	if (any)
+		jw_array_close(w);
 }
 
-static void bucket_encryption(struct json_writer *w, const struct crrc_bucket *b)
+static void bucket_encryption(struct json_writer *w, const struct ds_bucket *b)
 {
 	JW_KEY(w, "BucketEncryption");
 	jw_object_open(w);
@@ -248,7 +234,7 @@ static void bucket_encryption(struct json_writer *w, const struct crrc_bucket *b
 	JW_KEY(w, "ServerSideEncryptionByDefault");
 	jw_object_open(w);
 	JW_MEMBER_LIT(w, "SSEAlgorithm", "aws:kms");
-	JW_MEMBER_STR(w, "KMSMasterKeyID", &b->kms_key);
+	JW_MEMBER_STR(w, "KMSMasterKeyID", b->kms_key);
 	jw_object_close(w);
 	JW_KEY(w, "BucketKeyEnabled");
 	jw_bool(w, true);
@@ -258,7 +244,7 @@ static void bucket_encryption(struct json_writer *w, const struct crrc_bucket *b
 }
 
 static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
-			    const struct crrc_bucket *b, const struct cfn_stack *s, bool bootstrap)
+			    const struct ds_bucket *b, const struct cfn_stack *s, bool bootstrap)
 {
 	bool replicates = !bootstrap && b->replication && b->replication->nrules;
 	jw_key(w, stem(c, b), "Bucket");
@@ -271,19 +257,19 @@ static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
 	JW_MEMBER_LIT(w, "UpdateReplacePolicy", "Retain");
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
-	JW_MEMBER_STR(w, "BucketName", &b->name);
-	if (b->object_lock.v) {
+	JW_MEMBER(w, "BucketName", b->name);
+	if (b->object_lock) {
 		JW_KEY(w, "ObjectLockEnabled");
 		jw_bool(w, true);
 	}
-	status(w, "VersioningConfiguration", true);
-	if (b->enc == CRRC_SSE_KMS && b->kms_key.s)
+	status(w, "VersioningConfiguration", b->versioning);
+	if (b->kms_key)
 		bucket_encryption(w, b);
 	if (replicates)
 		replication_json(w, c, b->replication);
-	if (b->tags.n) {
+	if (b->tags->n) {
 		JW_KEY(w, "Tags");
-		tag_list(w, &b->tags);
+		tag_list(w, b->tags);
 	}
 	jw_object_close(w);
 	jw_object_close(w);
@@ -300,16 +286,16 @@ static void iam_member(struct json_writer *w, const char *key, json_t *doc)
 }
 
 static void role_value(struct json_writer *w, const struct cfn_ctx *c,
-		       const struct crrc_replication *r)
+		       const struct ds_replication *r)
 {
-	json_t *trust = iam_trust_policy(r), *policy = iam_role_policy(r);
+	json_t *trust = iam_trust_policy(), *policy = iam_role_policy(r);
 	jw_object_open(w);
 	JW_MEMBER_LIT(w, "Type", "AWS::IAM::Role");
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
-	JW_MEMBER(w, "RoleName", r->role_name);
+	JW_MEMBER(w, "RoleName", r->role.name);
 	JW_KEY(w, "Description");
-	jw_string3(w, "Replicates bucket ", r->src->name.s, "; generated by crrc");
+	jw_string3(w, "Replicates bucket ", r->source->name, "; generated by crrc");
 	iam_member(w, "AssumeRolePolicyDocument", trust);
 	if (policy) {
 		JW_KEY(w, "Policies");
@@ -320,9 +306,9 @@ static void role_value(struct json_writer *w, const struct cfn_ctx *c,
 		jw_object_close(w);
 		jw_array_close(w);
 	}
-	if (c->m->tags.n) {
+	if (c->ds->tags->n) {
 		JW_KEY(w, "Tags");
-		tag_list(w, &c->m->tags);
+		tag_list(w, c->ds->tags);
 	}
 	jw_object_close(w);
 	jw_object_close(w);
@@ -331,10 +317,10 @@ static void role_value(struct json_writer *w, const struct cfn_ctx *c,
 /* The generated role of r: kept as written while measuring, and taken
  * from there when its template is written (at the same depth). */
 static void role_resource(struct json_writer *w, struct cfn_ctx *c,
-			  const struct crrc_replication *r)
+			  const struct ds_replication *r)
 {
-	size_t i = (size_t)(r - c->m->replications);
-	jw_key(w, stem(c, r->src), "ReplicationRole");
+	size_t i = r->index;
+	jw_key(w, stem(c, r->source), "ReplicationRole");
 	const char *kept = c->role_at[i] ? spill_get(c->roles, c->role_at[i] - 1, c->role_len[i])
 					 : NULL;
 	if (kept) {
@@ -355,10 +341,9 @@ static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 
 /* Whether d has a bucket policy (written when so). */
 static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *c,
-				   const struct crrc_bucket *d)
+				   const struct ds_bucket *d)
 {
-	size_t n = c->nxsources[d->index];
-	json_t *doc = n ? iam_destination_policy(d, c->xsources[d->index], n) : NULL;
+	json_t *doc = iam_bucket_policy(d);
 	if (!doc)
 		return false;
 	jw_key(w, stem(c, d), "BucketPolicy");
@@ -379,26 +364,26 @@ static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *
 
 /* Output <id><name>: the ARN of resource <id><suffix>, described as what
  * and the name of b. */
-static void output(struct json_writer *w, const struct cfn_ctx *c, const struct crrc_bucket *b,
+static void output(struct json_writer *w, const struct cfn_ctx *c, const struct ds_bucket *b,
 		   const char *suffix, const char *name, const char *what)
 {
 	jw_key(w, stem(c, b), name);
 	jw_object_open(w);
 	JW_KEY(w, "Description");
-	jw_string3(w, what, b->name.s, "");
+	jw_string3(w, what, b->name, "");
 	JW_KEY(w, "Value");
 	get_att(w, stem(c, b), suffix, "Arn");
 	jw_object_close(w);
 }
 
-static bool has_role(const struct crrc_bucket *b)
+static bool has_role(const struct ds_bucket *b)
 {
-	return b->replication && b->replication->role_generated;
+	return b->replication && b->replication->role.create;
 }
 
 /* Write the resources of b into its template; returns how many. */
 static size_t bucket_resources(struct json_writer *w, struct cfn_ctx *c,
-			       const struct crrc_bucket *b, const struct cfn_stack *s,
+			       const struct ds_bucket *b, const struct cfn_stack *s,
 			       bool bootstrap)
 {
 	bucket_resource(w, c, b, s, bootstrap);
@@ -414,7 +399,7 @@ static size_t bucket_resources(struct json_writer *w, struct cfn_ctx *c,
 
 /* Write the outputs of b into its template; returns how many. */
 static size_t bucket_outputs(struct json_writer *w, const struct cfn_ctx *c,
-			     const struct crrc_bucket *b, bool bootstrap)
+			     const struct ds_bucket *b, bool bootstrap)
 {
 	output(w, c, b, "Bucket", "BucketArn", "ARN of bucket ");
 	if (bootstrap || !has_role(b))
@@ -427,14 +412,14 @@ static size_t bucket_outputs(struct json_writer *w, const struct cfn_ctx *c,
 /* The spec's path, made safe for a one-line description and a comment. */
 static const char *spec_label(const struct cfn_ctx *c)
 {
-	const char *p = c->spec_path ? c->spec_path : c->m->file;
+	const char *p = c->spec_path ? c->spec_path : c->ds->m->file;
 	json_t *valid = p ? json_string(p) : NULL;
 	if (!valid || strlen(p) > 512) {
 		json_decref(valid);
 		return "a crrc spec";
 	}
 	json_decref(valid);
-	char *s = arena_strdup(c->m->arena, p);
+	char *s = arena_strdup(c->arena, p);
 	for (char *q = s; *q; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q == 0x7f)
 			*q = '?';
@@ -448,7 +433,7 @@ static const char *spec_label(const struct cfn_ctx *c)
 static const char *template_description(const struct cfn_ctx *c, const struct cfn_stack *s,
 					bool bootstrap, bool full)
 {
-	struct arena *a = c->m->arena;
+	struct arena *a = c->arena;
 	const char *alias = full ? s->account_alias : NULL;
 	const char *where = s->account_id
 		? arena_printf(a, "account %s%s%s%s, %s", alias ? alias : "", alias ? " (" : "",
@@ -458,8 +443,8 @@ static const char *template_description(const struct cfn_ctx *c, const struct cf
 		where = arena_printf(a, "%s, part %zu", where, s->part);
 	const char *what = bootstrap
 		? arena_printf(a, "First deployment of the buckets of %s in %s, without replication: stacks replicate into each other.",
-			       c->m->name.s, where)
-		: arena_printf(a, "S3 buckets and replication of %s in %s.", c->m->name.s, where);
+			       c->ds->name, where)
+		: arena_printf(a, "S3 buckets and replication of %s in %s.", c->ds->name, where);
 	if (s->part)
 		what = arena_printf(a, "%s Its buckets are those whose keys hash to this part: crrc splits an account and region over several stacks to keep each within CloudFormation's limits.",
 				    what);
@@ -503,22 +488,22 @@ static void template_render(struct cfn_ctx *c, struct cfn_stack *s, bool bootstr
  * outputs, each an object as a template holds them, written into a scratch
  * buffer and measured; with every destination in its DependsOn (no stack
  * yet). */
-static struct cfn_weight *bucket_weights(struct cfn_ctx *c)
+static struct cfn_weight *bucket_weights(struct cfn_ctx *c, struct arena *a)
 {
-	const struct crrc_model *m = c->m;
-	struct cfn_weight *w = arena_array(m->arena, m->nbuckets + 1, sizeof(*w));
+	const struct crrc_desired *ds = c->ds;
+	struct cfn_weight *w = arena_array(a, ds->nbuckets + 1, sizeof(*w));
 	struct json_writer jw;
-	for (size_t i = 0; i < m->nbuckets; i++) {
+	for (size_t i = 0; i < ds->nbuckets; i++) {
 		c->measure.len = 0;
 		jw_init(&jw, &c->measure, 1);
 		jw_object_open(&jw);
-		w[i].resources = bucket_resources(&jw, c, &m->buckets[i], NULL, false);
+		w[i].resources = bucket_resources(&jw, c, &ds->buckets[i], NULL, false);
 		jw_object_close(&jw);
 		w[i].bytes = c->measure.len;
 		c->measure.len = 0;
 		jw_init(&jw, &c->measure, 1);
 		jw_object_open(&jw);
-		w[i].outputs = bucket_outputs(&jw, c, &m->buckets[i], false);
+		w[i].outputs = bucket_outputs(&jw, c, &ds->buckets[i], false);
 		jw_object_close(&jw);
 		w[i].bytes += c->measure.len;
 	}
@@ -534,20 +519,20 @@ static const char *thousands(struct arena *a, size_t n)
 
 /* A bucket too big for a template of its own cannot be split: its
  * replication configuration and role are one resource each. */
-static bool check_weights(const struct crrc_model *m, const struct cfn_weight *w,
+static bool check_weights(const struct cfn_ctx *c, const struct cfn_weight *w,
 			  struct crrc_diags *d)
 {
 	bool ok = true;
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		const struct crrc_bucket *b = &m->buckets[i];
+	for (size_t i = 0; i < c->ds->nbuckets; i++) {
+		const struct ds_bucket *b = &c->ds->buckets[i];
 		if (w[i].bytes + CFN_TEMPLATE_OVERHEAD <= CFN_MAX_BYTES)
 			continue;
-		const struct crrc_replication *r = b->replication;
+		const struct ds_replication *r = b->replication;
 		struct crrc_diag *g = diags_add(
 			d, CRRC_E081, r ? r->pos : b->pos,
 			"bucket '%s' (%s) alone needs %s bytes of CloudFormation template, more than the %s crrc puts in one (CloudFormation reads at most %s from S3)",
-			b->key.s, b->name.s, thousands(m->arena, w[i].bytes + CFN_TEMPLATE_OVERHEAD),
-			thousands(m->arena, CFN_MAX_BYTES), thousands(m->arena, CFN_QUOTA_BYTES));
+			b->key, b->name, thousands(c->arena, w[i].bytes + CFN_TEMPLATE_OVERHEAD),
+			thousands(c->arena, CFN_MAX_BYTES), thousands(c->arena, CFN_QUOTA_BYTES));
 		diag_note(g, (struct crrc_pos){0},
 			  "a bucket's replication configuration and role cannot be split over stacks: give it fewer or smaller rules (%zu now), or use --target terraform",
 			  r ? r->nrules : (size_t)0);
@@ -556,51 +541,19 @@ static bool check_weights(const struct crrc_model *m, const struct cfn_weight *w
 	return ok;
 }
 
-/* For each destination, the distinct sources in another account that
- * replicate into it, in the spec's order. */
-static void collect_cross_account(struct cfn_ctx *c)
-{
-	const struct crrc_model *m = c->m;
-	size_t n = m->nbuckets ? m->nbuckets : 1;
-	size_t *stamp = c->stamp;
-	c->xsources = arena_array(m->arena, n, sizeof(*c->xsources));
-	c->nxsources = arena_array(m->arena, n, sizeof(*c->nxsources));
-	for (int pass = 0; pass < 2; pass++) {
-		memset(stamp, 0, n * sizeof(*stamp));
-		for (size_t i = 0; i < m->nreplications; i++) {
-			const struct crrc_replication *r = &m->replications[i];
-			for (size_t k = 0; r->src && k < r->nrules; k++) {
-				const struct crrc_bucket *d = r->rules[k].dest;
-				if (!d || stamp[d->index] == i + 1 || !iam_cross_account(r, d))
-					continue;
-				stamp[d->index] = i + 1;
-				if (pass == 0)
-					c->nxsources[d->index]++;
-				else
-					c->xsources[d->index][c->nxsources[d->index]++] = r;
-			}
-		}
-		for (size_t b = 0; pass == 0 && b < m->nbuckets; b++) {
-			if (c->nxsources[b]) /* most buckets have none */
-				c->xsources[b] = arena_array(m->arena, c->nxsources[b],
-							     sizeof(void *));
-			c->nxsources[b] = 0;
-		}
-	}
-}
-
 /* A stack cannot take over a bucket that exists without a resource import. */
-static bool check_existing(const struct crrc_model *m, struct crrc_diags *d)
+static bool check_existing(const struct crrc_desired *ds, struct crrc_diags *d)
 {
 	bool ok = true;
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		const struct crrc_bucket *b = &m->buckets[i];
-		if (!b->existing.v)
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		const struct ds_bucket *b = &ds->buckets[i];
+		if (b->create)
 			continue;
+		const struct crrc_bool *existing = &b->spec->existing;
 		struct crrc_diag *g = diags_add(
-			d, CRRC_E080, b->existing.set ? b->existing.pos : b->pos,
+			d, CRRC_E080, existing->set ? existing->pos : b->pos,
 			"bucket '%s' (%s) exists already: a CloudFormation stack cannot configure a bucket it did not create without a resource import",
-			b->key.s, b->name.s);
+			b->key, b->name);
 		diag_note(g, (struct crrc_pos){0},
 			  "use --target terraform, which configures existing buckets, or crrc apply");
 		ok = false;
@@ -608,58 +561,46 @@ static bool check_existing(const struct crrc_model *m, struct crrc_diags *d)
 	return ok;
 }
 
-/* Room for the DependsOn of any source: one per rule at most. */
-static const struct crrc_bucket **deps_alloc(const struct crrc_model *m)
-{
-	size_t most = 1;
-	for (size_t i = 0; i < m->nreplications; i++)
-		if (m->replications[i].nrules > most)
-			most = m->replications[i].nrules;
-	return arena_array(m->arena, most, sizeof(const struct crrc_bucket *));
-}
-
-static void ctx_free(struct cfn_ctx *c)
-{
-	spill_destroy(c->roles);
-	buf_free(&c->measure);
-}
-
-static bool emit(const struct crrc_model *m, const struct crrc_emit_options *opt,
+static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *opt,
 		 struct crrc_sink *o, struct crrc_diags *d)
 {
-	if (!check_existing(m, d))
+	if (!check_existing(ds, d))
 		return false;
-	struct cfn_ctx c = {.m = m, .spec_path = opt ? opt->spec_path : NULL};
-	c.stamp = arena_array(m->arena, m->nbuckets + 1, sizeof(*c.stamp));
-	c.deps = deps_alloc(m);
-	c.role_at = arena_array(m->arena, m->nreplications + 1, sizeof(*c.role_at));
-	c.role_len = arena_array(m->arena, m->nreplications + 1, sizeof(*c.role_len));
+	struct cfn_ctx c = {.ds = ds, .arena = arena_create(), .spec_path = opt ? opt->spec_path : NULL};
+	bool ok = false;
+	c.role_at = arena_array(c.arena, ds->nreplications + 1, sizeof(*c.role_at));
+	c.role_len = arena_array(c.arena, ds->nreplications + 1, sizeof(*c.role_len));
 	c.roles = spill_create();
-	c.plan.ids = cfn_logical_ids(m);
-	collect_cross_account(&c);
-	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
+	c.plan.ids = cfn_logical_ids(ds, c.arena);
 	c.keep_roles = true;
-	struct cfn_weight *w = bucket_weights(&c);
+	struct arena *weights = arena_create_sized(64u * 1024u);
+	struct cfn_weight *w = bucket_weights(&c, weights);
 	c.keep_roles = false;
-	if (!check_weights(m, w, d)) {
-		ctx_free(&c);
-		return false;
-	}
-	memset(c.stamp, 0, (m->nbuckets + 1) * sizeof(*c.stamp));
-	cfn_plan_build(m, c.plan.ids, w, &c.plan);
+	bool fits = check_weights(&c, w, d);
+	if (fits)
+		cfn_plan_build(ds, c.arena, c.plan.ids, w, &c.plan);
+	arena_destroy(weights);
+	if (!fits)
+		goto out;
 	for (size_t i = 0; i < c.plan.nstacks; i++) {
 		struct cfn_stack *s = &c.plan.stacks[i];
 		if (s->bootstrap)
 			template_render(&c, s, true, o);
 		template_render(&c, s, false, o);
 	}
-	ctx_free(&c);
+	spill_destroy(c.roles);
+	c.roles = NULL;
 	const char *label = spec_label(&c);
-	cfn_manifest_render(m, &c.plan, label, o->open(o, "manifest.json"));
+	cfn_manifest_render(&c.plan, label, o->open(o, "manifest.json"));
 	o->close(o);
-	cfn_deploy_render(m, &c.plan, label, o->open(o, "deploy.sh"));
+	cfn_deploy_render(&c.plan, label, o->open(o, "deploy.sh"));
 	o->close(o);
-	return true;
+	ok = true;
+out:
+	spill_destroy(c.roles);
+	buf_free(&c.measure);
+	arena_destroy(c.arena);
+	return ok;
 }
 
 const struct crrc_target crrc_target_cloudformation = {

@@ -1,4 +1,4 @@
-/* cfn_deploy.c: the deployment files of the CloudFormation target, both
+/* deploy.c: the deployment files of the CloudFormation target, both
  * rendered from the plan's steps: manifest.json (the steps as data) and
  * deploy.sh (the same steps as a script that needs only bash and the aws
  * CLI: no jq). A template over the 51,200 bytes CloudFormation accepts in a
@@ -71,10 +71,10 @@ static size_t uploads(const struct cfn_plan *p)
 	return n;
 }
 
-static json_t *manifest_step(const struct crrc_model *m, const struct cfn_step *st, size_t n)
+static json_t *manifest_step(const struct cfn_plan *p, const struct cfn_step *st, size_t n)
 {
 	const struct cfn_stack *s = st->stack;
-	const char *var = profile_variable(m->arena, s);
+	const char *var = profile_variable(p->arena, s);
 	json_t *j = json_object(), *caps = json_array();
 	json_object_set_new(j, "step", json_integer((json_int_t)n));
 	json_object_set_new(j, "template", json_string(step_template(st)));
@@ -93,20 +93,20 @@ static json_t *manifest_step(const struct crrc_model *m, const struct cfn_step *
 	return j;
 }
 
-void cfn_manifest_render(const struct crrc_model *m, const struct cfn_plan *p,
+void cfn_manifest_render(const struct cfn_plan *p,
 			 const char *spec_path, struct buf *out)
 {
 	json_t *root = json_object(), *steps = json_array();
 	json_object_set_new(root, "generated_by", json_string("crrc"));
 	json_object_set_new(root, "spec", json_string(spec_path));
-	json_object_set_new(root, "name", json_string(m->name.s));
+	json_object_set_new(root, "name", json_string(p->spec_name));
 	json_object_set_new(root, "deploy",
 			    json_string("Deploy the steps in this order, each with the "
 					"credentials of its account (deploy.sh does). A "
 					"template over 51,200 bytes (s3_upload) goes "
 					"through an S3 bucket in the stack's region."));
 	for (size_t i = 0; i < p->nsteps; i++)
-		json_array_append_new(steps, manifest_step(m, &p->steps[i], i + 1));
+		json_array_append_new(steps, manifest_step(p, &p->steps[i], i + 1));
 	json_object_set_new(root, "steps", steps);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_puts(out, text ? text : "");
@@ -193,7 +193,7 @@ static const char artifacts_check[] =
 	"fi\n"
 	"\n";
 
-static void deploy_step_function(const struct crrc_model *m, bool upload, struct buf *out)
+static void deploy_step_function(const struct cfn_plan *p, bool upload, struct buf *out)
 {
 	buf_puts(out, step_head);
 	buf_puts(out, upload ? " ARTIFACT_BUCKET_VARIABLE\n" : "\n");
@@ -204,27 +204,27 @@ static void deploy_step_function(const struct crrc_model *m, bool upload, struct
 		buf_puts(out, "\tif [ -n \"$artifacts\" ]; then\n"
 			      "\t\tset -- \"$@\" --s3-bucket \"$(artifact_bucket \"$artifacts\")\" "
 			      "--s3-prefix ");
-		shell_word(out, arena_printf(m->arena, "crrc/%s", m->name.s));
+		shell_word(out, arena_printf(p->arena, "crrc/%s", p->spec_name));
 		buf_puts(out, "\n\tfi\n");
 	}
 	buf_puts(out, step_tail);
 }
 
 /* The variables of the regions whose steps upload, in the order of steps. */
-static void artifact_variables(const struct crrc_model *m, const struct cfn_plan *p,
+static void artifact_variables(const struct cfn_plan *p,
 			       struct buf *out)
 {
-	struct strmap *seen = strmap_create(m->arena, p->nsteps);
+	struct strmap *seen = strmap_create(p->arena, p->nsteps);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct cfn_step *st = &p->steps[i];
-		const char *var = artifact_variable(m->arena, st->stack->region);
+		const char *var = artifact_variable(p->arena, st->stack->region);
 		if (step_upload(st) && strmap_put(seen, var, strlen(var), (void *)var, NULL))
 			buf_printf(out, "%s%s", out->len ? " " : "", var);
 	}
 }
 
 /* The header's paragraph on templates that go through S3. */
-static void deploy_header_uploads(const struct crrc_model *m, const struct cfn_plan *p,
+static void deploy_header_uploads(const struct cfn_plan *p,
 				  size_t nup, struct buf *out)
 {
 	buf_printf(out, "#\n"
@@ -234,11 +234,11 @@ static void deploy_header_uploads(const struct crrc_model *m, const struct cfn_p
 			"# stack's region and writable by the credentials that deploy there. The\n"
 			"# variable of a region names its bucket, else CRRC_CFN_ARTIFACT_BUCKET\n"
 			"# does; the script checks them before it deploys anything:\n",
-		   nup, p->nsteps, m->name.s);
-	struct strmap *seen = strmap_create(m->arena, p->nsteps);
+		   nup, p->nsteps, p->spec_name);
+	struct strmap *seen = strmap_create(p->arena, p->nsteps);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct cfn_step *st = &p->steps[i];
-		const char *var = artifact_variable(m->arena, st->stack->region);
+		const char *var = artifact_variable(p->arena, st->stack->region);
 		if (step_upload(st) && strmap_put(seen, var, strlen(var), (void *)var, NULL))
 			buf_printf(out, "#   %-42s bucket in %s\n", var, st->stack->region);
 	}
@@ -246,7 +246,7 @@ static void deploy_header_uploads(const struct crrc_model *m, const struct cfn_p
 
 /* The header comment: what the script does and which variables name the
  * AWS profile of each account, with an example. */
-static void deploy_header(const struct crrc_model *m, const struct cfn_plan *p,
+static void deploy_header(const struct cfn_plan *p,
 			  const char *spec_path, size_t nup, struct buf *out)
 {
 	buf_printf(out,
@@ -254,7 +254,7 @@ static void deploy_header(const struct crrc_model *m, const struct cfn_plan *p,
 		   "# Deploys the CloudFormation stacks of %s, in the order of\n"
 		   "# manifest.json: a source's stack after the stacks of its destinations.\n"
 		   "# Generated by crrc from %s; do not edit.\n",
-		   m->name.s, spec_path);
+		   p->spec_name, spec_path);
 	for (size_t i = 0; i < p->nstacks; i++)
 		if (p->stacks[i].bootstrap) {
 			buf_puts(out, "# Stacks that replicate into each other are first deployed without\n"
@@ -266,10 +266,10 @@ static void deploy_header(const struct crrc_model *m, const struct cfn_plan *p,
 		      "# step that fails, naming it. When AWS_ENDPOINT_URL is set, every aws\n"
 		      "# command is sent there (--endpoint-url).\n");
 	struct buf example = BUF_INIT;
-	struct strmap *seen = strmap_create(m->arena, p->nstacks);
+	struct strmap *seen = strmap_create(p->arena, p->nstacks);
 	for (size_t i = 0; i < p->nstacks; i++) {
 		const struct cfn_stack *s = &p->stacks[i];
-		const char *var = profile_variable(m->arena, s);
+		const char *var = profile_variable(p->arena, s);
 		if (!var || !strmap_put(seen, var, strlen(var), (void *)s, NULL))
 			continue;
 		if (!example.len)
@@ -295,18 +295,18 @@ static void deploy_header(const struct crrc_model *m, const struct cfn_plan *p,
 			break;
 		}
 	if (nup)
-		deploy_header_uploads(m, p, nup, out);
+		deploy_header_uploads(p, nup, out);
 }
 
-void cfn_deploy_render(const struct crrc_model *m, const struct cfn_plan *p,
+void cfn_deploy_render(const struct cfn_plan *p,
 		       const char *spec_path, struct buf *out)
 {
 	size_t nup = uploads(p);
-	deploy_header(m, p, spec_path, nup, out);
+	deploy_header(p, spec_path, nup, out);
 	buf_printf(out, "\nset -eu\n\ntotal=%zu\n", p->nsteps);
 	if (nup) {
 		struct buf vars = BUF_INIT;
-		artifact_variables(m, p, &vars);
+		artifact_variables(p, &vars);
 		buf_printf(out, "uploads=%zu\nartifact_variables=", nup);
 		shell_word(out, vars.data);
 		buf_putc(out, '\n');
@@ -316,7 +316,7 @@ void cfn_deploy_render(const struct crrc_model *m, const struct cfn_plan *p,
 	buf_puts(out, deploy_prologue);
 	if (nup)
 		buf_puts(out, artifacts_check);
-	deploy_step_function(m, nup > 0, out);
+	deploy_step_function(p, nup > 0, out);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct cfn_step *st = &p->steps[i];
 		const struct cfn_stack *s = st->stack;
@@ -329,12 +329,12 @@ void cfn_deploy_render(const struct crrc_model *m, const struct cfn_plan *p,
 		buf_putc(out, ' ');
 		shell_word(out, s->account_id);
 		buf_putc(out, ' ');
-		shell_word(out, profile_variable(m->arena, s));
+		shell_word(out, profile_variable(p->arena, s));
 		buf_putc(out, ' ');
 		shell_word(out, step_named_iam(st) ? "CAPABILITY_NAMED_IAM" : "");
 		if (nup) {
 			buf_putc(out, ' ');
-			shell_word(out, step_upload(st) ? artifact_variable(m->arena, s->region) : "");
+			shell_word(out, step_upload(st) ? artifact_variable(p->arena, s->region) : "");
 		}
 		buf_putc(out, '\n');
 	}

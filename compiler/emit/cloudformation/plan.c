@@ -1,4 +1,4 @@
-/* cfn_plan.c: the plan of the CloudFormation back end. A stack lives in one
+/* plan.c: the plan of the CloudFormation back end. A stack lives in one
  * region of one account, so buckets are grouped into one stack per (account,
  * region) pair, split into parts when that stack would be over
  * CloudFormation's limits; a source's stack is deployed after its
@@ -111,14 +111,15 @@ static char *camel_case(struct arena *a, const char *key)
  * and the longest suffix is "ReplicationRoleArn". */
 #define ID_STEM_MAX 200
 
-const char **cfn_logical_ids(const struct crrc_model *m)
+const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a)
 {
-	struct arena *a = m->arena;
-	const char **ids = arena_array(a, m->nbuckets ? m->nbuckets : 1, sizeof(*ids));
-	bool *clash = arena_array(a, m->nbuckets ? m->nbuckets : 1, sizeof(*clash));
-	struct strmap *seen = strmap_create(a, m->nbuckets);
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		char *id = camel_case(a, m->buckets[i].key.s ? m->buckets[i].key.s : "");
+	size_t nb = ds->nbuckets ? ds->nbuckets : 1;
+	const char **ids = arena_array(a, nb, sizeof(*ids));
+	struct arena *tmp = arena_create_sized(64u * 1024u);
+	bool *clash = arena_array(tmp, nb, sizeof(*clash));
+	struct strmap *seen = strmap_create(tmp, ds->nbuckets);
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		char *id = camel_case(a, ds->buckets[i].key);
 		void *old;
 		if (strlen(id) > ID_STEM_MAX) {
 			id[ID_STEM_MAX - 8] = '\0';
@@ -128,12 +129,13 @@ const char **cfn_logical_ids(const struct crrc_model *m)
 		if (!strmap_put(seen, id, strlen(id), (void *)(uintptr_t)(i + 1), &old))
 			clash[i] = clash[(uintptr_t)old - 1] = true;
 	}
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		const char *key = m->buckets[i].key.s ? m->buckets[i].key.s : "";
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		const char *key = ds->buckets[i].key;
 		if (clash[i] || !ids[i][0])
 			ids[i] = arena_printf(a, "%s%08x", ids[i][0] ? ids[i] : "Bucket",
 					      (unsigned)(crrc_hash(key, strlen(key)) & 0xffffffffu));
 	}
+	arena_destroy(tmp);
 	return ids;
 }
 
@@ -157,7 +159,7 @@ static bool alias_usable(const char *s)
 /* One (account, region) pair: its buckets in the spec's order, and how
  * many parts they are split into (1: not split). */
 struct group {
-	const struct crrc_bucket *first;
+	const struct ds_place *place;
 	size_t *members; /* bucket indexes */
 	size_t n;
 	size_t nparts;
@@ -221,15 +223,14 @@ static size_t jump_hash(uint64_t key, size_t n)
 
 /* Part of each bucket of g by the hash of its key among nparts; false when
  * a part is over a limit. sum has room for nparts weights. */
-static bool split_hashed(const struct crrc_model *m, const struct group *g,
+static bool split_hashed(const struct crrc_desired *ds, const struct group *g,
 			 const struct cfn_weight *w, size_t nparts, size_t *part,
 			 struct cfn_weight *sum)
 {
 	memset(sum, 0, nparts * sizeof(*sum));
 	for (size_t k = 0; k < g->n; k++) {
 		size_t i = g->members[k];
-		const char *key = m->buckets[i].key.s ? m->buckets[i].key.s : "";
-		part[i] = jump_hash(key_hash(key), nparts);
+		part[i] = jump_hash(key_hash(ds->buckets[i].key), nparts);
 		weight_add(&sum[part[i]], &w[i]);
 	}
 	for (size_t k = 0; k < nparts; k++)
@@ -258,8 +259,8 @@ static size_t split_in_order(const struct group *g, const struct cfn_weight *w, 
 }
 
 /* How g is split: sets g->nparts and the part of each of its buckets. */
-static void group_split(const struct crrc_model *m, struct group *g, const struct cfn_weight *w,
-			size_t *part)
+static void group_split(const struct crrc_desired *ds, struct arena *a, struct group *g,
+			const struct cfn_weight *w, size_t *part)
 {
 	struct cfn_weight total = {0};
 	for (size_t k = 0; k < g->n; k++)
@@ -268,68 +269,53 @@ static void group_split(const struct crrc_model *m, struct group *g, const struc
 	if (weight_fits(&total))
 		return;
 	size_t first = parts_wanted(&total);
-	struct cfn_weight *sum = arena_array(m->arena, first + PART_TRIES, sizeof(*sum));
+	struct cfn_weight *sum = arena_array(a, first + PART_TRIES, sizeof(*sum));
 	for (size_t n = first; n < first + PART_TRIES; n++)
-		if (split_hashed(m, g, w, n, part, sum)) {
+		if (split_hashed(ds, g, w, n, part, sum)) {
 			g->nparts = n;
 			return;
 		}
 	g->nparts = split_in_order(g, w, part);
 }
 
-/* The groups of the buckets of m, in the order of their first bucket. */
-static size_t group_buckets(const struct crrc_model *m, struct group *groups, size_t *group_of)
+/* The groups of the buckets of ds: one per place, in the places' order. */
+static size_t group_buckets(const struct crrc_desired *ds, struct arena *a, struct group *groups,
+			    size_t *group_of)
 {
-	struct arena *a = m->arena;
-	/* a few accounts and regions, however many buckets: the map grows */
-	struct strmap *by_key = strmap_create(a, 16);
-	struct buf key = BUF_INIT;
-	size_t n = 0;
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		const struct crrc_bucket *b = &m->buckets[i];
-		key.len = 0;
-		buf_printf(&key, "%s/%s", b->account_id ? b->account_id : "",
-			   b->reg ? b->reg->code : b->region.s);
-		void *at = strmap_get(by_key, key.data, key.len);
-		if (!at) {
-			at = (void *)(uintptr_t)(n + 1);
-			strmap_put(by_key, arena_strndup(a, key.data, key.len), key.len, at, NULL);
-			groups[n++].first = b;
-		}
-		group_of[i] = (uintptr_t)at - 1;
-		groups[group_of[i]].n++;
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		const struct ds_place *pl = ds->buckets[i].place;
+		size_t g = (size_t)(pl - ds->places);
+		groups[g].place = pl;
+		group_of[i] = g;
+		groups[g].n++;
 	}
-	buf_free(&key);
-	for (size_t g = 0; g < n; g++) {
-		groups[g].members = arena_array(a, groups[g].n, sizeof(size_t));
+	for (size_t g = 0; g < ds->nplaces; g++) {
+		groups[g].members = arena_array(a, groups[g].n ? groups[g].n : 1, sizeof(size_t));
 		groups[g].n = 0;
 	}
-	for (size_t i = 0; i < m->nbuckets; i++) {
+	for (size_t i = 0; i < ds->nbuckets; i++) {
 		struct group *g = &groups[group_of[i]];
 		g->members[g->n++] = i;
 	}
-	return n;
+	return ds->nplaces;
 }
 
 /* A new stack for the buckets of g (part: 1, 2...; 0 when not split). */
-static struct cfn_stack *stack_add(const struct crrc_model *m, struct cfn_plan *p,
-				   const struct strmap *aliases, const struct group *g,
-				   size_t part)
+static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, size_t part)
 {
-	struct arena *a = m->arena;
-	const struct crrc_bucket *b = g->first;
+	struct arena *a = p->arena;
+	const struct ds_place *pl = g->place;
 	struct cfn_stack *s = &p->stacks[p->nstacks];
 	s->index = p->nstacks++;
 	s->part = part;
-	s->region = b->reg ? b->reg->code : b->region.s;
-	s->account_id = b->account_id;
-	if (b->account_id)
-		s->account_alias = strmap_get(aliases, b->account_id, strlen(b->account_id));
+	s->region = pl->region;
+	s->account_id = pl->account ? pl->account->id : NULL;
+	s->account_alias = pl->account ? pl->account->alias : NULL;
 	if (s->account_alias && alias_usable(s->account_alias))
 		s->account_part = s->account_alias;
 	else
-		s->account_part = b->account_id ? b->account_id : "default";
-	s->name = arena_printf(a, "%s-%s-%s", m->name.s, s->account_part, s->region);
+		s->account_part = s->account_id ? s->account_id : "default";
+	s->name = arena_printf(a, "%s-%s-%s", p->spec_name, s->account_part, s->region);
 	if (part)
 		s->name = arena_printf(a, "%s-%zu", s->name, part);
 	s->template = arena_printf(a, "%s.template.json", s->name);
@@ -339,110 +325,103 @@ static struct cfn_stack *stack_add(const struct crrc_model *m, struct cfn_plan *
 
 /* The stacks of g, one per part that has buckets, in the order of parts;
  * sets of_bucket for its buckets. */
-static void group_stacks(const struct crrc_model *m, struct cfn_plan *p,
-			 const struct strmap *aliases, const struct group *g, const size_t *part)
+static void group_stacks(struct cfn_plan *p, const struct group *g, const size_t *part)
 {
 	if (g->nparts == 1) {
-		struct cfn_stack *s = stack_add(m, p, aliases, g, 0);
+		struct cfn_stack *s = stack_add(p, g, 0);
 		for (size_t k = 0; k < g->n; k++)
 			p->of_bucket[g->members[k]] = s;
 		return;
 	}
-	struct cfn_stack **by_part = arena_array(m->arena, g->nparts, sizeof(*by_part));
-	bool *used = arena_array(m->arena, g->nparts, sizeof(*used));
+	struct cfn_stack **by_part = arena_array(p->tmp, g->nparts, sizeof(*by_part));
+	bool *used = arena_array(p->tmp, g->nparts, sizeof(*used));
 	for (size_t k = 0; k < g->n; k++)
 		used[part[g->members[k]]] = true;
 	for (size_t k = 0; k < g->nparts; k++)
 		if (used[k])
-			by_part[k] = stack_add(m, p, aliases, g, k + 1);
+			by_part[k] = stack_add(p, g, k + 1);
 	for (size_t k = 0; k < g->n; k++)
 		p->of_bucket[g->members[k]] = by_part[part[g->members[k]]];
 }
 
-static void plan_group(const struct crrc_model *m, const struct cfn_weight *w,
+static void plan_group(const struct crrc_desired *ds, const struct cfn_weight *w,
 		       struct cfn_plan *p)
 {
-	struct arena *a = m->arena;
-	size_t n = m->nbuckets ? m->nbuckets : 1;
-	struct strmap *aliases = strmap_create(a, m->naccounts);
-	for (size_t i = 0; i < m->naccounts; i++) {
-		const struct crrc_account *acc = &m->accounts[i];
-		if (acc->id.s && acc->alias.s)
-			strmap_put(aliases, acc->id.s, strlen(acc->id.s), (void *)acc->alias.s, NULL);
-	}
-	struct group *groups = arena_array(a, n, sizeof(*groups));
+	struct arena *a = p->tmp;
+	size_t n = ds->nbuckets ? ds->nbuckets : 1;
+	struct group *groups = arena_array(a, ds->nplaces + 1, sizeof(*groups));
 	size_t *group_of = arena_array(a, n, sizeof(*group_of));
 	size_t *part = arena_array(a, n, sizeof(*part));
-	size_t ngroups = group_buckets(m, groups, group_of);
-	p->stacks = arena_array(a, n, sizeof(*p->stacks));
-	p->of_bucket = arena_array(a, n, sizeof(*p->of_bucket));
+	size_t ngroups = group_buckets(ds, a, groups, group_of), nparts = 0;
 	for (size_t g = 0; g < ngroups; g++) {
-		group_split(m, &groups[g], w, part);
-		group_stacks(m, p, aliases, &groups[g], part);
+		group_split(ds, a, &groups[g], w, part);
+		nparts += groups[g].nparts;
 	}
+	p->stacks = arena_array(p->arena, nparts + 1, sizeof(*p->stacks));
+	p->of_bucket = arena_array(p->arena, n, sizeof(*p->of_bucket));
+	for (size_t g = 0; g < ngroups; g++)
+		group_stacks(p, &groups[g], part);
 	/* Fill each stack's bucket list, in the spec's order. */
-	for (size_t i = 0; i < m->nbuckets; i++)
+	for (size_t i = 0; i < ds->nbuckets; i++)
 		p->of_bucket[i]->nbuckets++;
 	for (size_t s = 0; s < p->nstacks; s++) {
-		p->stacks[s].buckets = arena_array(a, p->stacks[s].nbuckets, sizeof(void *));
+		p->stacks[s].buckets = arena_array(p->arena, p->stacks[s].nbuckets, sizeof(void *));
 		p->stacks[s].nbuckets = 0;
 	}
-	for (size_t i = 0; i < m->nbuckets; i++) {
+	for (size_t i = 0; i < ds->nbuckets; i++) {
 		struct cfn_stack *s = p->of_bucket[i];
-		const struct crrc_bucket *b = &m->buckets[i];
+		const struct ds_bucket *b = &ds->buckets[i];
 		s->buckets[s->nbuckets++] = b;
-		if (b->replication && b->replication->role_generated)
+		if (b->replication && b->replication->role.create)
 			s->named_iam = true;
 	}
 }
 
 /* Every (source, destination) pair of a rule, as edges destination ->
  * source: between stacks, and between buckets of one stack. */
-static void plan_edges(const struct crrc_model *m, const struct cfn_plan *p,
+static void plan_edges(const struct crrc_desired *ds, const struct cfn_plan *p,
 		       struct edge **stack_e, size_t *nstack, struct edge **bucket_e,
 		       size_t *nbucket)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < m->nreplications; i++)
-		total += m->replications[i].nrules;
-	*stack_e = arena_array(m->arena, total ? total : 1, sizeof(**stack_e));
-	*bucket_e = arena_array(m->arena, total ? total : 1, sizeof(**bucket_e));
+	for (size_t i = 0; i < ds->nreplications; i++)
+		total += ds->replications[i].nrules;
+	*stack_e = arena_array(p->tmp, total ? total : 1, sizeof(**stack_e));
+	*bucket_e = arena_array(p->tmp, total ? total : 1, sizeof(**bucket_e));
 	*nstack = *nbucket = 0;
-	for (size_t i = 0; i < m->nreplications; i++) {
-		const struct crrc_replication *r = &m->replications[i];
-		if (!r->src)
-			continue;
+	for (size_t i = 0; i < ds->nreplications; i++) {
+		const struct ds_replication *r = &ds->replications[i];
 		for (size_t k = 0; k < r->nrules; k++) {
-			const struct crrc_bucket *d = r->rules[k].dest;
-			if (!d || d == r->src)
+			const struct ds_bucket *d = r->rules[k].dest;
+			if (d == r->source)
 				continue;
-			const struct cfn_stack *ss = p->of_bucket[r->src->index];
-			const struct cfn_stack *ds = p->of_bucket[d->index];
-			if (ss != ds)
-				(*stack_e)[(*nstack)++] = (struct edge){ds->index, ss->index};
+			const struct cfn_stack *ss = p->of_bucket[r->source->index];
+			const struct cfn_stack *dst = p->of_bucket[d->index];
+			if (ss != dst)
+				(*stack_e)[(*nstack)++] = (struct edge){dst->index, ss->index};
 			else
-				(*bucket_e)[(*nbucket)++] = (struct edge){d->index, r->src->index};
+				(*bucket_e)[(*nbucket)++] = (struct edge){d->index, r->source->index};
 		}
 	}
 }
 
-static void plan_steps(const struct crrc_model *m, struct cfn_plan *p)
+static void plan_steps(const struct crrc_desired *ds, struct cfn_plan *p)
 {
-	struct arena *a = m->arena;
-	size_t n = p->nstacks, nb = m->nbuckets ? m->nbuckets : 1;
+	struct arena *a = p->tmp;
+	size_t n = p->nstacks, nb = ds->nbuckets ? ds->nbuckets : 1;
 	struct edge *se, *be;
 	size_t nse, nbe;
-	plan_edges(m, p, &se, &nse, &be, &nbe);
+	plan_edges(ds, p, &se, &nse, &be, &nbe);
 
 	/* Buckets of one stack that replicate into each other: one deployment
 	 * of that stack cannot create them all with their replication. */
 	struct graph bg;
-	graph_build(a, m->nbuckets, be, nbe, &bg);
+	graph_build(a, ds->nbuckets, be, nbe, &bg);
 	size_t *border = arena_array(a, nb, sizeof(*border));
 	bool *bdone = arena_array(a, nb, sizeof(*bdone));
 	bool *blocked = arena_array(a, n ? n : 1, sizeof(*blocked));
 	graph_order(a, &bg, NULL, border, bdone);
-	for (size_t i = 0; i < m->nbuckets; i++)
+	for (size_t i = 0; i < ds->nbuckets; i++)
 		if (!bdone[i])
 			blocked[p->of_bucket[i]->index] = true;
 
@@ -462,7 +441,7 @@ static void plan_steps(const struct crrc_model *m, struct cfn_plan *p)
 		if (!done[se[i].from] && !done[se[i].to])
 			p->stacks[se[i].from].bootstrap = true;
 
-	p->steps = arena_array(a, 2 * n + 1, sizeof(*p->steps));
+	p->steps = arena_array(p->arena, 2 * n + 1, sizeof(*p->steps));
 	p->nsteps = 0;
 	for (size_t i = 0; i < nordered; i++)
 		p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[order[i]], false};
@@ -474,11 +453,16 @@ static void plan_steps(const struct crrc_model *m, struct cfn_plan *p)
 			p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[i], false};
 }
 
-void cfn_plan_build(const struct crrc_model *m, const char **ids, const struct cfn_weight *w,
-		    struct cfn_plan *p)
+void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char **ids,
+		    const struct cfn_weight *w, struct cfn_plan *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->arena = a;
+	p->tmp = arena_create_sized(64u * 1024u);
+	p->spec_name = ds->name;
 	p->ids = ids;
-	plan_group(m, w, p);
-	plan_steps(m, p);
+	plan_group(ds, w, p);
+	plan_steps(ds, p);
+	arena_destroy(p->tmp);
+	p->tmp = NULL;
 }

@@ -1,17 +1,10 @@
-/* tf_replication.c: replication.tf, one aws_s3_bucket_replication_configuration
- * per source bucket, every rule in S3's V2 form (a filter, empty for the
- * whole bucket; a priority; a delete_marker_replication block) and every
- * field of the language mapped to its attribute. existing_objects is never
- * written: S3 no longer accepts ExistingObjectReplication. */
+/* replication.c: replication.tf, one aws_s3_bucket_replication_configuration
+ * per source bucket: each rule of the desired state, in its V2 shape, as
+ * Terraform's blocks. */
 #include <string.h>
 
 #include "base/arena.h"
-#include "base/strmap.h"
 #include "emit/terraform/tf.h"
-
-/* S3 Replication Time Control's one threshold, for replication and for the
- * metrics event that goes with it. */
-#define RTC_MINUTES 15
 
 static void status_block(struct hcl *h, const char *name, bool on)
 {
@@ -20,27 +13,27 @@ static void status_block(struct hcl *h, const char *name, bool on)
 	hcl_end(h);
 }
 
-static void minutes_block(struct hcl *h, const char *name)
+static void minutes_block(struct hcl *h, const char *name, int minutes)
 {
 	hcl_block(h, "%s", name);
-	hcl_attr(h, "minutes", "%d", RTC_MINUTES);
+	hcl_attr(h, "minutes", "%d", minutes);
 	hcl_end(h);
 }
 
-/* Prefix alone, one tag alone, or an `and` of what there is. */
-static void filter_block(struct hcl *h, const struct crrc_filter *f)
+/* The filter in its form; the empty prefix (every object) is an empty
+ * block. */
+static void filter_block(struct hcl *h, const struct ds_rule *rule)
 {
-	bool prefix = f->prefix.s != NULL;
-	size_t ntags = f->tags.n;
-	if (!prefix && ntags == 0) {
+	const struct crrc_str *prefix = rule->prefix;
+	if (rule->filter == DS_FILTER_PREFIX && !prefix) {
 		hcl_block_empty(h, "filter");
 		return;
 	}
 	hcl_block(h, "filter");
-	if (ntags == 0) {
-		hcl_attr_str(h, "prefix", f->prefix.s, f->prefix.len);
-	} else if (!prefix && ntags == 1) {
-		const struct crrc_tag *g = &f->tags.v[0];
+	if (rule->filter == DS_FILTER_PREFIX) {
+		hcl_attr_str(h, "prefix", prefix->s, prefix->len);
+	} else if (rule->filter == DS_FILTER_TAG) {
+		const struct crrc_tag *g = &rule->tags->v[0];
 		hcl_block(h, "tag");
 		hcl_attr_str(h, "key", g->key.s, g->key.len);
 		hcl_attr_str(h, "value", g->value.s ? g->value.s : "", g->value.len);
@@ -48,71 +41,67 @@ static void filter_block(struct hcl *h, const struct crrc_filter *f)
 	} else {
 		hcl_block(h, "and");
 		if (prefix)
-			hcl_attr_str(h, "prefix", f->prefix.s, f->prefix.len);
-		tf_tags(h, "tags", &f->tags);
+			hcl_attr_str(h, "prefix", prefix->s, prefix->len);
+		tf_tags(h, "tags", rule->tags);
 		hcl_end(h);
 	}
 	hcl_end(h);
 }
 
-static void source_selection_block(struct hcl *h, const struct crrc_rule *rule)
+static void source_selection_block(struct hcl *h, const struct ds_rule *rule)
 {
-	if (!rule->replica_modifications.v && !rule->sse_kms_objects.v)
+	if (!rule->replica_modifications && !rule->sse_kms_objects)
 		return;
 	hcl_block(h, "source_selection_criteria");
-	if (rule->replica_modifications.v)
+	if (rule->replica_modifications)
 		status_block(h, "replica_modifications", true);
-	if (rule->sse_kms_objects.v)
+	if (rule->sse_kms_objects)
 		status_block(h, "sse_kms_encrypted_objects", true);
 	hcl_end(h);
 }
 
-static void destination_block(struct tf *t, struct hcl *h, const struct crrc_rule *rule)
+static void destination_block(struct tf *t, struct hcl *h, const struct ds_rule *rule)
 {
-	const struct crrc_bucket *d = rule->dest;
-	bool override = rule->owner_destination && d->account_id;
 	hcl_block(h, "destination");
-	hcl_attr(h, "bucket", "%s", tf_bucket_arn(t, d));
-	if (rule->storage_class.s)
-		hcl_attr_str(h, "storage_class", rule->storage_class.s, rule->storage_class.len);
-	if (override) {
-		hcl_attr_str(h, "account", d->account_id, strlen(d->account_id));
+	hcl_attr(h, "bucket", "%s", tf_bucket_arn(t, rule->dest));
+	if (rule->storage_class)
+		hcl_attr_str(h, "storage_class", rule->storage_class->s, rule->storage_class->len);
+	if (rule->owner_override) {
+		hcl_attr_str(h, "account", rule->dest_account, strlen(rule->dest_account));
 		hcl_block(h, "access_control_translation");
 		hcl_attr(h, "owner", "\"Destination\"");
 		hcl_end(h);
 	}
-	if (rule->sse_kms_objects.v && rule->replica_kms_key.s) {
+	if (rule->replica_kms_key) {
 		hcl_block(h, "encryption_configuration");
-		hcl_attr_str(h, "replica_kms_key_id", rule->replica_kms_key.s,
-			     rule->replica_kms_key.len);
+		hcl_attr_str(h, "replica_kms_key_id", rule->replica_kms_key->s,
+			     rule->replica_kms_key->len);
 		hcl_end(h);
 	}
-	if (rule->rtc.v) {
+	if (rule->rtc_minutes) {
 		hcl_block(h, "replication_time");
 		hcl_attr(h, "status", "\"Enabled\"");
-		minutes_block(h, "time");
+		minutes_block(h, "time", rule->rtc_minutes);
 		hcl_end(h);
 	}
-	if (rule->metrics.v) {
-		/* S3 refuses an event threshold without RTC. */
+	if (rule->metrics) {
 		hcl_block(h, "metrics");
 		hcl_attr(h, "status", "\"Enabled\"");
-		if (rule->rtc.v)
-			minutes_block(h, "event_threshold");
+		if (rule->metrics_minutes)
+			minutes_block(h, "event_threshold", rule->metrics_minutes);
 		hcl_end(h);
 	}
 	hcl_end(h);
 }
 
-static void rule_block(struct tf *t, struct hcl *h, const struct crrc_rule *rule)
+static void rule_block(struct tf *t, struct hcl *h, const struct ds_rule *rule)
 {
 	hcl_block(h, "rule");
-	hcl_attr_str(h, "id", rule->id.s, rule->id.len);
-	hcl_attr(h, "priority", "%lld", rule->priority.v);
-	bool enabled = !rule->enabled.set || rule->enabled.v; /* default: true */
-	hcl_attr(h, "status", "%s", enabled ? "\"Enabled\"" : "\"Disabled\"");
-	filter_block(h, &rule->filter);
-	status_block(h, "delete_marker_replication", rule->delete_markers.v);
+	hcl_attr_str(h, "id", rule->id->s, rule->id->len);
+	hcl_attr(h, "priority", "%lld", rule->priority);
+	hcl_attr(h, "status", "%s", rule->enabled ? "\"Enabled\"" : "\"Disabled\"");
+	filter_block(h, rule);
+	status_block(h, "delete_marker_replication", rule->delete_markers);
 	source_selection_block(h, rule);
 	destination_block(t, h, rule);
 	hcl_end(h);
@@ -120,32 +109,27 @@ static void rule_block(struct tf *t, struct hcl *h, const struct crrc_rule *rule
 
 /* Replication needs versioning on both ends before the configuration is
  * put, and the role's permissions before the first object moves. */
-static void depends_on(struct tf *t, struct hcl *h, const struct crrc_replication *r)
+static void depends_on(struct tf *t, struct hcl *h, const struct ds_replication *r)
 {
-	struct strmap *seen = strmap_create(t->tmp, r->nrules);
 	hcl_attr_open(h, "depends_on", "[");
-	hcl_item(h, "aws_s3_bucket_versioning.%s", tf_bucket_of(t, r->src)->name);
-	for (size_t i = 0; i < r->nrules; i++) {
-		const struct crrc_bucket *d = r->rules[i].dest;
-		if (!d || !strmap_put(seen, d->key.s, d->key.len, (void *)d, NULL))
-			continue;
-		hcl_item(h, "aws_s3_bucket_versioning.%s", tf_bucket_of(t, d)->name);
-	}
-	if (r->role_generated)
-		hcl_item(h, "aws_iam_role_policy.%s_replication", tf_bucket_of(t, r->src)->name);
+	hcl_item(h, "aws_s3_bucket_versioning.%s", tf_name(t, r->source));
+	for (size_t i = 0; i < r->ndests; i++)
+		hcl_item(h, "aws_s3_bucket_versioning.%s", tf_name(t, r->dests[i].bucket));
+	if (r->role.create)
+		hcl_item(h, "aws_iam_role_policy.%s_replication", tf_name(t, r->source));
 	hcl_attr_close(h, "]");
 }
 
-void tf_replication_write(struct tf *t, struct hcl *h, const struct crrc_replication *r)
+void tf_replication_write(struct tf *t, struct hcl *h, const struct ds_replication *r)
 {
-	const struct tf_bucket *tb = tf_bucket_of(t, r->src);
-	hcl_block(h, "resource \"aws_s3_bucket_replication_configuration\" \"%s\"", tb->name);
-	hcl_attr(h, "provider", "%s", tb->provider);
-	hcl_attr(h, "bucket", "%s", tf_bucket_id(t, r->src));
+	const struct tf_provider *p = tf_provider(t, r->source);
+	hcl_block(h, "resource \"aws_s3_bucket_replication_configuration\" \"%s\"",
+		  tf_name(t, r->source));
+	hcl_attr(h, "provider", "%s", p->ref);
+	hcl_attr(h, "bucket", "%s", tf_bucket_id(t, r->source));
 	hcl_attr(h, "role", "%s", tf_role_arn(t, r));
 	for (size_t i = 0; i < r->nrules; i++)
-		if (r->rules[i].dest)
-			rule_block(t, h, &r->rules[i]);
+		rule_block(t, h, &r->rules[i]);
 	depends_on(t, h, r);
 	hcl_end(h);
 }

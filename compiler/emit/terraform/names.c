@@ -1,0 +1,188 @@
+/* names.c: the names the Terraform target gives things, and how its files
+ * refer to each other. Names come from the spec's keys, never from
+ * counters, so the output of a spec is the same byte for byte and adding a
+ * bucket renames nothing else. */
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/strmap.h"
+#include "emit/terraform/tf.h"
+
+static bool is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A Terraform identifier for a key of a-z, 0-9 and '-': hyphens become
+ * underscores, and a key that does not start with a letter gets a leading
+ * underscore. Keys hold no underscore, so no two keys meet. */
+static const char *ident(struct arena *a, const char *key)
+{
+	size_t n = strlen(key);
+	char *s = arena_alloc(a, n + 2);
+	size_t j = 0;
+	if (!is_letter(key[0]))
+		s[j++] = '_';
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		s[j++] = is_letter(c) || (c >= '0' && c <= '9') ? c : '_';
+	}
+	return s;
+}
+
+static bool clean_alias(const char *s)
+{
+	if (!is_letter(s[0]))
+		return false;
+	for (; *s; s++)
+		if (!is_letter(*s) && !(*s >= '0' && *s <= '9') && *s != '-')
+			return false;
+	return true;
+}
+
+/* Each account's name in identifiers: its alias when that makes a clean
+ * identifier not taken yet, else account_<id>. */
+static void accounts_plan(struct tf *t)
+{
+	const struct crrc_desired *ds = t->ds;
+	struct strmap *names = strmap_create(t->arena, ds->naccounts);
+	t->account_names = arena_array(t->arena, ds->naccounts + 1, sizeof(*t->account_names));
+	for (size_t i = 0; i < ds->naccounts; i++) {
+		const struct ds_account *a = &ds->accounts[i];
+		const char *name = NULL;
+		if (a->alias && clean_alias(a->alias)) {
+			name = ident(t->arena, a->alias);
+			if (strmap_get(names, name, strlen(name)))
+				name = NULL;
+		}
+		if (!name)
+			name = arena_concat(t->arena, "account_", a->id, NULL);
+		strmap_put(names, name, strlen(name), (void *)name, NULL);
+		t->account_names[i] = name;
+	}
+}
+
+/* One provider per place: per (account, region). */
+static void providers_plan(struct tf *t)
+{
+	const struct crrc_desired *ds = t->ds;
+	t->providers = arena_array(t->arena, ds->nplaces + 1, sizeof(*t->providers));
+	for (size_t i = 0; i < ds->nplaces; i++) {
+		const struct ds_place *pl = &ds->places[i];
+		struct tf_provider *p = &t->providers[i];
+		p->region = pl->region;
+		p->account = pl->account;
+		p->account_name = pl->account ? t->account_names[pl->account - ds->accounts] : NULL;
+		p->alias = p->account_name ? arena_concat(t->arena, p->account_name, "_",
+							  ident(t->arena, pl->region), NULL)
+					   : ident(t->arena, pl->region);
+		p->ref = arena_concat(t->arena, "aws.", p->alias, NULL);
+	}
+}
+
+/* Policies name buckets and roles by reference where Terraform manages
+ * them, so that reviewers see what they point at and Terraform orders the
+ * work. The ARNs are the model's strings: nothing is copied. */
+static void refs_plan(struct tf *t)
+{
+	const struct crrc_desired *ds = t->ds;
+	t->bucket_arns = strmap_create(t->arena, ds->nbuckets);
+	t->role_arns = strmap_create(t->arena, ds->nreplications);
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		const struct ds_bucket *b = &ds->buckets[i];
+		if (b->create && b->arn)
+			strmap_put(t->bucket_arns, b->arn, strlen(b->arn), (void *)b, NULL);
+	}
+	for (size_t i = 0; i < ds->nreplications; i++) {
+		const struct ds_replication *r = &ds->replications[i];
+		if (r->role.create && r->role.arn)
+			strmap_put(t->role_arns, r->role.arn, strlen(r->role.arn), (void *)r, NULL);
+	}
+}
+
+void tf_names_plan(struct tf *t)
+{
+	const struct crrc_desired *ds = t->ds;
+	t->names = arena_array(t->arena, ds->nbuckets + 1, sizeof(*t->names));
+	for (size_t i = 0; i < ds->nbuckets; i++)
+		t->names[i] = ident(t->arena, ds->buckets[i].key);
+	accounts_plan(t);
+	providers_plan(t);
+	refs_plan(t);
+}
+
+const char *tf_name(const struct tf *t, const struct ds_bucket *b)
+{
+	return t->names[b->index];
+}
+
+const struct tf_provider *tf_provider(const struct tf *t, const struct ds_bucket *b)
+{
+	return &t->providers[b->place - t->ds->places];
+}
+
+const char *tf_ref_subst(void *ctx, const char *s, size_t len)
+{
+	const struct tf *t = ctx;
+	if (len < 4 || memcmp(s, "arn:", 4) != 0)
+		return NULL;
+	const struct ds_bucket *b = strmap_get(t->bucket_arns, s, len);
+	if (b)
+		return tf_bucket_arn(t, b);
+	if (len > 2 && memcmp(s + len - 2, "/*", 2) == 0 &&
+	    (b = strmap_get(t->bucket_arns, s, len - 2)))
+		return arena_concat(t->tmp, "\"${aws_s3_bucket.", tf_name(t, b), ".arn}/*\"", NULL);
+	const struct ds_replication *r = strmap_get(t->role_arns, s, len);
+	return r ? tf_role_arn(t, r) : NULL;
+}
+
+const char *tf_quoted(struct arena *a, const char *s)
+{
+	struct buf b = BUF_INIT;
+	hcl_quote(&b, s, strlen(s));
+	char *q = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return q;
+}
+
+/* A bucket Terraform creates is named by reference; one that exists
+ * already, by its name. */
+const char *tf_bucket_id(const struct tf *t, const struct ds_bucket *b)
+{
+	if (!b->create)
+		return tf_quoted(t->tmp, b->name);
+	return arena_concat(t->tmp, "aws_s3_bucket.", tf_name(t, b), ".id", NULL);
+}
+
+const char *tf_bucket_arn(const struct tf *t, const struct ds_bucket *b)
+{
+	if (!b->create)
+		return tf_quoted(t->tmp, b->arn);
+	return arena_concat(t->tmp, "aws_s3_bucket.", tf_name(t, b), ".arn", NULL);
+}
+
+const char *tf_role_arn(const struct tf *t, const struct ds_replication *r)
+{
+	if (r->role.create)
+		return arena_concat(t->tmp, "aws_iam_role.", tf_name(t, r->source), "_replication.arn",
+				    NULL);
+	return tf_quoted(t->tmp, r->role.arn);
+}
+
+void tf_header(struct tf *t, struct hcl *h)
+{
+	char *text = arena_printf(t->arena, "Generated by crrc from %s - do not edit.", t->spec_path);
+	hcl_comment(h, text);
+}
+
+void tf_tags(struct hcl *h, const char *name, const struct crrc_tags *tags)
+{
+	if (tags->n == 0)
+		return;
+	hcl_attr_open(h, name, "{");
+	for (size_t i = 0; i < tags->n; i++) {
+		const struct crrc_tag *g = &tags->v[i];
+		hcl_entry_str(h, g->key.s, g->key.len, g->value.s ? g->value.s : "", g->value.len);
+	}
+	hcl_attr_close(h, "}");
+}

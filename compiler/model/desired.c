@@ -1,0 +1,286 @@
+/* desired.c: the desired state (desired.h) from the resolved model, in one
+ * linear walk: accounts and places in the order buckets first name them,
+ * then the buckets, then each replication entry with its rules, its
+ * destinations and its role, then the bucket policies that cross-account
+ * destinations need. */
+#include "model/desired.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/oom.h"
+#include "base/strmap.h"
+
+struct build {
+	const struct crrc_model *m;
+	struct crrc_desired *ds;
+	struct strmap *aliases;  /* account id -> first alias */
+	struct strmap *accounts; /* account id -> ds_account */
+	struct strmap *places;   /* "<account id>/<region>" -> ds_place */
+	struct buf key;          /* a place's key, being looked up */
+};
+
+static const struct ds_account *account_of(struct build *bd, const struct crrc_bucket *b)
+{
+	if (!b->account_id)
+		return NULL;
+	size_t len = strlen(b->account_id);
+	struct ds_account *a = strmap_get(bd->accounts, b->account_id, len);
+	if (a)
+		return a;
+	a = &bd->ds->accounts[bd->ds->naccounts++];
+	a->id = b->account_id;
+	a->alias = strmap_get(bd->aliases, b->account_id, len);
+	a->partition = b->reg ? b->reg->partition : "aws";
+	strmap_put(bd->accounts, a->id, len, a, NULL);
+	return a;
+}
+
+static const struct ds_place *place_of(struct build *bd, const struct crrc_bucket *b)
+{
+	const struct ds_account *a = account_of(bd, b);
+	const char *region = b->reg ? b->reg->code : crrc_text(&b->region);
+	bd->key.len = 0;
+	buf_printf(&bd->key, "%s/%s", a ? a->id : "", region);
+	struct ds_place *p = strmap_get(bd->places, bd->key.data, bd->key.len);
+	if (!p) {
+		p = &bd->ds->places[bd->ds->nplaces++];
+		p->account = a;
+		p->region = region;
+		p->partition = b->reg ? b->reg->partition : "aws";
+		const char *key = arena_strndup(bd->ds->arena, bd->key.data, bd->key.len);
+		strmap_put(bd->places, key, bd->key.len, p, NULL);
+	}
+	p->nbuckets++;
+	return p;
+}
+
+static void bucket_build(struct build *bd, const struct crrc_bucket *b, struct ds_bucket *out)
+{
+	out->pos = b->pos;
+	out->spec = b;
+	out->key = crrc_text(&b->key);
+	out->name = b->name.s;
+	out->arn = b->arn;
+	out->place = place_of(bd, b);
+	out->create = !b->existing.v;
+	out->versioning = true;
+	out->object_lock = b->object_lock.v;
+	out->kms_key = b->enc == CRRC_SSE_KMS && b->kms_key.s ? &b->kms_key : NULL;
+	out->tags = &b->tags;
+	out->index = b->index;
+}
+
+/* The smallest filter that says it: a prefix alone (none: every object),
+ * one tag alone, or an And of what there is. */
+static void rule_filter(const struct crrc_filter *f, struct ds_rule *out)
+{
+	out->prefix = f->prefix.s ? &f->prefix : NULL;
+	out->tags = &f->tags;
+	if (f->tags.n == 0)
+		out->filter = DS_FILTER_PREFIX;
+	else if (f->tags.n == 1 && !out->prefix)
+		out->filter = DS_FILTER_TAG;
+	else
+		out->filter = DS_FILTER_AND;
+}
+
+/* One rule. existing_objects has no part in it: S3 no longer accepts
+ * ExistingObjectReplication in a configuration (W006 says so). */
+static void rule_build(const struct crrc_desired *ds, const struct crrc_rule *r,
+		       struct ds_rule *out)
+{
+	out->pos = r->pos;
+	out->spec = r;
+	out->id = &r->id;
+	out->priority = r->priority.v;
+	out->enabled = r->enabled.v;
+	rule_filter(&r->filter, out);
+	out->delete_markers = r->delete_markers.v;
+	out->sse_kms_objects = r->sse_kms_objects.v;
+	out->replica_modifications = r->replica_modifications.v;
+	out->dest = &ds->buckets[r->dest->index];
+	/* Without the destination's account there is none to give replicas
+	 * to (E061 says so). */
+	out->owner_override = r->owner_destination && r->dest->account_id;
+	out->dest_account = out->owner_override ? r->dest->account_id : NULL;
+	out->storage_class = r->storage_class.s ? &r->storage_class : NULL;
+	out->replica_kms_key =
+		r->sse_kms_objects.v && r->replica_kms_key.s ? &r->replica_kms_key : NULL;
+	out->rtc_minutes = r->rtc.v ? DS_RTC_MINUTES : 0;
+	out->metrics = r->metrics.v;
+	/* S3 refuses an event threshold without RTC. */
+	out->metrics_minutes = r->metrics.v && r->rtc.v ? DS_RTC_MINUTES : 0;
+}
+
+/* The role: the spec's, or one crrc generates (resolve named it). */
+static void role_build(const struct crrc_replication *r, struct ds_role *out)
+{
+	out->pos = r->role.set ? r->role.pos : r->source.pos;
+	out->create = r->role_generated;
+	out->name = r->role_name;
+	out->arn = r->role_arn ? r->role_arn : r->role.s;
+}
+
+/* The distinct destinations of out's rules, in the order first named. By
+ * bucket: stamp marks those of this entry (out->index + 1; zeroed at first)
+ * and slot holds where they are in out->dests. */
+static void dests_build(struct crrc_desired *ds, struct ds_replication *out, size_t *stamp,
+			size_t *slot)
+{
+	out->dests = arena_array(ds->arena, out->nrules ? out->nrules : 1, sizeof(*out->dests));
+	for (size_t i = 0; i < out->nrules; i++) {
+		const struct ds_rule *rule = &out->rules[i];
+		size_t b = rule->dest->index;
+		if (stamp[b] != out->index + 1) {
+			stamp[b] = out->index + 1;
+			slot[b] = out->ndests;
+			out->dests[out->ndests++].bucket = rule->dest;
+		}
+		out->rules[i].dest_index = slot[b];
+		out->dests[slot[b]].owner_override |= rule->owner_override;
+	}
+}
+
+static bool replication_build(struct crrc_desired *ds, const struct crrc_replication *r,
+			      struct ds_replication *out, size_t *stamp, size_t *slot)
+{
+	if (!r->src || r->src->replication != r)
+		return false; /* unknown source, or a second entry (E051) */
+	out->pos = r->pos;
+	out->spec = r;
+	out->index = (size_t)(out - ds->replications);
+	out->source = &ds->buckets[r->src->index];
+	role_build(r, &out->role);
+	out->rules = arena_array(ds->arena, r->nrules ? r->nrules : 1, sizeof(*out->rules));
+	for (size_t i = 0; i < r->nrules; i++)
+		if (r->rules[i].dest)
+			rule_build(ds, &r->rules[i], &out->rules[out->nrules++]);
+	dests_build(ds, out, stamp, slot);
+	ds->buckets[r->src->index].replication = out;
+	return true;
+}
+
+/* A destination in another known account than its source's: that
+ * account's bucket policy must let the source's role in. */
+static bool cross_account(const struct ds_replication *r, const struct ds_bucket *dest)
+{
+	const struct ds_account *a = r->source->place->account, *b = dest->place->account;
+	return a && b && a != b;
+}
+
+/* Each bucket's admits: the entries in other accounts that replicate into
+ * it, each once, in the spec's order. Counted, then filled. */
+static void admits_build(struct crrc_desired *ds)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ds->nreplications; i++) {
+			const struct ds_replication *r = &ds->replications[i];
+			for (size_t k = 0; k < r->ndests; k++) {
+				struct ds_bucket *d = &ds->buckets[r->dests[k].bucket->index];
+				if (!cross_account(r, d) || !r->role.arn)
+					continue;
+				if (pass == 1)
+					d->admits[d->nadmits] = (struct ds_admit){
+						r, r->dests[k].owner_override};
+				d->nadmits++;
+			}
+		}
+		for (size_t b = 0; pass == 0 && b < ds->nbuckets; b++) {
+			struct ds_bucket *d = &ds->buckets[b];
+			if (d->nadmits) /* most buckets have none */
+				d->admits = arena_array(ds->arena, d->nadmits, sizeof(*d->admits));
+			d->nadmits = 0;
+		}
+	}
+}
+
+/* The bytes the desired state of m takes, at most, so that its arena is
+ * one mapping of that size: a 20,000-bucket spec is some 5 MB of it, and an
+ * arena that grew by doubling would touch up to twice that. */
+static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t naccounts)
+{
+	size_t rules = 0;
+	for (size_t i = 0; i < m->nreplications; i++)
+		rules += m->replications[i].nrules + 1;
+	return 4096 + sizeof(struct crrc_desired) + m->nbuckets * sizeof(struct ds_bucket) +
+	       m->nreplications * (sizeof(struct ds_replication) + 3 * 16) +
+	       rules * (sizeof(struct ds_rule) + sizeof(struct ds_dest) + sizeof(struct ds_admit)) +
+	       (nplaces + 1) * (sizeof(struct ds_place) + 64) +
+	       (naccounts + m->naccounts + 1) * (sizeof(struct ds_account) + 64) +
+	       /* three maps, each at most 3/4 full, of 24-byte slots */
+	       4 * (m->naccounts + nplaces + naccounts + 48) * 24;
+}
+
+/* How many places and accounts the buckets of m name. */
+static void count_places(const struct crrc_model *m, size_t *nplaces, size_t *naccounts)
+{
+	struct arena *a = arena_create_sized(64u * 1024u);
+	struct strmap *accounts = strmap_create(a, 16), *places = strmap_create(a, 16);
+	struct buf key = BUF_INIT;
+	*nplaces = *naccounts = 0;
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		const struct crrc_bucket *b = &m->buckets[i];
+		const char *id = b->account_id ? b->account_id : "";
+		if (b->account_id && strmap_put(accounts, id, strlen(id), (void *)b, NULL))
+			++*naccounts;
+		key.len = 0;
+		buf_printf(&key, "%s/%s", id, b->reg ? b->reg->code : crrc_text(&b->region));
+		if (!strmap_get(places, key.data, key.len)) {
+			strmap_put(places, arena_strndup(a, key.data, key.len), key.len, (void *)b, NULL);
+			++*nplaces;
+		}
+	}
+	buf_free(&key);
+	arena_destroy(a);
+}
+
+struct crrc_desired *desired_create(const struct crrc_model *m)
+{
+	size_t nplaces, naccounts;
+	count_places(m, &nplaces, &naccounts);
+	struct arena *a = arena_create_sized(desired_bytes(m, nplaces, naccounts));
+	struct crrc_desired *ds = arena_alloc(a, sizeof(*ds));
+	*ds = (struct crrc_desired){.m = m, .arena = a, .name = m->name.s, .tags = &m->tags};
+	size_t nb = m->nbuckets ? m->nbuckets : 1;
+	struct build bd = {.m = m, .ds = ds};
+	bd.aliases = strmap_create(a, m->naccounts);
+	bd.accounts = strmap_create(a, naccounts);
+	bd.places = strmap_create(a, nplaces);
+	for (size_t i = 0; i < m->naccounts; i++)
+		if (m->accounts[i].id.s && m->accounts[i].alias.s)
+			strmap_put(bd.aliases, m->accounts[i].id.s, m->accounts[i].id.len,
+				   (void *)m->accounts[i].alias.s, NULL);
+	ds->accounts = arena_array(a, naccounts + 1, sizeof(*ds->accounts));
+	ds->places = arena_array(a, nplaces + 1, sizeof(*ds->places));
+	ds->buckets = arena_array(a, nb, sizeof(*ds->buckets));
+	ds->nbuckets = m->nbuckets;
+	for (size_t i = 0; i < m->nbuckets; i++)
+		bucket_build(&bd, &m->buckets[i], &ds->buckets[i]);
+	buf_free(&bd.key);
+	ds->replications = arena_array(a, m->nreplications ? m->nreplications : 1,
+				       sizeof(*ds->replications));
+	size_t *stamp = xcalloc(nb, sizeof(*stamp)), *slot = xcalloc(nb, sizeof(*slot));
+	for (size_t i = 0; i < m->nreplications; i++)
+		if (replication_build(ds, &m->replications[i],
+				      &ds->replications[ds->nreplications], stamp, slot))
+			ds->nreplications++;
+	free(stamp);
+	free(slot);
+	admits_build(ds);
+	return ds;
+}
+
+void desired_destroy(struct crrc_desired *ds)
+{
+	if (ds)
+		arena_destroy(ds->arena);
+}
+
+const struct ds_bucket *desired_bucket(const struct crrc_desired *ds,
+				       const struct crrc_bucket *b)
+{
+	return b && b->index < ds->nbuckets ? &ds->buckets[b->index] : NULL;
+}

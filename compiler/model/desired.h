@@ -1,0 +1,161 @@
+/* desired.h: the desired state, what AWS must hold for a spec, target-
+ * neutral and computed once from the resolved model. Every S3 and IAM
+ * decision is made here (or, for the policy documents, in iam.c from these
+ * structures), and only here: which filter form a rule takes, its RTC and
+ * metrics minutes, what makes a destination cross-account and so which
+ * bucket policy it needs, what the role may do to each destination, where
+ * each bucket lives. The back ends only render it into their syntax; the
+ * apply back end compares live state read into the same structures; a
+ * semantic diff compares two of them.
+ *
+ * Every element keeps the position in the spec it came from (pos), so that
+ * a failure at apply time is reported at the line that caused it, and, when
+ * it came from a spec, the model element (spec; NULL for live state).
+ * Strings point into the model, which must outlive the desired state. */
+#ifndef CRRC_DESIRED_H
+#define CRRC_DESIRED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+/* S3 Replication Time Control has one threshold: replication within 15
+ * minutes, and the metrics event that goes with it. */
+#define DS_RTC_MINUTES 15
+
+/* A rule's filter in S3's V2 form, which always has one. */
+enum ds_filter_form {
+	DS_FILTER_PREFIX, /* Prefix alone; the empty prefix: every object */
+	DS_FILTER_TAG,    /* one Tag alone */
+	DS_FILTER_AND,    /* And: the prefix when there is one, and the tags */
+};
+
+/* An account that the spec names: its buckets are managed with credentials
+ * for it (a provider's assumed role, a stack's profile, apply's STS). */
+struct ds_account {
+	const char *id;
+	const char *alias;     /* its first alias under accounts:, or NULL */
+	const char *partition; /* of its first bucket */
+};
+
+/* An (account, region) pair: where a set of buckets lives, and so what one
+ * Terraform provider, one CloudFormation stack (or its parts) or one set of
+ * API clients serves. */
+struct ds_place {
+	const struct ds_account *account; /* NULL: the deploying credentials */
+	const char *region;
+	const char *partition;
+	size_t nbuckets;
+};
+
+struct ds_replication;
+
+/* A replication entry in another account that a bucket's policy admits. */
+struct ds_admit {
+	const struct ds_replication *replication;
+	bool owner_override; /* its role may give replicas to this bucket's owner */
+};
+
+struct ds_bucket {
+	struct crrc_pos pos;
+	const struct crrc_bucket *spec;
+	const char *key;  /* the spec's logical name */
+	const char *name; /* the S3 name */
+	const char *arn;
+	const struct ds_place *place;
+	bool create;      /* crrc creates it; false: it exists (existing: true) */
+	bool versioning;  /* always: replication needs it on both ends */
+	bool object_lock;
+	/* SSE-KMS with this key and an S3 Bucket Key; NULL: SSE-S3. */
+	const struct crrc_str *kms_key;
+	const struct crrc_tags *tags; /* the spec's tags merged with its own */
+	/* Its bucket policy: the replication entries in other accounts whose
+	 * roles may replicate into it, in the spec's order; none, no policy. */
+	struct ds_admit *admits;
+	size_t nadmits;
+	const struct ds_replication *replication; /* the one it is source of */
+	size_t index;
+};
+
+/* One rule of a replication configuration, in S3's V2 shape. */
+struct ds_rule {
+	struct crrc_pos pos;
+	const struct crrc_rule *spec;
+	const struct crrc_str *id;
+	long long priority;
+	bool enabled;
+	enum ds_filter_form filter;
+	const struct crrc_str *prefix; /* NULL: none (a TAG or an AND without) */
+	const struct crrc_tags *tags;  /* the filter's (none: n == 0) */
+	bool delete_markers;
+	/* source selection criteria */
+	bool sse_kms_objects;
+	bool replica_modifications;
+	/* the destination */
+	const struct ds_bucket *dest;
+	size_t dest_index;            /* in its replication's dests */
+	bool owner_override;          /* replicas owned by the destination's account */
+	const char *dest_account;     /* Destination.Account: with owner_override */
+	const struct crrc_str *storage_class;   /* NULL: the source object's */
+	const struct crrc_str *replica_kms_key; /* NULL: no EncryptionConfiguration */
+	int rtc_minutes;              /* 0: no Replication Time Control */
+	bool metrics;
+	int metrics_minutes;          /* the event threshold; 0: none (no RTC) */
+};
+
+/* A destination of an entry, with what its role must be allowed there. */
+struct ds_dest {
+	const struct ds_bucket *bucket;
+	bool owner_override; /* some rule into it overrides the owner */
+};
+
+struct ds_role {
+	struct crrc_pos pos;
+	bool create;      /* crrc generates it; false: the spec's role: */
+	const char *name;
+	const char *arn;  /* NULL: generated in the deploying account */
+};
+
+/* A bucket's replication configuration and the role it uses. */
+struct ds_replication {
+	struct crrc_pos pos;
+	const struct crrc_replication *spec;
+	const struct ds_bucket *source;
+	struct ds_role role;
+	struct ds_rule *rules;
+	size_t nrules;
+	/* its destinations in the order its rules first name them */
+	struct ds_dest *dests;
+	size_t ndests;
+	size_t index;
+};
+
+struct crrc_desired {
+	const struct crrc_model *m;
+	const char *name;             /* the spec's name */
+	const struct crrc_tags *tags; /* on everything crrc creates (roles) */
+	struct ds_account *accounts;  /* in the order buckets first name them */
+	size_t naccounts;
+	struct ds_place *places;      /* in the order buckets first name them */
+	size_t nplaces;
+	struct ds_bucket *buckets;    /* in the spec's order, by model index */
+	size_t nbuckets;
+	/* one per entry whose source is known, in the spec's order */
+	struct ds_replication *replications;
+	size_t nreplications;
+	struct arena *arena;          /* owns everything above */
+};
+
+/* The desired state of m, in an arena of its own. m is the resolved
+ * model, best free of errors: parts that did not resolve (an unknown
+ * bucket, a region) are left out, so the checks may call this on any
+ * model. Linear in the spec's size. */
+struct crrc_desired *desired_create(const struct crrc_model *m);
+void desired_destroy(struct crrc_desired *ds); /* NULL is fine */
+
+/* The desired element made from a model element. */
+const struct ds_bucket *desired_bucket(const struct crrc_desired *ds,
+				       const struct crrc_bucket *b);
+
+#endif
