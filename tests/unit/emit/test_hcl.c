@@ -8,7 +8,7 @@
 
 #include "base/buf.h"
 #include "emit/terraform/hcl.h"
-#include "../unit/check_main.h"
+#include "check_main.h"
 
 static struct buf out;
 
