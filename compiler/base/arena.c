@@ -8,6 +8,8 @@
 #define _GNU_SOURCE /* mremap */
 #include "base/arena.h"
 
+#include "base/oom.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,17 +35,11 @@ struct arena {
 	size_t first; /* the first chunk's size, again after arena_absorb */
 };
 
-static void *oom(void)
-{
-	fputs("crrc: out of memory\n", stderr);
-	abort();
-}
-
 struct arena *arena_create_sized(size_t first)
 {
 	struct arena *a = calloc(1, sizeof(*a));
 	if (!a)
-		oom();
+		oom_abort();
 	a->next_cap = a->first = first;
 	return a;
 }
@@ -82,7 +78,7 @@ static struct chunk *chunk_new(size_t cap)
 	if (bytes < ARENA_HUGE) {
 		c = calloc(1, bytes);
 		if (!c)
-			oom();
+			oom_abort();
 		c->cap = cap;
 		return c;
 	}
@@ -90,7 +86,7 @@ static struct chunk *chunk_new(size_t cap)
 	size_t len = bytes + ARENA_HUGE;
 	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		oom();
+		oom_abort();
 	uintptr_t start = ((uintptr_t)p + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1);
 	size_t head = start - (uintptr_t)p, tail = len - head - bytes;
 	if (head)
@@ -170,7 +166,7 @@ void *arena_alloc(struct arena *a, size_t size)
 void *arena_array(struct arena *a, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
-		oom();
+		oom_abort();
 	return arena_alloc(a, n * size);
 }
 
@@ -238,7 +234,7 @@ void *arena_vec_push(struct arena_vec *v, size_t size)
 			/* the pages move, their contents are not copied */
 			void *p = mremap(c, c->mapped, bytes, MREMAP_MAYMOVE);
 			if (p == MAP_FAILED)
-				oom();
+				oom_abort();
 			c = p;
 #ifdef MADV_HUGEPAGE
 			madvise(p, bytes, MADV_HUGEPAGE);

@@ -1,5 +1,6 @@
 /* buf.c: a growable byte buffer that renderers write into, which may drain
  * to a file as it fills (buf.h). */
+#include "base/oom.h"
 #include "base/buf.h"
 
 #include <stdio.h>
@@ -21,11 +22,7 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap - b->len <= extra)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
+	char *p = xrealloc(b->data, cap);
 	b->data = p;
 	b->cap = cap;
 }

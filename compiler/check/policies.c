@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/oom.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "diag/diag.h"
@@ -100,9 +101,7 @@ static bool pol_visit(void *item, void *ctx)
  * rule prefix that long is an error already (E066). */
 static void pol_residency(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
-	struct policy *pols = calloc(m->nresidency, sizeof(*pols));
-	if (!pols)
-		abort();
+	struct policy *pols = xcalloc(m->nresidency, sizeof(*pols));
 	struct ptab *by_prefix = ptab_create(m->nresidency), *by_strict = ptab_create(0);
 	size_t npols = 0;
 	for (size_t i = 0; i < m->nresidency; i++) {

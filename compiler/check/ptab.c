@@ -40,9 +40,7 @@ struct ptab {
 static void *ptab_grow_array(void *p, size_t *cap, size_t size)
 {
 	*cap = *cap ? *cap * 2 : 64;
-	p = realloc(p, *cap * size);
-	if (!p)
-		abort();
+	p = xrealloc(p, *cap * size);
 	return p;
 }
 
@@ -56,16 +54,12 @@ static uint64_t ptab_mix(uint64_t parent, uint64_t label)
 
 struct ptab *ptab_create(size_t expected)
 {
-	struct ptab *t = calloc(1, sizeof(*t));
-	if (!t)
-		abort();
+	struct ptab *t = xcalloc(1, sizeof(*t));
 	t->cap = 16;
 	while (t->cap < expected * 2)
 		t->cap *= 2;
-	t->edges = calloc(t->cap, sizeof(*t->edges));
+	t->edges = xcalloc(t->cap, sizeof(*t->edges));
 	t->nodes = ptab_grow_array(NULL, &t->capnodes, sizeof(*t->nodes));
-	if (!t->edges)
-		abort();
 	t->nodes[0] = (struct ptab_node){0};
 	t->nnodes = 1;
 	return t;
@@ -96,9 +90,7 @@ static void ptab_rehash(struct ptab *t)
 	struct ptab_edge *old = t->edges;
 	size_t oldcap = t->cap;
 	t->cap *= 2;
-	t->edges = calloc(t->cap, sizeof(*t->edges));
-	if (!t->edges)
-		abort();
+	t->edges = xcalloc(t->cap, sizeof(*t->edges));
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].child)
 			*ptab_slot(t, old[i].parent, old[i].label) = old[i];

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/oom.h"
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
@@ -249,9 +250,7 @@ void check_rules(const struct crrc_model *m, struct arena *a, struct crrc_diags 
 	for (size_t i = 0; i < m->nreplications; i++)
 		if (m->replications[i].nrules > most)
 			most = m->replications[i].nrules;
-	struct rules_key *keys = calloc(most ? most : 1, sizeof(*keys));
-	if (!keys)
-		abort();
+	struct rules_key *keys = xcalloc(most ? most : 1, sizeof(*keys));
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		rules_role(m, a, d, r);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/oom.h"
 #include "diag/diag.h"
 #include "check/checks.h"
 #include "check/ptab.h"
@@ -62,11 +63,9 @@ static void topo_build(struct topo *t, size_t nrules)
 {
 	const struct crrc_model *m = t->m;
 	size_t n = 0;
-	t->edges = calloc(nrules ? nrules : 1, sizeof(*t->edges));
-	t->start = calloc(m->nreplications + 1, sizeof(*t->start));
-	t->second = calloc(m->nreplications + 1, sizeof(*t->second));
-	if (!t->edges || !t->start || !t->second)
-		abort();
+	t->edges = xcalloc(nrules ? nrules : 1, sizeof(*t->edges));
+	t->start = xcalloc(m->nreplications + 1, sizeof(*t->start));
+	t->second = xcalloc(m->nreplications + 1, sizeof(*t->second));
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		t->start[i] = n;
@@ -286,10 +285,7 @@ static size_t topo_contested(const struct topo *t, struct topo_ranked *v)
 
 static void topo_shadows(const struct topo *t)
 {
-	struct topo_ranked *v =
-		calloc(t->start[t->m->nreplications] + 1, sizeof(*v));
-	if (!v)
-		abort();
+	struct topo_ranked *v = xcalloc(t->start[t->m->nreplications] + 1, sizeof(*v));
 	size_t n = topo_contested(t, v);
 	qsort(v, n, sizeof(*v), topo_rank_cmp);
 	struct ptab *tab = ptab_create(n);

@@ -1,5 +1,6 @@
 /* diag.c: the diagnostics collection and the code registry's accessors.
  * Rendering lives in diag_render.c. */
+#include "base/oom.h"
 #include "diag/diag.h"
 #include "base/strmap.h"
 
@@ -43,16 +44,6 @@ struct crrc_diags {
 	size_t nseen, capseen;
 	struct crrc_diag sink; /* what diags_add returns for a dropped one */
 };
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, va_list ap)
 {
@@ -103,11 +94,7 @@ static char *cut_middle(char *msg)
 
 struct crrc_diags *diags_create(void)
 {
-	struct crrc_diags *d = calloc(1, sizeof(*d));
-	if (!d) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
+	struct crrc_diags *d = xcalloc(1, sizeof(*d));
 	return d;
 }
 
@@ -215,9 +202,7 @@ static bool seen_before(struct crrc_diags *d, uint64_t h)
 	h |= 1; /* 0 marks an empty slot */
 	if ((d->nseen + 1) * 2 > d->capseen) {
 		size_t cap = d->capseen ? d->capseen * 2 : 256;
-		uint64_t *t = calloc(cap, sizeof(*t));
-		if (!t)
-			abort();
+		uint64_t *t = xcalloc(cap, sizeof(*t));
 		for (size_t i = 0; i < d->capseen; i++)
 			if (d->seen[i]) {
 				size_t j = (size_t)d->seen[i] & (cap - 1);

@@ -39,7 +39,7 @@ static void index_build(struct line_index *li, const char *text, size_t len)
 	li->ck = malloc((len / CK_STEP + 1) * sizeof(*li->ck));
 	li->n = li->nck = 0;
 	if (!li->starts || !li->ck)
-		return;
+		return; /* the one allocation that may fail: a diagnostic then quotes no line */
 	li->starts[li->n++] = 0;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\n')

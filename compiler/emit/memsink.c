@@ -3,28 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/oom.h"
 #include "emit/emit.h"
-
-static void *xalloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 static struct buf *output_open(struct crrc_sink *s, const char *path)
 {
 	struct crrc_output *o = CRRC_CONTAINER_OF(s, struct crrc_output, sink);
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 8;
-		o->files = xalloc(o->files, o->cap * sizeof(*o->files));
+		o->files = xrealloc(o->files, o->cap * sizeof(*o->files));
 	}
 	struct crrc_file *f = &o->files[o->n++];
 	size_t plen = strlen(path);
-	f->path = xalloc(NULL, plen + 1);
+	f->path = xrealloc(NULL, plen + 1);
 	memcpy(f->path, path, plen + 1);
 	f->data = NULL;
 	f->len = 0;

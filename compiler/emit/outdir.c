@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/oom.h"
 #include "base/buf.h"
 #include "emit/outdir.h"
 
@@ -69,22 +70,12 @@ struct outdir {
 	size_t same; /* its bytes so far, equal to the existing file's */
 };
 
-static void *xalloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
 static char *path_join(const char *dir, const char *name, const char *suffix)
 {
 	size_t ld = strlen(dir), ln = strlen(name), ls = strlen(suffix);
 	while (ld > 1 && dir[ld - 1] == '/')
 		ld--; /* "out/" and "out" name the same directory */
-	char *p = xalloc(NULL, ld + ln + ls + 2);
+	char *p = xrealloc(NULL, ld + ln + ls + 2);
 	memcpy(p, dir, ld);
 	p[ld] = '/';
 	memcpy(p + ld + 1, name, ln);
@@ -99,7 +90,7 @@ static bool mkdir_p(struct outdir *o)
 		errno = ENOENT;
 		return false;
 	}
-	char *p = xalloc(NULL, strlen(o->dir) + 1);
+	char *p = xrealloc(NULL, strlen(o->dir) + 1);
 	strcpy(p, o->dir);
 	bool ok = true;
 	for (char *s = p + 1; ok; s++) {
@@ -154,8 +145,8 @@ static void record_read(struct outdir *o)
 	size_t lines = 1;
 	for (const char *p = o->record; *p; p++)
 		lines += *p == '\n';
-	o->rec = xalloc(NULL, lines * sizeof(*o->rec));
-	o->rec_sorted = xalloc(NULL, lines * sizeof(*o->rec));
+	o->rec = xrealloc(NULL, lines * sizeof(*o->rec));
+	o->rec_sorted = xrealloc(NULL, lines * sizeof(*o->rec));
 	for (char *p = o->record, *eol; p && *p; p = eol) {
 		eol = strchr(p, '\n');
 		if (eol)
@@ -313,11 +304,11 @@ static struct outdir_file *file_add(struct outdir *o, const char *name)
 {
 	if (o->n == o->cap) {
 		o->cap = o->cap ? 2 * o->cap : 16;
-		o->files = xalloc(o->files, o->cap * sizeof(*o->files));
+		o->files = xrealloc(o->files, o->cap * sizeof(*o->files));
 	}
 	struct outdir_file *f = &o->files[o->n++];
 	size_t len = strlen(name);
-	*f = (struct outdir_file){.name = xalloc(NULL, len + 1), .state = STATE_SKIPPED};
+	*f = (struct outdir_file){.name = xrealloc(NULL, len + 1), .state = STATE_SKIPPED};
 	memcpy(f->name, name, len + 1);
 	f->path = path_join(o->dir, name, "");
 	return f;
@@ -382,7 +373,7 @@ static void sink_close(struct crrc_sink *s)
 
 struct outdir *outdir_create(const char *dir, FILE *log)
 {
-	struct outdir *o = xalloc(NULL, sizeof(*o));
+	struct outdir *o = xrealloc(NULL, sizeof(*o));
 	*o = (struct outdir){
 		.sink = {.open = sink_open, .close = sink_close},
 		.log = log,
@@ -391,9 +382,9 @@ struct outdir *outdir_create(const char *dir, FILE *log)
 		.mode = MODE_DISCARD,
 	};
 	size_t len = strlen(dir);
-	o->dir = xalloc(NULL, len + 1);
+	o->dir = xrealloc(NULL, len + 1);
 	memcpy(o->dir, dir, len + 1);
-	o->old = xalloc(NULL, CHUNK);
+	o->old = xrealloc(NULL, CHUNK);
 	buf_grow(&o->b, CHUNK - 1); /* the one allocation, before it may drain */
 	o->b.drain = drain;
 	return o;
@@ -451,7 +442,7 @@ static bool publish(struct outdir *o)
 /* Remove what the previous run wrote and this one did not. */
 static void remove_stale(struct outdir *o)
 {
-	const char **names = xalloc(NULL, o->n * sizeof(*names));
+	const char **names = xrealloc(NULL, o->n * sizeof(*names));
 	for (size_t i = 0; i < o->n; i++)
 		names[i] = o->files[i].name;
 	qsort(names, o->n, sizeof(*names), name_cmp);
@@ -507,7 +498,7 @@ static void rollback_dir(struct outdir *o)
 {
 	if (!o->created_at || o->committed)
 		return;
-	char *p = xalloc(NULL, strlen(o->dir) + 1);
+	char *p = xrealloc(NULL, strlen(o->dir) + 1);
 	strcpy(p, o->dir);
 	for (size_t len = strlen(p); len >= o->created_at; len--) {
 		if (p[len - 1] == '/')

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "base/oom.h"
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "load/load.h"
@@ -148,11 +149,7 @@ static void push_child(struct loader *l, struct node *n)
 	}
 	if (l->nstack == l->capstack) {
 		l->capstack = l->capstack ? l->capstack * 2 : 256;
-		struct node **p = realloc(l->stack, l->capstack * sizeof(*p));
-		if (!p) {
-			fputs("crrc: out of memory\n", stderr);
-			abort();
-		}
+		struct node **p = xrealloc(l->stack, l->capstack * sizeof(*p));
 		l->stack = p;
 	}
 	l->stack[l->nstack++] = n;
@@ -444,14 +441,12 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 	 * (arena_absorb), so they start small; a larger entry grows them */
 	l.scratch = arena_create_sized(1024u);
 	l.anchors = strmap_create(tree, 16);
-	l.open = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
-	l.frame = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
-	l.anchor = calloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
+	l.open = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
+	l.frame = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
+	l.anchor = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
 	yaml_parser_t p;
-	if (!l.open || !l.frame || !l.anchor || !yaml_parser_initialize(&p)) {
-		fputs("crrc: out of memory\n", stderr);
-		abort();
-	}
+	if (!yaml_parser_initialize(&p))
+		oom_abort();
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	struct diags_mark before = diags_mark(d);
 	int docs = 0;

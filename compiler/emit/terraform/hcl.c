@@ -1,5 +1,6 @@
 /* hcl.c: HCL escaping and a writer that lays out blocks, attributes and
  * jsonencode() values as `terraform fmt` would (see hcl.h). */
+#include "base/oom.h"
 #include "emit/terraform/hcl.h"
 
 #include <stdarg.h>
@@ -197,7 +198,7 @@ static void item(struct hcl *h, bool multi)
 static void push(struct hcl *h, bool dense)
 {
 	if (h->depth + 1 >= HCL_MAX_DEPTH)
-		abort(); /* the emitters nest a handful of levels */
+		oom_bug("HCL nested deeper than HCL_MAX_DEPTH"); /* the targets nest a handful */
 	h->depth++;
 	h->level[h->depth] = (struct hcl_level){.dense = dense};
 }
@@ -234,9 +235,7 @@ static struct buf *pend_begin(struct hcl *h)
 {
 	if (h->npending == h->cap) {
 		h->cap = h->cap ? 2 * h->cap : 16;
-		h->pending = realloc(h->pending, h->cap * sizeof(*h->pending));
-		if (!h->pending)
-			abort();
+		h->pending = xrealloc(h->pending, h->cap * sizeof(*h->pending));
 	}
 	h->pending[h->npending].at = h->text.len;
 	return &h->text;
