@@ -140,11 +140,15 @@ static struct crrc_model *spec_check(const char *path, struct crrc_diags *d)
 	return m;
 }
 
+/* A file that cannot be read (E001) or an output that cannot be written
+ * (E090-E093) is an I/O error, not the spec's fault. */
 static bool has_io_error(const struct crrc_diags *d)
 {
-	for (size_t i = 0; i < diags_count(d); i++)
-		if (diags_at(d, i)->code == CRRC_E001)
+	for (size_t i = 0; i < diags_count(d); i++) {
+		enum crrc_code c = diags_at(d, i)->code;
+		if (c == CRRC_E001 || (c >= CRRC_E090 && c <= CRRC_E093))
 			return true;
+	}
 	return false;
 }
 
@@ -215,9 +219,10 @@ static int cmd_compile(const struct options *o)
 		out = outdir_create(o->out, stdout);
 		t->emit(ds, &eo, outdir_sink(out), d);
 	}
+	/* Published only when the run is clean; what fails is a diagnostic. */
+	if (out && diags_errors(d) == 0)
+		outdir_commit(out, d);
 	int rc = finish(o, d, stderr);
-	if (rc == EXIT_CLEAN && (!out || !outdir_commit(out)))
-		rc = EXIT_USAGE;
 	outdir_destroy(out);
 	desired_destroy(ds);
 	crrc_model_destroy(m);

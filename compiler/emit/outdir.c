@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/oom.h"
 #include "base/buf.h"
+#include "base/oom.h"
+#include "diag/diag.h"
 #include "emit/outdir.h"
 
 #define RECORD ".crrc-files"
@@ -50,6 +51,7 @@ struct outdir {
 	struct crrc_sink sink;
 	char *dir;
 	FILE *log;
+	struct crrc_diags *d; /* where problems go, during the commit */
 	bool prepared;     /* the directory was made and the record read */
 	int dir_err;       /* why the directory could not be made (0: it is there) */
 	size_t created_at; /* the length of the first level of dir that crrc made */
@@ -401,6 +403,21 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+/* A file of the output that cannot be written, as a diagnostic about that
+ * file: E093 when the disk or the quota is full, else E092. */
+static void write_problem(struct outdir *o, const char *path, int err)
+{
+	diags_set_file(o->d, path, NULL, 0);
+	if (err == ENOSPC || err == EDQUOT)
+		diags_add(o->d, CRRC_E093, (struct crrc_pos){0},
+			  "cannot write %s: %s: free some space, or choose another --out; "
+			  "nothing was changed in %s",
+			  path, strerror(err), o->dir);
+	else
+		diags_add(o->d, CRRC_E092, (struct crrc_pos){0}, "cannot write %s: %s", path,
+			  strerror(err));
+}
+
 /* Every file that is in the way, and every file that could not be written;
  * false when there is any. */
 static bool report_problems(struct outdir *o)
@@ -408,11 +425,15 @@ static bool report_problems(struct outdir *o)
 	bool ok = true;
 	for (size_t i = 0; i < o->n; i++) {
 		const struct outdir_file *f = &o->files[i];
-		if (f->state == STATE_REFUSED)
-			fprintf(o->log, "crrc: %s exists and was not written by crrc; not "
-				"overwriting it (move it away or choose another --out)\n", f->path);
-		else if (f->state == STATE_FAILED)
-			fprintf(o->log, "crrc: cannot write %s: %s\n", f->path, strerror(f->err));
+		if (f->state == STATE_REFUSED) {
+			diags_set_file(o->d, f->path, NULL, 0);
+			diags_add(o->d, CRRC_E091, (struct crrc_pos){0},
+				  "%s exists and was not written by crrc; not overwriting it "
+				  "(move it away or choose another --out)",
+				  f->path);
+		} else if (f->state == STATE_FAILED) {
+			write_problem(o, f->path, f->err);
+		}
 		ok = ok && f->state != STATE_REFUSED && f->state != STATE_FAILED;
 	}
 	return ok;
@@ -424,7 +445,7 @@ static bool publish(struct outdir *o)
 	for (size_t i = 0; i < o->n; i++) {
 		struct outdir_file *f = &o->files[i];
 		if (f->state == STATE_WRITTEN && rename(f->tmp, f->path) != 0) {
-			fprintf(o->log, "crrc: cannot write %s: %s\n", f->path, strerror(errno));
+			write_problem(o, f->path, errno);
 			return false;
 		}
 		if (f->state == STATE_WRITTEN) {
@@ -462,6 +483,7 @@ static void remove_stale(struct outdir *o)
 static bool record_write(struct outdir *o)
 {
 	char *path = path_join(o->dir, RECORD, ""), *tmp = path_join(o->dir, RECORD, TMP_SUFFIX);
+	errno = 0;
 	FILE *f = fopen(tmp, "wb");
 	bool ok = f != NULL;
 	for (size_t i = 0; ok && i < o->n; i++)
@@ -470,7 +492,7 @@ static bool record_write(struct outdir *o)
 		ok = false;
 	ok = ok && rename(tmp, path) == 0;
 	if (!ok) {
-		fprintf(o->log, "crrc: cannot write %s: %s\n", path, strerror(errno));
+		write_problem(o, path, errno ? errno : EIO);
 		unlink(tmp);
 	}
 	free(tmp);
@@ -478,11 +500,15 @@ static bool record_write(struct outdir *o)
 	return ok;
 }
 
-bool outdir_commit(struct outdir *o)
+bool outdir_commit(struct outdir *o, struct crrc_diags *d)
 {
+	o->d = d;
 	prepare(o);
 	if (o->dir_err) {
-		fprintf(o->log, "crrc: cannot create %s: %s\n", o->dir, strerror(o->dir_err));
+		diags_set_file(d, o->dir, NULL, 0);
+		diags_add(d, o->dir_err == ENOSPC || o->dir_err == EDQUOT ? CRRC_E093 : CRRC_E090,
+			  (struct crrc_pos){0}, "cannot create the output directory %s: %s", o->dir,
+			  strerror(o->dir_err));
 		return false;
 	}
 	if (!report_problems(o) || !publish(o))

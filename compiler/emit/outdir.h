@@ -24,8 +24,9 @@ struct crrc_sink *outdir_sink(struct outdir *o);
  * this one did not ("removed"), and record what crrc wrote. A file that
  * crrc did not write is never overwritten unless it holds the same bytes:
  * when one is in the way, every such file is reported and nothing at all
- * is written. Returns false on that or on an I/O error (reported on log). */
-bool outdir_commit(struct outdir *o);
+ * is written. Returns false on that or on an I/O error; each problem is a
+ * diagnostic in d (E090-E093) about the file or directory concerned. */
+bool outdir_commit(struct outdir *o, struct crrc_diags *d);
 /* Free o; without a commit, the temporary files are removed and the
  * directory is left as it was. NULL is fine. */
 void outdir_destroy(struct outdir *o);

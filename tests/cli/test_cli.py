@@ -5,6 +5,7 @@ location, source line and caret. Each check is reported; all of them run."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -374,6 +375,54 @@ def test_syntax_error_only(d):
     assert res.rc == 1 and "E006" not in codes and "E020" in codes and len(codes) >= 3, res
 
 
+def test_output_diagnostics(d):
+    # A file crrc did not write is in the way: E091 about that file, in
+    # text on stderr and in JSON and SARIF, exit 2, nothing written.
+    spec = os.path.join(ROOT, "examples", "streamvision.crr.yaml")
+    out = os.path.join(d, "foreign-out")
+    os.mkdir(out)
+    write(out, "iam.tf", b"# mine\n")
+    res = run("compile", spec, "--target", "terraform", "--out", out)
+    foreign = os.path.join(out, "iam.tf")
+    assert res.rc == 2, res
+    assert f"{foreign}: error[E091]: {foreign} exists and was not written by crrc" in res.stderr, res
+    assert "wrote" not in res.stdout and sorted(os.listdir(out)) == ["iam.tf"], (res, os.listdir(out))
+    res = run("compile", spec, "--target", "terraform", "--out", out, "--diagnostics=json")
+    got = [(g["file"], g["code"], g["slug"], g["line"]) for g in json.loads(res.err)]
+    assert res.rc == 2 and got == [(foreign, "E091", "output-not-ours", 0)], res
+    res = run("compile", spec, "--target", "terraform", "--out", out, "--diagnostics=sarif")
+    results = json.loads(res.err)["runs"][0]["results"]
+    assert res.rc == 2 and [r["ruleId"] for r in results] == ["E091"], res
+    uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == foreign, results
+    # A level of --out that is a file: E090 about the directory.
+    res = run("compile", spec, "--target", "terraform", "--out", os.path.join(foreign, "sub"))
+    assert res.rc == 2 and "error[E090]: cannot create the output directory" in res.stderr, res
+
+
+def test_output_disk_full(d):
+    # A full disk: E093, exit 2, and the directory as it was. The disk is a
+    # 16 KB tmpfs in a mount namespace of the test's own (unshare -m),
+    # which needs root: the suite runs as root in CI.
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        if os.environ.get("CI"):
+            raise AssertionError("CI: a full disk is tested as root with unshare -m")
+        print("test_output_disk_full: skipped: needs root and unshare (util-linux)")
+        return
+    spec = os.path.join(ROOT, "examples", "streamvision.crr.yaml")
+    mnt = os.path.join(d, "tiny")
+    os.mkdir(mnt)
+    script = ('mount -t tmpfs -o size=16k tmpfs "$1" && mkdir "$1/out" && '
+              'echo kept > "$1/out/note" && "$2" compile "$3" --target cloudformation '
+              '--out "$1/out" --diagnostics=json; rc=$?; ls -A "$1/out"; exit $rc')
+    res = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", mnt, clitest.CRRC, spec],
+                         capture_output=True, text=True, timeout=60)
+    codes = {g["code"] for g in json.loads(res.stderr or "[]")}
+    assert res.returncode == 2 and "E093" in codes, res
+    assert codes <= {"E093", "E092"}, res  # no other kind of problem
+    assert res.stdout.split() == ["note"], res  # no partial set, no temporary file
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -395,6 +444,8 @@ def main():
                 test_cloudformation_without_tmpdir, d)
         f.check("two files, each quoting its own lines", test_two_files_quoted, d)
         f.check("a syntax error after mistakes reports only itself", test_syntax_error_only, d)
+        f.check("output problems are diagnostics (E090, E091)", test_output_diagnostics, d)
+        f.check("a full disk is E093 and changes nothing", test_output_disk_full, d)
     f.exit()
 
 

@@ -84,7 +84,8 @@ static char *in_dir(const char *name)
 }
 
 /* One run of the sink over files into out: each file written in pieces of
- * piece bytes. Returns what the commit returned; the log is in log_text. */
+ * piece bytes. Returns what the commit returned; the log is in log_text,
+ * followed by the commit's diagnostics, one a line: "CODE file: message". */
 static bool run_into(const char *out, const struct file *files, size_t n, size_t piece,
 		     bool commit)
 {
@@ -102,7 +103,14 @@ static bool run_into(const char *out, const struct file *files, size_t n, size_t
 		ck_assert_uint_eq(buf_size(b), files[i].len);
 		s->close(s);
 	}
-	bool ok = commit && outdir_commit(o);
+	struct crrc_diags *d = diags_create();
+	bool ok = commit && outdir_commit(o, d);
+	ck_assert_int_eq(ok, commit && diags_errors(d) == 0);
+	for (size_t i = 0; i < diags_count(d); i++) {
+		const struct crrc_diag *g = diags_at(d, i);
+		fprintf(log, "%s %s: %s\n", crrc_code_name(g->code), g->file, g->msg);
+	}
+	diags_destroy(d);
 	outdir_destroy(o);
 	fclose(log);
 	return ok;
@@ -364,11 +372,11 @@ START_TEST(test_foreign_refused)
 				FILE_STR("d", "new\n"), FILE_STR("e", "crrc's too\n"),
 				FILE_STR("f", "new too\n")};
 	ck_assert(!run(second, 5));
-	assert_log(expect_log("crrc: %s/c exists and was not written by crrc; not overwriting it "
-			      "(move it away or choose another --out)\n"
-			      "crrc: %s/e exists and was not written by crrc; not overwriting it "
-			      "(move it away or choose another --out)\n",
-			      dir, dir));
+	assert_log(expect_log("E091 %s/c: %s/c exists and was not written by crrc; not "
+			      "overwriting it (move it away or choose another --out)\n"
+			      "E091 %s/e: %s/e exists and was not written by crrc; not "
+			      "overwriting it (move it away or choose another --out)\n",
+			      dir, dir, dir, dir));
 	char *after = snapshot();
 	ck_assert_str_eq(after, before); /* b not removed, no temporary file */
 	free(before);
@@ -456,9 +464,9 @@ START_TEST(test_not_a_directory)
 	put_foreign("file", "mine\n");
 	struct file f[] = {FILE_STR("a", "one\n")};
 	ck_assert(!run_into(in_dir("file"), f, 1, 1000, true));
-	ck_assert_msg(strstr(log_text, "crrc: cannot create ") == log_text, "%s", log_text);
+	ck_assert_msg(strstr(log_text, "E090 ") == log_text, "%s", log_text);
 	ck_assert(!run_into(in_dir("file/sub"), f, 1, 1000, true));
-	ck_assert_msg(strstr(log_text, "crrc: cannot create ") == log_text, "%s", log_text);
+	ck_assert_msg(strstr(log_text, "E090 ") == log_text, "%s", log_text);
 	assert_contents("file", "mine\n", 5);
 }
 END_TEST
@@ -476,7 +484,7 @@ START_TEST(test_unwritable)
 	ck_assert_int_eq(chmod(dir, 0555), 0);
 	struct file g[] = {FILE_STR("a", "changed\n"), FILE_STR("b", "two\n")};
 	ck_assert(!run(g, 2));
-	ck_assert_msg(strstr(log_text, "crrc: cannot write ") == log_text, "%s", log_text);
+	ck_assert_msg(strstr(log_text, "E092 ") == log_text, "%s", log_text);
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	char *after = snapshot();
 	ck_assert_str_eq(after, before);
@@ -504,7 +512,7 @@ static void compare_sinks(const char *path, const struct crrc_target *t)
 	for (int pass = 0; pass < 2; pass++) {
 		struct outdir *o = outdir_create(dir, log);
 		ck_assert(t->emit(ds, &eo, outdir_sink(o), d));
-		ck_assert(outdir_commit(o));
+		ck_assert(outdir_commit(o, d));
 		outdir_destroy(o);
 	}
 	fclose(log);
