@@ -47,11 +47,11 @@ static const struct command commands[] = {
 	 "Print the resolved model as JSON: defaults filled, priorities assigned, role\n"
 	 "names generated, partitions and ARNs derived. The back ends read this model.\n",
 	 cmd_model},
-	{"compile", "crrc compile SPEC --target terraform|cloudformation --out DIR\n"
+	{"compile", "crrc compile SPEC --target TARGET --out DIR\n"
 	 "                    [--diagnostics=text|json|sarif] [--werror]",
 	 "Validate the spec and write the target's files into DIR (created when\n"
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
-	 "DIR/.crrc-files, and prints what it wrote.\n",
+	 "DIR/.crrc-files, and prints what it wrote. TARGET is one of:\n",
 	 cmd_compile},
 };
 
@@ -196,14 +196,24 @@ static int cmd_model(const struct options *o)
 	return rc;
 }
 
+/* The targets, one a line, with what each writes. */
+static void targets_print(FILE *f)
+{
+	for (size_t i = 0; i < crrc_target_count(); i++)
+		fprintf(f, "  %-15s %s\n", crrc_target_at(i)->name, crrc_target_at(i)->summary);
+}
+
 static int cmd_compile(const struct options *o)
 {
 	const struct crrc_target *t = o->target ? crrc_target_find(o->target) : NULL;
 	if (o->nspecs != 1 || !t || !o->out || !*o->out) {
-		fprintf(stderr, "crrc: %s\nusage: %s\n",
-			o->target && !t ? "unknown --target (terraform or cloudformation)"
-					: "compile takes one SPEC, --target and --out",
-			commands[2].usage);
+		if (o->target && !t)
+			fprintf(stderr, "crrc: unknown --target '%s'; the targets are:\n", o->target);
+		else
+			fputs("crrc: compile takes one SPEC, --target and --out; the targets are:\n",
+			      stderr);
+		targets_print(stderr);
+		fprintf(stderr, "usage: %s\n", commands[2].usage);
 		return EXIT_USAGE;
 	}
 	struct crrc_diags *d = diags_create();
@@ -243,6 +253,8 @@ static int cmd_help(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	printf("usage: %s\n\n%s", c->usage, c->help);
+	if (c->run == cmd_compile)
+		targets_print(stdout);
 	return EXIT_CLEAN;
 }
 
