@@ -46,7 +46,7 @@ static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 	if (!arn_split(key->s, key->len, &arn))
 		return "is not an ARN";
 	if (!partition_known(arn.partition, arn.partition_len))
-		return arena_printf(a, "has partition '%.*s', not aws, aws-cn or aws-us-gov",
+		return arena_printf(a, "has partition '%.*s', not " PARTITION_NAMES,
 				    (int)arn.partition_len, arn.partition);
 	if (!arn_field_is(arn.service, arn.service_len, "kms"))
 		return arena_printf(a, "is an ARN of service '%.*s', not kms",
@@ -75,7 +75,8 @@ static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 
 /* Check key's syntax (E044), then that it lives in want's partition (E046)
  * and region (region_code); whose describes the bucket for messages. */
-static void kms_key_check(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_str *key,
+static void kms_key_check(const struct crrc_model *m, struct arena *a,
+			  struct crrc_diags *d, const struct crrc_str *key,
 			  const struct crrc_bucket *b, enum crrc_code region_code,
 			  const char *whose)
 {
@@ -102,7 +103,8 @@ static void kms_key_check(const struct crrc_model *m, struct arena *a, struct cr
 			  key->s, reg->code, whose, crrc_text(&b->key), want->code, want->code);
 }
 
-static void kms_bucket(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_bucket *b)
+static void kms_bucket(const struct crrc_model *m, struct arena *a,
+		       struct crrc_diags *d, const struct crrc_bucket *b)
 {
 	bool has_key = crrc_given(&b->kms_key);
 	if (b->enc == CRRC_SSE_KMS && !has_key)
@@ -119,7 +121,8 @@ static void kms_bucket(const struct crrc_model *m, struct arena *a, struct crrc_
 		kms_key_check(m, a, d, &b->kms_key, b, CRRC_E045, "bucket");
 }
 
-static void kms_rule(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_replication *r,
+static void kms_rule(const struct crrc_model *m, struct arena *a,
+		     struct crrc_diags *d, const struct crrc_replication *r,
 		     const struct crrc_rule *rule)
 {
 	const struct crrc_str *key = &rule->replica_kms_key;

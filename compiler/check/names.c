@@ -164,14 +164,8 @@ static const char *names_s3_rule(struct arena *a, const char *s, size_t len)
 	return NULL;
 }
 
-static size_t names_partition(const struct crrc_bucket *b)
-{
-	if (!b->reg || strcmp(b->reg->partition, "aws") == 0)
-		return 0;
-	return strcmp(b->reg->partition, "aws-cn") == 0 ? 1 : 2;
-}
-
-static void names_bucket(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, struct crrc_bucket *b,
+static void names_bucket(const struct crrc_model *m, struct arena *a,
+			 struct crrc_diags *d, const struct crrc_bucket *b,
 			 bool key_ok, bool spec_ok, struct strmap **seen)
 {
 	const struct crrc_str *n = &b->name;
@@ -185,8 +179,9 @@ static void names_bucket(const struct crrc_model *m, struct arena *a, struct crr
 			  "the default S3 name '%s' of bucket '%s' (spec name, '-', key) %s; give "
 			  "the bucket a name:",
 			  n->s, b->key.s, broken);
-	struct crrc_bucket *first = NULL;
-	if (!strmap_put(seen[names_partition(b)], n->s, n->len, b, (void **)&first)) {
+	const struct crrc_bucket *first = NULL;
+	struct strmap *names = seen[partition_index(b->reg ? b->reg->partition : NULL)];
+	if (!strmap_put(names, n->s, n->len, (void *)b, (void **)&first)) {
 		struct crrc_diag *g = diags_add(
 			d, CRRC_E033, n->pos,
 			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
@@ -205,11 +200,11 @@ static void names_bucket(const struct crrc_model *m, struct arena *a, struct crr
 void check_names(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	bool spec_ok = names_spec(m, a, d);
-	struct strmap *seen[3];
-	for (size_t i = 0; i < 3; i++)
+	struct strmap *seen[PARTITION_COUNT];
+	for (size_t i = 0; i < PARTITION_COUNT; i++)
 		seen[i] = strmap_create(a, i == 0 ? m->nbuckets : 0);
 	for (size_t i = 0; i < m->nbuckets; i++) {
-		struct crrc_bucket *b = &m->buckets[i];
+		const struct crrc_bucket *b = &m->buckets[i];
 		bool key_ok = names_key(b, d);
 		names_bucket(m, a, d, b, key_ok, spec_ok, seen);
 	}

@@ -43,7 +43,8 @@ struct pol_ctx {
 
 /* The allowed regions of a policy; false when it cannot be judged (prefix
  * or regions missing or unknown: already reported). */
-static bool pol_build(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, struct policy *p)
+static bool pol_build(const struct crrc_model *m, struct arena *a,
+		      struct crrc_diags *d, struct policy *p)
 {
 	const struct crrc_residency *res = p->res;
 	bool whole = res->nregions > 0 && crrc_given(&res->prefix);

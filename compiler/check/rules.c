@@ -94,7 +94,7 @@ static const char *rules_role_problem(struct arena *a, const struct crrc_str *ro
 	if (!arn_split(role->s, role->len, arn))
 		return "is not an ARN";
 	if (!partition_known(arn->partition, arn->partition_len))
-		return arena_printf(a, "has partition '%.*s', not aws, aws-cn or aws-us-gov",
+		return arena_printf(a, "has partition '%.*s', not " PARTITION_NAMES,
 				    (int)arn->partition_len, arn->partition);
 	if (!arn_field_is(arn->service, arn->service_len, "iam"))
 		return arena_printf(a, "is an ARN of service '%.*s', not iam",
@@ -130,7 +130,8 @@ static const char *rules_role_problem(struct arena *a, const struct crrc_str *ro
 	return NULL;
 }
 
-static void rules_role(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_replication *r)
+static void rules_role(const struct crrc_model *m, struct arena *a,
+		       struct crrc_diags *d, const struct crrc_replication *r)
 {
 	const struct crrc_str *role = &r->role;
 	struct arn arn;

@@ -67,7 +67,8 @@ static bool tags_text(struct arena *a, struct crrc_diags *d, enum crrc_code code
 	return false;
 }
 
-static void tags_check(const struct crrc_model *m, struct arena *a, struct crrc_diags *d, const struct crrc_tags *tags)
+static void tags_check(const struct crrc_model *m, struct arena *a,
+		       struct crrc_diags *d, const struct crrc_tags *tags)
 {
 	for (size_t i = 0; i < tags->n; i++) {
 		const struct crrc_tag *t = &tags->v[i];

@@ -95,3 +95,12 @@ const char *partition_dns_suffix(const char *p)
 {
 	return p && strcmp(p, "aws-cn") == 0 ? ".amazonaws.com.cn" : ".amazonaws.com";
 }
+
+size_t partition_index(const char *p)
+{
+	if (p && strcmp(p, "aws-cn") == 0)
+		return 1;
+	if (p && strcmp(p, "aws-us-gov") == 0)
+		return 2;
+	return 0;
+}

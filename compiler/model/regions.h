@@ -31,6 +31,12 @@ const struct crrc_region *regions_lookup(const struct strmap *index, const struc
 
 /* Whether p names a partition that crrc knows (aws, aws-cn, aws-us-gov). */
 bool partition_known(const char *p, size_t len);
+/* The partitions crrc knows, for messages: "aws, aws-cn or aws-us-gov". */
+#define PARTITION_NAMES "aws, aws-cn or aws-us-gov"
+/* How many there are, and the index of p among them (0, aws, when unknown):
+ * bucket names are unique within a partition. */
+#define PARTITION_COUNT 3
+size_t partition_index(const char *p);
 /* The DNS suffix of AWS's service endpoints in partition p:
  * ".amazonaws.com", or ".amazonaws.com.cn" in China. */
 const char *partition_dns_suffix(const char *p);

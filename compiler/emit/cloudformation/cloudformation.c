@@ -566,7 +566,8 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 {
 	if (!check_existing(ds, d))
 		return false;
-	struct cfn_ctx c = {.ds = ds, .arena = arena_create(), .spec_path = opt ? opt->spec_path : NULL};
+	struct cfn_ctx c = {.ds = ds, .arena = arena_create(),
+			      .spec_path = opt ? opt->spec_path : NULL};
 	bool ok = false;
 	c.role_at = arena_array(c.arena, ds->nreplications + 1, sizeof(*c.role_at));
 	c.role_len = arena_array(c.arena, ds->nreplications + 1, sizeof(*c.role_len));
