@@ -50,19 +50,21 @@ def main():
     for sc in schema["$defs"]["rule"]["properties"]["storage_class"]["enum"]:
         if sc not in doc:
             fail(f"the storage class {sc} is not in language.md")
-    with open(os.path.join(crrctest.ROOT, "compiler", "model", "model.h"), encoding="utf-8") as f:
-        header = f.read()
+    header = ""
+    for room, name in (("model", "model.h"), ("diag", "diag.h")):
+        with open(os.path.join(crrctest.ROOT, "compiler", room, name), encoding="utf-8") as f:
+            header += f.read()
     lim = dict(re.findall(r"#define (CRRC_MAX_\w+) ([0-9]+)u?$", header, re.M))
     for name in ("CRRC_MAX_DEPTH", "CRRC_MAX_RULES", "CRRC_MAX_TAGS", "CRRC_MAX_PREFIX",
                  "CRRC_MAX_ROLE_NAME", "CRRC_MAX_NODES", "CRRC_MAX_DIAGS_PER_FILE"):
         value = lim.get(name)
         if value is None:
-            fail(f"{name} is not in crrc.h")
+            fail(f"{name} is not in model/model.h or diag/diag.h")
         elif not re.search(rf"\*\*({value}|{int(value):,})\*\*", doc):
             fail(f"{name} = {value} is not stated (in bold) in language.md")
     m = re.search(r"#define CRRC_MAX_FILE_BYTES \((\d+)u \* 1024u \* 1024u\)", header)
     if not m:
-        fail("CRRC_MAX_FILE_BYTES is not written as N MiB in crrc.h")
+        fail("CRRC_MAX_FILE_BYTES is not written as N MiB in model/model.h")
     elif f"{m.group(1)} MiB" not in doc:
         fail(f"the file size limit ({m.group(1)} MiB) is not stated in language.md")
     nodes = lim.get("CRRC_MAX_ALIAS_NODES")
