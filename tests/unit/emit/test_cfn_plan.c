@@ -316,8 +316,8 @@ START_TEST(ids_empty_and_long)
 END_TEST
 
 #if 0
-/* Known bug, issue 11 (generated names that collide), plan.c, cfn_logical_ids: a hashed id can equal another key's plain
- * form. "a-1" and "a1" collide and become "A1" + 8 hex digits h; a third
+/* Known bug, issue 11 (generated names that collide), plan.c,
+ * cfn_logical_ids: a hashed id can equal another key's plain form. "a-1" and "a1" collide and become "A1" + 8 hex digits h; a third
  * key "a1" + h has the form "A1" + h, which collided with nothing when
  * forms were compared, so it keeps it: two buckets, one logical id (two
  * resources of one name in the template). Expected: distinct ids. */
