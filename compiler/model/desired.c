@@ -156,7 +156,7 @@ static bool replication_build(struct crrc_desired *ds, const struct crrc_replica
 	role_build(r, &out->role);
 	out->rules = arena_array(ds->arena, r->nrules ? r->nrules : 1, sizeof(*out->rules));
 	for (size_t i = 0; i < r->nrules; i++)
-		if (r->rules[i].dest)
+		if (r->rules[i].dest && r->rules[i].dest->arn) /* else E050, E034 */
 			rule_build(ds, &r->rules[i], &out->rules[out->nrules++]);
 	dests_build(ds, out, stamp, slot);
 	ds->buckets[r->src->index].replication = out;
