@@ -141,12 +141,12 @@ static struct crrc_model *spec_check(const char *path, struct crrc_diags *d)
 }
 
 /* A file that cannot be read (E001) or an output that cannot be written
- * (E090-E093) is an I/O error, not the spec's fault. */
+ * (E090-E094) is an I/O error, not the spec's fault. */
 static bool has_io_error(const struct crrc_diags *d)
 {
 	for (size_t i = 0; i < diags_count(d); i++) {
 		enum crrc_code c = diags_at(d, i)->code;
-		if (c == CRRC_E001 || (c >= CRRC_E090 && c <= CRRC_E093))
+		if (c == CRRC_E001 || (c >= CRRC_E090 && c <= CRRC_E094))
 			return true;
 	}
 	return false;

@@ -18,7 +18,11 @@
 
 struct crrc_diags;
 
-/* Where a back end's files go: one file at a time, open, render, close. */
+/* Where a back end's files go: one file at a time, open, render, close.
+ * Files are published in the order they were opened: a target opens last
+ * the files that name the others (CloudFormation's manifest.json and
+ * deploy.sh), so that a reader who starts from those never meets a file of
+ * an older run. */
 struct crrc_sink {
 	/* Begin a file (path relative to the output); render it into the
 	 * buffer, which may drain as it fills: hold no offset into it across

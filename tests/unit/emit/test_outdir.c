@@ -37,14 +37,24 @@ struct file {
 #define FILE_STR(n, s) {(n), (s), sizeof(s) - 1}
 
 static char dir[256];
+static char victim[300]; /* a file outside dir that no run may touch */
 static char *log_text;
 static size_t log_len;
+/* Where the next runs' temporary names come from (NULL: getrandom). */
+static uint64_t (*test_random)(void *ctx);
+static void *test_random_ctx;
 
 static void setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	snprintf(dir, sizeof(dir), "%s/test_outdir.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(victim, sizeof(victim), "%s.victim", dir);
+	FILE *f = fopen(victim, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("victim\n", f);
+	fclose(f);
+	test_random = NULL;
 }
 
 static void remove_tree(const char *path)
@@ -70,8 +80,10 @@ static void teardown(void)
 {
 	chmod(dir, 0755);
 	remove_tree(dir);
+	unlink(victim);
 	free(log_text);
 	log_text = NULL;
+	unsetenv("CRRC_LOCK_WAIT");
 }
 
 static char *in_dir(const char *name)
@@ -94,6 +106,8 @@ static bool run_into(const char *out, const struct file *files, size_t n, size_t
 	FILE *log = open_memstream(&log_text, &log_len);
 	ck_assert_ptr_nonnull(log);
 	struct outdir *o = outdir_create(out, log);
+	if (test_random)
+		outdir_set_random(o, test_random, test_random_ctx);
 	struct crrc_sink *s = outdir_sink(o);
 	for (size_t i = 0; i < n; i++) {
 		struct buf *b = s->open(s, files[i].name);
@@ -199,6 +213,29 @@ static void put_foreign(const char *name, const char *text)
 	fclose(f);
 }
 
+/* No temporary file of crrc's is left in dir. */
+static void assert_no_temporary(void)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		ck_assert_msg(strncmp(e->d_name, ".crrc-tmp-", 10) != 0 &&
+				      (n < 5 || strcmp(e->d_name + n - 5, ".tmp~") != 0),
+			      "left behind: %s", e->d_name);
+	}
+	closedir(d);
+}
+
+static void assert_victim(void)
+{
+	size_t len;
+	char *got = slurp(victim, &len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(len == 7 && memcmp(got, "victim\n", 7) == 0, "the victim was written");
+	free(got);
+}
+
 /* The log a run should print, as formatted. */
 static char *expect_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *expect_log(const char *fmt, ...)
@@ -263,7 +300,7 @@ START_TEST(test_fresh)
 	ck_assert_uint_eq(st.st_mode & 0777, 0755);
 	ck_assert_int_eq(stat(in_dir("a.txt"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0111, 0);
-	ck_assert_int_eq(access(in_dir("a.txt.tmp~"), F_OK), -1);
+	assert_no_temporary();
 }
 END_TEST
 
@@ -297,7 +334,7 @@ static void change(const char *before, size_t lb, const char *after, size_t la)
 	assert_log(expect_log("wrote %s/a\n", dir));
 	assert_contents("a", after, la);
 	ck_assert_int_ne(mtime("a"), 1000000000);
-	ck_assert_int_eq(access(in_dir("a.tmp~"), F_OK), -1);
+	assert_no_temporary();
 }
 
 START_TEST(test_changed)
@@ -493,6 +530,175 @@ START_TEST(test_unwritable)
 }
 END_TEST
 
+/* A link planted at the very name crrc picks for a temporary file, just
+ * before it creates it (the random source plants it): O_EXCL|O_NOFOLLOW
+ * refuses the name, crrc takes another, and the link's target is never
+ * written. */
+struct planting {
+	int calls;
+	int plant; /* how many of the first names get a link */
+};
+
+static uint64_t plant_link(void *ctx)
+{
+	struct planting *p = ctx;
+	uint64_t r = 0x7e57000000000000ull + (uint64_t)++p->calls;
+	if (p->calls <= p->plant) {
+		char name[64];
+		snprintf(name, sizeof(name), ".crrc-tmp-%016llx", (unsigned long long)r);
+		ck_assert_int_eq(symlink(victim, in_dir(name)), 0);
+	}
+	return r;
+}
+
+START_TEST(test_link_at_temporary_name)
+{
+	struct planting p = {.plant = 3};
+	test_random = plant_link;
+	test_random_ctx = &p;
+	struct file f[] = {FILE_STR("a.txt", "hello\n"), FILE_STR("deploy.sh", "#!/bin/sh\n")};
+	ck_assert(run(f, 2));
+	assert_victim();
+	assert_contents("a.txt", "hello\n", 6);
+	assert_contents("deploy.sh", "#!/bin/sh\n", 10);
+	ck_assert_int_gt(p.calls, 3); /* the planted names were skipped */
+	/* the next run sweeps the links (never their target) */
+	test_random = NULL;
+	ck_assert(run(f, 2));
+	assert_no_temporary();
+	assert_victim();
+}
+END_TEST
+
+/* A link, recorded or not, or a directory at a final name: refused, and
+ * nothing is written anywhere. */
+START_TEST(test_link_at_final_name)
+{
+	struct file f[] = {FILE_STR("a.txt", "hello\n"), FILE_STR("b.txt", "two\n")};
+	ck_assert(run(f, 2));
+	ck_assert_int_eq(unlink(in_dir("a.txt")), 0);
+	ck_assert_int_eq(symlink(victim, in_dir("a.txt")), 0); /* recorded name */
+	ck_assert_int_eq(symlink(victim, in_dir("c.txt")), 0); /* a new name */
+	ck_assert_int_eq(mkdir(in_dir("d.txt"), 0755), 0);
+	char *before = snapshot();
+	struct file g[] = {FILE_STR("a.txt", "changed\n"), FILE_STR("b.txt", "two, changed\n"),
+			   FILE_STR("c.txt", "three\n"), FILE_STR("d.txt", "four\n")};
+	ck_assert(!run(g, 4));
+	for (const char *const *n = (const char *const[]){"a.txt", "c.txt", "d.txt", NULL}; *n;
+	     n++) {
+		char want[600];
+		snprintf(want, sizeof(want), "E091 %s/%s: %s/%s is a symbolic link or not a regular "
+			 "file", dir, *n, dir, *n);
+		ck_assert_msg(strstr(log_text, want), "%s", log_text);
+	}
+	char *after = snapshot();
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+	assert_victim();
+	struct stat st;
+	ck_assert_int_eq(lstat(in_dir("a.txt"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	assert_no_temporary();
+}
+END_TEST
+
+/* The record replaced by a link: it is not read through (crrc's files are
+ * then foreign, and refused when they would change), and rewriting it
+ * replaces the link, never its target. */
+START_TEST(test_link_at_record)
+{
+	struct file f[] = {FILE_STR("a.txt", "hello\n")};
+	ck_assert(run(f, 1));
+	ck_assert_int_eq(unlink(in_dir(".crrc-files")), 0);
+	ck_assert_int_eq(symlink(victim, in_dir(".crrc-files")), 0);
+	struct file g[] = {FILE_STR("a.txt", "changed\n")};
+	ck_assert(!run(g, 1));
+	ck_assert_msg(strstr(log_text, "E091 "), "%s", log_text);
+	assert_victim();
+	ck_assert(run(f, 1)); /* the same bytes: unchanged, and recorded again */
+	struct stat st;
+	ck_assert_int_eq(lstat(in_dir(".crrc-files"), &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	assert_contents(".crrc-files", "a.txt\n", 6);
+	assert_victim();
+}
+END_TEST
+
+/* What a dead run left is swept: crrc's temporary files, old-style ones of
+ * recorded names; another's file that merely ends in .tmp~ stays. */
+START_TEST(test_sweep)
+{
+	struct file f[] = {FILE_STR("a.txt", "hello\n")};
+	ck_assert(run(f, 1));
+	put_foreign(".crrc-tmp-00000000deadbeef", "half a file");
+	put_foreign("a.txt.tmp~", "old style");
+	put_foreign(".crrc-files.tmp~", "old style record");
+	put_foreign("notes.tmp~", "someone else's");
+	ck_assert_int_eq(symlink(victim, in_dir(".crrc-tmp-00000000feedface")), 0);
+	ck_assert(run(f, 1));
+	for (const char *const *n = (const char *const[]){".crrc-tmp-00000000deadbeef",
+		"a.txt.tmp~", ".crrc-files.tmp~", ".crrc-tmp-00000000feedface", NULL}; *n; n++)
+		ck_assert_msg(access(in_dir(*n), F_OK) != 0, "%s was not swept", *n);
+	assert_contents("notes.tmp~", "someone else's", 14);
+	assert_victim();
+}
+END_TEST
+
+/* One sink that has opened a file into dir (and so holds its lock). */
+static struct outdir *holder(FILE *log)
+{
+	struct outdir *o = outdir_create(dir, log);
+	struct crrc_sink *s = outdir_sink(o);
+	buf_puts(s->open(s, "held.txt"), "held\n");
+	s->close(s);
+	return o;
+}
+
+/* Two compiles into one directory: the second waits for the first's lock,
+ * a bounded time (E094 after it), and never interleaves. */
+START_TEST(test_lock)
+{
+	FILE *log = fopen("/dev/null", "w");
+	struct outdir *first = holder(log);
+	setenv("CRRC_LOCK_WAIT", "0.2", 1);
+	struct file f[] = {FILE_STR("a.txt", "hello\n")};
+	ck_assert(!run(f, 1)); /* waits 0.2 s, then gives up */
+	ck_assert_msg(strstr(log_text, "E094 ") == log_text, "%s", log_text);
+	ck_assert_int_eq(access(in_dir("a.txt"), F_OK), -1);
+	struct crrc_diags *d = diags_create();
+	ck_assert(outdir_commit(first, d));
+	diags_destroy(d);
+	outdir_destroy(first); /* the lock goes with it */
+	ck_assert(run(f, 1));
+	assert_contents("a.txt", "hello\n", 6);
+	assert_contents(".crrc-files", "a.txt\n", 6); /* held.txt, the first's, removed */
+	fclose(log);
+}
+END_TEST
+
+/* A run killed between the renames and the last record: the record lists
+ * the old files and the new (written before the renames), so the next run
+ * takes every one of them for crrc's and converges. */
+START_TEST(test_after_a_crash)
+{
+	struct file old[] = {FILE_STR("a.txt", "old a\n"), FILE_STR("gone.txt", "old\n")};
+	ck_assert(run(old, 2));
+	/* the state a kill leaves after renaming a.txt and b.txt */
+	put_foreign("a.txt", "new a\n");
+	put_foreign("b.txt", "new b\n");
+	put_foreign(".crrc-files", "a.txt\nb.txt\na.txt\ngone.txt\n");
+	put_foreign(".crrc-tmp-0000000000000001", "new c, half");
+	struct file now[] = {FILE_STR("a.txt", "new a\n"), FILE_STR("b.txt", "new b\n"),
+			     FILE_STR("c.txt", "new c\n")};
+	ck_assert(run(now, 3));
+	assert_contents("c.txt", "new c\n", 6);
+	ck_assert_int_eq(access(in_dir("gone.txt"), F_OK), -1);
+	assert_contents(".crrc-files", "a.txt\nb.txt\nc.txt\n", 18);
+	assert_no_temporary();
+}
+END_TEST
+
 /* path into dir through target t: into memory, into the directory (twice),
  * the same files and bytes. */
 static void compare_sinks(const char *path, const struct crrc_target *t)
@@ -575,6 +781,12 @@ static Suite *outdir_suite(void)
 	tcase_add_test(t, test_new_relative_levels);
 	tcase_add_test(t, test_not_a_directory);
 	tcase_add_test(t, test_unwritable);
+	tcase_add_test(t, test_link_at_temporary_name);
+	tcase_add_test(t, test_link_at_final_name);
+	tcase_add_test(t, test_link_at_record);
+	tcase_add_test(t, test_sweep);
+	tcase_add_test(t, test_lock);
+	tcase_add_test(t, test_after_a_crash);
 	suite_add_tcase(s, t);
 	t = tcase_create("examples");
 	tcase_add_checked_fixture(t, setup, teardown);
