@@ -22,29 +22,6 @@
  * of it: few system calls, and both stay small. */
 #define CHUNK (256 * 1024)
 
-char *outdir_path(const struct outdir *o, const char *name)
-{
-	const char *dir = o->dir;
-	size_t ld = strlen(dir), ln = strlen(name);
-	while (ld > 1 && dir[ld - 1] == '/')
-		ld--; /* "out/" and "out" name the same directory */
-	char *p = xrealloc(NULL, ld + ln + 2);
-	memcpy(p, dir, ld);
-	p[ld] = '/';
-	memcpy(p + ld + 1, name, ln + 1);
-	return p;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-bool outdir_recorded(const struct outdir *o, const char *name)
-{
-	return o->nrec && bsearch(&name, o->rec_sorted, o->nrec, sizeof(*o->rec_sorted), name_cmp);
-}
-
 static struct outdir_file *current(struct outdir *o)
 {
 	return &o->files[o->n - 1];

@@ -100,7 +100,7 @@ void outdir_release(struct outdir *o);
 void outdir_signals_hold(sigset_t *held);
 void outdir_signals_restore(const sigset_t *held);
 
-/* "<dir>/<name>", for messages (outdir.c). */
+/* "<dir>/<name>", for messages. */
 char *outdir_path(const struct outdir *o, const char *name);
 /* Whether the previous run's record lists name. */
 bool outdir_recorded(const struct outdir *o, const char *name);
