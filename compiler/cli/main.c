@@ -4,15 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "check/check.h"
-#include "load/load.h"
-#include "model/model.h"
-#include "model/resolve.h"
+#include "cli/explain.h"
 #include "cli/targets.h"
 #include "diag/diag.h"
 #include "emit/outdir.h"
+#include "load/load.h"
 #include "model/desired.h"
+#include "model/model.h"
 #include "model/model_json.h"
+#include "model/resolve.h"
 
 enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
@@ -24,6 +26,7 @@ struct options {
 	bool werror;
 	const char *target;
 	const char *out;
+	bool help; /* --help or -h: the command's help, nothing else */
 };
 
 struct command {
@@ -36,6 +39,7 @@ struct command {
 static int cmd_check(const struct options *o);
 static int cmd_model(const struct options *o);
 static int cmd_compile(const struct options *o);
+static int cmd_explain(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif] [--werror]",
@@ -53,6 +57,11 @@ static const struct command commands[] = {
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
 	 "DIR/.crrc-files, and prints what it wrote. TARGET is one of:\n",
 	 cmd_compile},
+	{"explain", "crrc explain CODE",
+	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
+	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
+	 "slug (duplicate-key).\n",
+	 cmd_explain},
 };
 
 static const struct command *command_find(const char *name)
@@ -107,7 +116,9 @@ static bool parse_args(int argc, char **argv, struct options *o)
 		return false;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v;
-		if (strcmp(a, "--werror") == 0) {
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			o->help = true;
+		} else if (strcmp(a, "--werror") == 0) {
 			o->werror = true;
 		} else if ((v = option_value(argc, argv, &i, "--diagnostics"))) {
 			if (!parse_format(v, &o->format)) {
@@ -240,10 +251,51 @@ static int cmd_compile(const struct options *o)
 	return rc;
 }
 
+/* The registry's summary of an explained code. */
+static const char *summary_of(const struct explanation *e)
+{
+	for (size_t i = 0; i < CRRC_CODE_COUNT; i++)
+		if (strcmp(crrc_code_name((enum crrc_code)i), e->code) == 0)
+			return crrc_code_summary((enum crrc_code)i);
+	return "";
+}
+
+static int cmd_explain(const struct options *o)
+{
+	if (o->nspecs != 1) {
+		fputs("crrc: explain takes exactly one CODE (crrc explain E021)\n", stderr);
+		return EXIT_USAGE;
+	}
+	const struct explanation *e = explain_find(o->specs[0]);
+	if (!e) {
+		const char *codes[CRRC_CODE_COUNT];
+		for (size_t i = 0; i < CRRC_CODE_COUNT; i++)
+			codes[i] = crrc_code_name((enum crrc_code)i);
+		const char *sug = crrc_suggest(o->specs[0], codes, CRRC_CODE_COUNT);
+		fprintf(stderr, "crrc: no diagnostic code '%s'%s%s%s\n", o->specs[0],
+			sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+		return EXIT_USAGE;
+	}
+	printf("%s %s: %s\n\n%s", e->code, e->slug, summary_of(e), e->text);
+	return EXIT_CLEAN;
+}
+
+static void command_help(const struct command *c)
+{
+	printf("usage: %s\n\n%s", c->usage, c->help);
+	if (c->run == cmd_compile)
+		targets_print(stdout);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	if (argc < 3) {
 		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[2], "help") == 0) {
+		puts("usage: crrc help [COMMAND]\n\nPrint how crrc or one of its commands is used; "
+		     "crrc COMMAND --help\n(or -h) says the same.");
 		return EXIT_CLEAN;
 	}
 	const struct command *c = command_find(argv[2]);
@@ -252,9 +304,7 @@ static int cmd_help(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	printf("usage: %s\n\n%s", c->usage, c->help);
-	if (c->run == cmd_compile)
-		targets_print(stdout);
+	command_help(c);
 	return EXIT_CLEAN;
 }
 
@@ -278,7 +328,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct options o = {.command = cmd};
-	int rc = parse_args(argc, argv, &o) ? c->run(&o) : EXIT_USAGE;
+	int rc = EXIT_USAGE;
+	if (parse_args(argc, argv, &o)) {
+		if (o.help)
+			command_help(c);
+		rc = o.help ? EXIT_CLEAN : c->run(&o);
+	}
 	free(o.specs);
 	return rc;
 }

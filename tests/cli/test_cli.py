@@ -423,6 +423,58 @@ def test_output_disk_full(d):
     assert res.stdout.split() == ["note"], res  # no partial set, no temporary file
 
 
+def codes_def():
+    with open(os.path.join(ROOT, "compiler", "diag", "codes.def"), encoding="utf-8") as f:
+        return re.findall(r'^X\((\w+),\s*\w+,\s*"([^"]+)"', f.read(), re.M)
+
+
+def test_explain():
+    # Every code of the registry is explained, from grammar/diagnostics.md
+    # (one source: the document is compiled in); by code or slug, any case.
+    with open(os.path.join(ROOT, "grammar", "diagnostics.md"), encoding="utf-8") as f:
+        doc = f.read()
+    codes = codes_def()
+    assert len(codes) > 70, codes
+    for code, slug in codes:
+        res = run("explain", code)
+        assert res.rc == 0, res
+        head, _, body = res.stdout.partition("\n\n")
+        assert head.startswith(f"{code} {slug}: "), res
+        section = doc.split(f"## {code} {slug}\n", 1)[1].split("\n## ", 1)[0]
+        first = [ln for ln in section.splitlines() if ln and not ln.startswith("<!--")][0]
+        assert first in body, (code, first, body[:200])
+    assert run("explain", "duplicate-key").stdout.startswith("E021 duplicate-key: ")
+    assert run("explain", "w002").stdout.startswith("W002 chain: ")
+    res = run("explain", "E0211")
+    assert res.rc == 2 and "did you mean 'E021'" in res.stderr, res
+    assert run("explain").rc == 2
+
+
+def test_command_help():
+    # crrc COMMAND --help and -h print the command's help, exit 0, do nothing else.
+    for cmd in ("check", "model", "compile", "explain"):
+        for flag in ("--help", "-h"):
+            res = run(cmd, flag)
+            assert res.rc == 0 and res.stdout.startswith(f"usage: crrc {cmd}"), (cmd, flag, res)
+            assert res.err == b"", res
+    res = run("compile", "--help")
+    assert "terraform" in res.stdout and "cloudformation" in res.stdout, res
+    res = run("help", "help")
+    assert res.rc == 0 and res.stdout.startswith("usage: crrc help"), res
+
+
+def test_installed():
+    # ./setup installs crrc on the PATH: the same version as this build.
+    path = shutil.which("crrc")
+    if not path:
+        if os.environ.get("CI"):
+            raise AssertionError("CI: crrc is not on the PATH after ./setup")
+        print("test_installed: skipped: crrc is not installed (./setup installs it)")
+        return
+    got = subprocess.run([path, "--version"], capture_output=True, text=True)
+    assert got.returncode == 0 and got.stdout == run("--version").stdout, (path, got)
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -446,6 +498,9 @@ def main():
         f.check("a syntax error after mistakes reports only itself", test_syntax_error_only, d)
         f.check("output problems are diagnostics (E090, E091)", test_output_diagnostics, d)
         f.check("a full disk is E093 and changes nothing", test_output_disk_full, d)
+        f.check("crrc explain CODE, for every code", test_explain)
+        f.check("crrc COMMAND --help and -h", test_command_help)
+        f.check("crrc on the PATH after ./setup", test_installed)
     f.exit()
 
 
