@@ -50,6 +50,38 @@ static size_t suggest_limit(const char *word)
 	return n <= 3 ? 1 : n <= 8 ? 2 : 3;
 }
 
+/* Whether word abbreviates cand: a prefix of it of 3 characters or more
+ * ("encrypt": encryption), or its letters in order, from cand's first
+ * ("tf": terraform). */
+static bool abbreviates(const char *word, const char *cand)
+{
+	size_t n = strlen(word);
+	if (n >= 3 && n < strlen(cand) && strncmp(cand, word, n) == 0)
+		return true;
+	if (n < 2 || n >= strlen(cand) || word[0] != cand[0])
+		return false;
+	for (const char *c = cand; *word && *c; c++)
+		if (*c == *word)
+			word++;
+	return !*word;
+}
+
+/* The one candidate that word abbreviates; NULL when none or several. */
+static const char *abbreviated(const char *word, const void *base, size_t n, size_t stride,
+			       size_t off)
+{
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *cand = *(const char *const *)((const char *)base + i * stride + off);
+		if (!cand || !abbreviates(word, cand))
+			continue;
+		if (found && strcmp(found, cand) != 0)
+			return NULL;
+		found = cand;
+	}
+	return found;
+}
+
 const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t stride,
 			    size_t off)
 {
@@ -69,7 +101,7 @@ const char *crrc_suggest_in(const char *word, const void *base, size_t n, size_t
 			found = cand;
 		}
 	}
-	return found;
+	return found ? found : abbreviated(word, base, n, stride, off);
 }
 
 const char *crrc_suggest(const char *word, const char *const *cands, size_t n)

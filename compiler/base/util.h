@@ -7,7 +7,9 @@
 #include <stddef.h>
 
 /* The candidate closest to word by edit distance, when close enough to be a
- * likely typo; NULL otherwise. */
+ * likely typo; else the one candidate word abbreviates (a prefix of 3
+ * characters or more, or its letters in order from the first: "tf" for
+ * terraform); NULL otherwise. */
 const char *crrc_suggest(const char *word, const char *const *cands, size_t n);
 /* The same over an array of structs: each candidate is the const char *
  * found at offset off of each element of size stride. */

@@ -1,5 +1,6 @@
-/* main.c: the crrc command line: check, model, compile, help. Exit codes:
- * 0 clean (warnings allowed), 1 the spec has errors, 2 usage or I/O. */
+/* main.c: the crrc command line: check, model, compile, explain, help. Exit
+ * codes: 0 clean (warnings allowed), 1 the spec has errors, 2 usage or I/O,
+ * 3 compile --check found the output stale. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "base/util.h"
 #include "check/check.h"
 #include "cli/explain.h"
+#include "cli/options.h"
 #include "cli/targets.h"
 #include "diag/diag.h"
 #include "emit/outdir.h"
@@ -16,18 +18,8 @@
 #include "model/model_json.h"
 #include "model/resolve.h"
 
-enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3 };
 
-struct options {
-	const char *command;
-	const char **specs;
-	size_t nspecs;
-	enum crrc_diag_format format;
-	bool werror;
-	const char *target;
-	const char *out;
-	bool help; /* --help or -h: the command's help, nothing else */
-};
 
 struct command {
 	const char *name;
@@ -42,20 +34,27 @@ static int cmd_compile(const struct options *o);
 static int cmd_explain(const struct options *o);
 
 static const struct command commands[] = {
-	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif] [--werror]",
+	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
+	 "                  [--stdin-filename NAME]",
 	 "Validate each spec and print every diagnostic: file:line:col, the source line\n"
 	 "and a caret. --diagnostics=json prints a JSON array on stdout, sarif prints\n"
-	 "SARIF 2.1.0 for code-scanning annotations. --werror makes warnings errors.\n",
+	 "SARIF 2.1.0 for code-scanning annotations, github prints GitHub Actions\n"
+	 "workflow commands (annotations without an upload). --werror makes warnings\n"
+	 "errors. A SPEC of - is read from standard input (git show HEAD:x.crr.yaml |\n"
+	 "crrc check -), named NAME in diagnostics with --stdin-filename. -- ends the\n"
+	 "options.\n",
 	 cmd_check},
-	{"model", "crrc model SPEC [--diagnostics=text|json|sarif] [--werror]",
+	{"model", "crrc model SPEC [--diagnostics=text|json|sarif|github] [--werror]",
 	 "Print the resolved model as JSON: defaults filled, priorities assigned, role\n"
 	 "names generated, partitions and ARNs derived. The back ends read this model.\n",
 	 cmd_model},
-	{"compile", "crrc compile SPEC --target TARGET --out DIR\n"
-	 "                    [--diagnostics=text|json|sarif] [--werror]",
+	{"compile", "crrc compile SPEC --target TARGET --out DIR [--check]\n"
+	 "                    [--diagnostics=text|json|sarif|github] [--werror]",
 	 "Validate the spec and write the target's files into DIR (created when\n"
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
-	 "DIR/.crrc-files, and prints what it wrote. TARGET is one of:\n",
+	 "DIR/.crrc-files, and prints what it wrote. With --check it writes nothing:\n"
+	 "it exits 3 and lists the files that would change when DIR is stale, 0 when\n"
+	 "DIR is current (for CI). TARGET is one of:\n",
 	 cmd_compile},
 	{"explain", "crrc explain CODE",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
@@ -83,67 +82,13 @@ static void usage(FILE *f)
 	      f);
 }
 
-static bool parse_format(const char *s, enum crrc_diag_format *f)
+/* Load and check one spec ("-": standard input); the model is returned
+ * for model and compile. */
+static struct crrc_model *spec_check(const struct options *o, const char *path,
+				     struct crrc_diags *d)
 {
-	if (strcmp(s, "text") == 0)
-		*f = CRRC_DIAG_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*f = CRRC_DIAG_JSON;
-	else if (strcmp(s, "sarif") == 0)
-		*f = CRRC_DIAG_SARIF;
-	else
-		return false;
-	return true;
-}
-
-/* The value of --name=value or --name value; NULL when absent. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] == '\0' && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static bool parse_args(int argc, char **argv, struct options *o)
-{
-	o->specs = calloc((size_t)argc, sizeof(*o->specs));
-	if (!o->specs)
-		return false;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *v;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			o->help = true;
-		} else if (strcmp(a, "--werror") == 0) {
-			o->werror = true;
-		} else if ((v = option_value(argc, argv, &i, "--diagnostics"))) {
-			if (!parse_format(v, &o->format)) {
-				fprintf(stderr, "crrc: unknown diagnostics format '%s' "
-						"(text, json or sarif)\n", v);
-				return false;
-			}
-		} else if ((v = option_value(argc, argv, &i, "--target"))) {
-			o->target = v;
-		} else if ((v = option_value(argc, argv, &i, "--out"))) {
-			o->out = v;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "crrc: unknown or incomplete option '%s'\n", a);
-			return false;
-		} else {
-			o->specs[o->nspecs++] = a;
-		}
-	}
-	return true;
-}
-
-/* Load and check one spec; the model is returned for model and compile. */
-static struct crrc_model *spec_check(const char *path, struct crrc_diags *d)
-{
-	struct crrc_model *m = crrc_load_file(path, d);
+	struct crrc_model *m = strcmp(path, "-") == 0 ? crrc_load_stdin(o->stdin_name, d)
+						      : crrc_load_file(path, d);
 	if (m) { /* every stage copes with a partial model */
 		crrc_resolve(m, d);
 		crrc_check(m, d);
@@ -184,7 +129,7 @@ static int cmd_check(const struct options *o)
 	diags_set_werror(d, o->werror);
 	/* diagnostics keep copies of what they say: each model goes at once */
 	for (size_t i = 0; i < o->nspecs; i++)
-		crrc_model_destroy(spec_check(o->specs[i], d));
+		crrc_model_destroy(spec_check(o, o->specs[i], d));
 	int rc = finish(o, d, stdout);
 	diags_destroy(d);
 	return rc;
@@ -198,7 +143,7 @@ static int cmd_model(const struct options *o)
 	}
 	struct crrc_diags *d = diags_create();
 	diags_set_werror(d, o->werror);
-	struct crrc_model *m = spec_check(o->specs[0], d);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
 	int rc = finish(o, d, stderr);
 	if (rc == EXIT_CLEAN && !model_json_write(m, stdout))
 		rc = EXIT_USAGE;
@@ -214,22 +159,40 @@ static void targets_print(FILE *f)
 		fprintf(f, "  %-15s %s\n", crrc_target_at(i)->name, crrc_target_at(i)->summary);
 }
 
+/* What compile's arguments lack, said; false when one does. */
+static bool compile_args(const struct options *o, const struct crrc_target **t)
+{
+	const char *missing = o->nspecs != 1 ? (o->nspecs ? "exactly one SPEC" : "a SPEC")
+			      : !o->target	       ? "--target"
+			      : !o->out || !*o->out    ? "--out DIR"
+						       : NULL;
+	*t = o->target ? crrc_target_find(o->target) : NULL;
+	if (!missing && *t)
+		return true;
+	if (missing) {
+		fprintf(stderr, "crrc: compile needs %s\n", missing);
+	} else {
+		const char *names[16];
+		size_t n = crrc_target_count() < 16 ? crrc_target_count() : 16;
+		for (size_t i = 0; i < n; i++)
+			names[i] = crrc_target_at(i)->name;
+		const char *sug = crrc_suggest(o->target, names, n);
+		fprintf(stderr, "crrc: unknown --target '%s'%s%s%s The targets are:\n", o->target,
+			sug ? "; did you mean '" : ".", sug ? sug : "", sug ? "'?" : "");
+		targets_print(stderr);
+	}
+	fprintf(stderr, "usage: %s\n", commands[2].usage);
+	return false;
+}
+
 static int cmd_compile(const struct options *o)
 {
-	const struct crrc_target *t = o->target ? crrc_target_find(o->target) : NULL;
-	if (o->nspecs != 1 || !t || !o->out || !*o->out) {
-		if (o->target && !t)
-			fprintf(stderr, "crrc: unknown --target '%s'; the targets are:\n", o->target);
-		else
-			fputs("crrc: compile takes one SPEC, --target and --out; the targets are:\n",
-			      stderr);
-		targets_print(stderr);
-		fprintf(stderr, "usage: %s\n", commands[2].usage);
+	const struct crrc_target *t;
+	if (!compile_args(o, &t))
 		return EXIT_USAGE;
-	}
 	struct crrc_diags *d = diags_create();
 	diags_set_werror(d, o->werror);
-	struct crrc_model *m = spec_check(o->specs[0], d);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
 	struct crrc_emit_options eo = {.spec_path = o->specs[0]};
 	/* The files stream into the directory as they are rendered; they are
 	 * published only when the run is clean. */
@@ -237,13 +200,16 @@ static int cmd_compile(const struct options *o)
 	struct crrc_desired *ds = NULL;
 	if (m && diags_errors(d) == 0) {
 		ds = desired_create(m);
-		out = outdir_create(o->out, stdout);
+		out = o->check_only ? outdir_create_check(o->out, stdout)
+				    : outdir_create(o->out, stdout);
 		t->emit(ds, &eo, outdir_sink(out), d);
 	}
 	/* Published only when the run is clean; what fails is a diagnostic. */
 	if (out && diags_errors(d) == 0)
 		outdir_commit(out, d);
 	int rc = finish(o, d, stderr);
+	if (rc == EXIT_CLEAN && out && outdir_changes(out))
+		rc = EXIT_STALE; /* --check: the output in DIR is not the spec's */
 	outdir_destroy(out);
 	desired_destroy(ds);
 	crrc_model_destroy(m);
@@ -329,11 +295,11 @@ int main(int argc, char **argv)
 	}
 	struct options o = {.command = cmd};
 	int rc = EXIT_USAGE;
-	if (parse_args(argc, argv, &o)) {
+	if (options_parse(argc, argv, &o)) {
 		if (o.help)
 			command_help(c);
 		rc = o.help ? EXIT_CLEAN : c->run(&o);
 	}
-	free(o.specs);
+	options_free(&o);
 	return rc;
 }

@@ -126,6 +126,17 @@ void diags_set_file(struct crrc_diags *d, const char *file, const char *text, si
 	d->files[d->nfiles++] = (struct file_rec){.name = name, .text = text, .len = len};
 }
 
+void diags_keep_text(struct crrc_diags *d, char *text)
+{
+	if (d->nfiles == 0) {
+		free(text);
+		return;
+	}
+	struct file_rec *f = &d->files[d->nfiles - 1];
+	free(f->owned);
+	f->owned = text;
+}
+
 void diags_drop_text(struct crrc_diags *d)
 {
 	if (d->nfiles == 0)

@@ -49,6 +49,7 @@ enum crrc_diag_format {
 	CRRC_DIAG_TEXT,
 	CRRC_DIAG_JSON,
 	CRRC_DIAG_SARIF,
+	CRRC_DIAG_GITHUB, /* GitHub Actions workflow commands: ::error file=...:: */
 };
 
 struct crrc_diags *diags_create(void);
@@ -57,6 +58,9 @@ void diags_destroy(struct crrc_diags *d);
 /* The file (and its text, which must outlive the diags' use of it) that
  * diagnostics added from now on belong to. text may be NULL. */
 void diags_set_file(struct crrc_diags *d, const char *file, const char *text, size_t len);
+/* The current file's text (from malloc) is the diagnostics' to keep and
+ * free: a spec read from a stream cannot be read again to be quoted. */
+void diags_keep_text(struct crrc_diags *d, char *text);
 /* The current file's text is going away: diagnostics quote it again once
  * diags_reread_sources reads the file anew (when its size is unchanged). */
 void diags_drop_text(struct crrc_diags *d);

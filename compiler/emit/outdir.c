@@ -80,6 +80,11 @@ static bool ends_with(const char *s, const char *suffix)
 static bool tmp_open(struct outdir *o)
 {
 	struct outdir_file *f = current(o);
+	if (o->check_only) { /* it would be written: that is all --check needs */
+		f->state = STATE_WRITTEN;
+		o->mode = MODE_DISCARD;
+		return false;
+	}
 	o->tmp_fd = outdir_tmp_create(o, f->tmp, &f->has_tmp);
 	if (o->tmp_fd < 0) {
 		file_fail(o, errno);
@@ -206,6 +211,10 @@ static struct buf *sink_open(struct crrc_sink *s, const char *name)
 	struct stat st;
 	if (o->dir_err || o->busy)
 		return &o->b;
+	if (o->dirfd < 0) { /* --check of a directory that is not there */
+		tmp_open(o);
+		return &o->b;
+	}
 	if (!*name || strchr(name, '/') || strncmp(name, OUTDIR_TMP_PREFIX, 10) == 0 ||
 	    strcmp(name, OUTDIR_RECORD) == 0) {
 		file_fail(o, EINVAL); /* a target's bug: its names are plain */
@@ -278,6 +287,13 @@ struct outdir *outdir_create(const char *dir, FILE *log)
 	o->old = xrealloc(NULL, CHUNK);
 	buf_grow(&o->b, CHUNK - 1); /* the one allocation, before it may drain */
 	o->b.drain = drain;
+	return o;
+}
+
+struct outdir *outdir_create_check(const char *dir, FILE *log)
+{
+	struct outdir *o = outdir_create(dir, log);
+	o->check_only = true;
 	return o;
 }
 

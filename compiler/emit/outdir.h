@@ -24,6 +24,11 @@ struct outdir;
  * written to a temporary file from its first difference on; log gets the
  * actions. Nothing is published before outdir_commit. */
 struct outdir *outdir_create(const char *dir, FILE *log);
+/* The same sink for compile --check: it compares and writes nothing, not
+ * even the directory; its commit prints what would change ("would write",
+ * "would remove") and counts it (outdir_changes). */
+struct outdir *outdir_create_check(const char *dir, FILE *log);
+size_t outdir_changes(const struct outdir *o);
 struct crrc_sink *outdir_sink(struct outdir *o);
 /* Publish the files: record them with the previous run's, rename the
  * changed ones into place in the order they were opened ("wrote"; the

@@ -61,6 +61,8 @@ struct outdir {
 	double waited;        /* seconds waited for the lock */
 	size_t created_at;    /* the length of the first level of dir that crrc made */
 	bool committed;
+	bool check_only;      /* compile --check: compare, write nothing */
+	size_t changes;       /* --check: files that would be written or removed */
 	/* The previous run's record: its names in its order, and sorted. */
 	char *record;
 	const char **rec, **rec_sorted;

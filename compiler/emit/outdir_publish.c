@@ -143,11 +143,12 @@ static double lock_wait_limit(void)
 	return e && *e && !*end && v >= 0 && v <= 86400 ? v : LOCK_WAIT_SECONDS;
 }
 
-/* The directory's lock: at once, or after waiting for the run that holds
- * it (saying so on stderr), at most lock_wait_limit() seconds. */
-static bool lock_take(struct outdir *o)
+/* The directory's lock (kind: LOCK_EX to write, LOCK_SH to compare): at
+ * once, or after waiting for the run that holds it (saying so on stderr),
+ * at most lock_wait_limit() seconds. */
+static bool lock_take(struct outdir *o, int kind)
 {
-	if (flock(o->dirfd, LOCK_EX | LOCK_NB) == 0)
+	if (flock(o->dirfd, kind | LOCK_NB) == 0)
 		return true;
 	if (errno != EWOULDBLOCK && errno != EINTR) {
 		o->dir_err = errno;
@@ -159,7 +160,7 @@ static bool lock_take(struct outdir *o)
 	do {
 		nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
 		o->waited = seconds_now() - start;
-		if (flock(o->dirfd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(o->dirfd, kind | LOCK_NB) == 0)
 			return true;
 	} while (o->waited < limit);
 	o->busy = true;
@@ -256,18 +257,37 @@ static void sweep(struct outdir *o)
 	closedir(d);
 }
 
+/* compile --check: the directory as it is, made by nobody, under a shared
+ * lock (a compile publishing into it is waited for); missing, every file
+ * would be written. */
+static void check_prepare(struct outdir *o)
+{
+	o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0) {
+		if (errno != ENOENT)
+			o->dir_err = errno;
+		return;
+	}
+	if (lock_take(o, LOCK_SH))
+		record_read(o);
+}
+
 void outdir_prepare(struct outdir *o)
 {
 	if (o->prepared)
 		return;
 	o->prepared = true;
 	errno = 0;
+	if (o->check_only) {
+		check_prepare(o);
+		return;
+	}
 	if (!mkdir_p(o) ||
 	    (o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		o->dir_err = errno ? errno : EIO;
 		return;
 	}
-	if (!lock_take(o))
+	if (!lock_take(o, LOCK_EX))
 		return;
 	signals_install(o);
 	record_read(o);
@@ -475,6 +495,38 @@ static void remove_stale(struct outdir *o)
 	free(mine);
 }
 
+/* compile --check: what a compile would write and remove, said and
+ * counted; nothing changes. */
+static bool check_commit(struct outdir *o)
+{
+	if (!report_problems(o))
+		return false;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->files[i].state == STATE_WRITTEN) {
+			fprintf(o->log, "would write %s\n", o->files[i].path);
+			o->changes++;
+		}
+	const char **mine = names_sorted(o);
+	struct stat st;
+	for (size_t i = 0; o->dirfd >= 0 && i < o->nrec; i++) {
+		const char *name = o->rec[i];
+		if (strcmp(name, OUTDIR_RECORD) == 0 || have(mine, o->n, name) ||
+		    fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		char *path = outdir_path(o, name);
+		fprintf(o->log, "would remove %s\n", path);
+		free(path);
+		o->changes++;
+	}
+	free(mine);
+	return true;
+}
+
+size_t outdir_changes(const struct outdir *o)
+{
+	return o->changes;
+}
+
 bool outdir_commit(struct outdir *o, struct crrc_diags *d)
 {
 	o->d = d;
@@ -494,6 +546,8 @@ bool outdir_commit(struct outdir *o, struct crrc_diags *d)
 			  o->dir, o->waited);
 		return false;
 	}
+	if (o->check_only)
+		return check_commit(o);
 	if (!report_problems(o) || !record_write(o, true) || !publish(o))
 		return false;
 	o->committed = true;

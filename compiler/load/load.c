@@ -18,6 +18,7 @@
 
 #include "base/oom.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "diag/diag.h"
 #include "load/load.h"
 #include "load/load_tree.h"
@@ -531,12 +532,58 @@ static bool read_all(int fd, char *p, size_t len)
 	return true;
 }
 
+/* A spec read from a stream (a pipe, standard input, process
+ * substitution) to its end, at most CRRC_MAX_FILE_BYTES: its text cannot be
+ * read again to quote it, so the diagnostics keep it. */
+static struct crrc_model *load_stream(const char *name, int fd, struct crrc_diags *d)
+{
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0 && (flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK); /* now wait for the writer's bytes */
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	while (b.len <= CRRC_MAX_FILE_BYTES &&
+	       ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			buf_put(&b, chunk, (size_t)n);
+	int err = n < 0 ? errno : 0;
+	if (err || b.len > CRRC_MAX_FILE_BYTES) {
+		diags_set_file(d, name, NULL, 0);
+		if (err)
+			diags_add(d, CRRC_E001, (struct crrc_pos){0}, "cannot read the input: %s",
+				  strerror(err));
+		else
+			diags_add(d, CRRC_E002, (struct crrc_pos){0},
+				  "the input is over %u bytes, the limit", CRRC_MAX_FILE_BYTES);
+		buf_free(&b);
+		return NULL;
+	}
+	size_t len = b.len;
+	char *text = buf_detach(&b, NULL);
+	if (!text)
+		text = xcalloc(1, 1);
+	struct crrc_model *m = model_from_text(arena_create(), name, text, len, NULL, d);
+	diags_keep_text(d, text);
+	return m;
+}
+
+struct crrc_model *crrc_load_stdin(const char *name, struct crrc_diags *d)
+{
+	return load_stream(name && *name ? name : "<stdin>", STDIN_FILENO, d);
+}
+
 struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer forever */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	int err = fd < 0 || fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (!err && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		struct crrc_model *m = load_stream(path, fd, d);
+		close(fd);
+		return m;
+	}
 	if (err || !S_ISREG(st.st_mode)) {
 		diags_set_file(d, path, NULL, 0);
 		diags_add(d, CRRC_E001, (struct crrc_pos){0, 0, 0}, "cannot read the file: %s",

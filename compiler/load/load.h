@@ -14,5 +14,9 @@ struct crrc_model;
 struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d);
 struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t len,
 				    struct crrc_diags *d);
+/* The spec on standard input, read to its end; diagnostics name it name
+ * ("<stdin>" when NULL or empty). A pipe or a FIFO given to crrc_load_file
+ * is read the same way. */
+struct crrc_model *crrc_load_stdin(const char *name, struct crrc_diags *d);
 
 #endif

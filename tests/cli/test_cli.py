@@ -475,6 +475,124 @@ def test_installed():
     assert got.returncode == 0 and got.stdout == run("--version").stdout, (path, got)
 
 
+def run_stdin(data, *args):
+    p = subprocess.run([clitest.CRRC, *args], input=data, capture_output=True, timeout=60)
+    assert b"Sanitizer" not in p.stderr and b"runtime error" not in p.stderr, p.stderr
+    return p
+
+
+def test_stdin(d):
+    # A pre-commit hook pipes a revision into crrc check -: the same
+    # diagnostics as the file, named by --stdin-filename (else <stdin>),
+    # quoting the piped text; process substitution reads like a file.
+    p = run_stdin(TWO_ERRORS, "check", "-")
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "<stdin>:6:5: error[E020]" in err, err
+    assert "    regoin: us-east-1" in err, err  # the line is quoted from the pipe
+    p = run_stdin(TWO_ERRORS, "check", "-", "--stdin-filename", "specs/media.crr.yaml",
+                  "--diagnostics=json")
+    got = json.loads(p.stdout)
+    assert p.returncode == 1 and {g["file"] for g in got} == {"specs/media.crr.yaml"}, got
+    with open(os.path.join(ROOT, "examples", "streamvision.crr.yaml"), "rb") as f:
+        clean = f.read()
+    assert run_stdin(clean, "check", "-").returncode == 0
+    p = run_stdin(b"", "check", "-", "-")
+    assert p.returncode == 2 and b"more than once" in p.stderr, p
+    spec = os.path.join(ROOT, "examples", "streamvision.crr.yaml")
+    p = subprocess.run(["bash", "-c", f'"{clitest.CRRC}" check <(cat "{spec}")'],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == b"", p
+    out = os.path.join(d, "from-stdin")
+    p = run_stdin(clean, "compile", "-", "--target", "terraform", "--out", out)
+    assert p.returncode == 0 and os.path.exists(os.path.join(out, "replication.tf")), p
+
+
+def test_flag_mistakes(d):
+    # A wrong flag names itself and the nearest right one; a flag twice, a
+    # flag without its value, a missing --target or --out: each says so.
+    spec = write(d, "flags.crr.yaml", SRR)
+    cases = [
+        (("check", "--diagnostic=json", spec), "unknown option '--diagnostic'; did you mean "
+                                               "'--diagnostics'?"),
+        (("check", "--diagnostics=jsn", spec), "did you mean 'json'?"),
+        (("check", "--werror", "--werror", spec), "option --werror given twice"),
+        (("compile", spec, "--target", "tf", "--out", d), "did you mean 'terraform'?"),
+        (("compile", spec, "--target", "cfn", "--out", d), "did you mean 'cloudformation'?"),
+        (("compile", spec, "--out", d), "compile needs --target"),
+        (("compile", spec, "--target", "terraform"), "compile needs --out DIR"),
+        (("compile", "--target", "terraform", "--out", d), "compile needs a SPEC"),
+        (("compile", spec, "--target"), "option --target needs a value"),
+        (("check", "--werror=yes", spec), "option --werror takes no value"),
+    ]
+    for args, want in cases:
+        res = run(*args)
+        assert res.rc == 2 and want in res.stderr, (args, res)
+    # -- ends the options: a spec whose name starts with a dash
+    dash = write(d, "-dash.crr.yaml", SRR)
+    res = run("check", "--", os.path.basename(dash), cwd=d)
+    assert res.rc == 0 and "W004" in res.stderr, res
+
+
+GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]*(,line=\d+,col=\d+,"
+                         r"endColumn=\d+)?,title=[EW]\d{3} [a-z0-9-]+::[^\r\n]*$")
+
+
+def test_github(d):
+    # GitHub Actions workflow commands, one a diagnostic, on stdout; text
+    # from the spec cannot end the command or start another.
+    evil = (b"crrc: 1\nname: demo\nbuckets:\n"
+            b'  a: {region: us-east-1, "x%0A::error::fake\\n::warning::more,:": 1}\n')
+    path = write(d, "evil,name:x.crr.yaml", evil)
+    res = run("check", "--diagnostics=github", path)
+    lines = res.stdout.splitlines()
+    assert res.rc == 1 and len(lines) == 1, res
+    assert GITHUB_LINE.match(lines[0]), lines[0]
+    # the key's real newline is escaped as in text (\x0A), its "%0A" as %250A
+    assert "%250A::error::fake\\x0A::warning::more" in lines[0], lines[0]
+    assert "file=" + path.replace(",", "%2C").replace(":", "%3A") in lines[0], lines[0]
+    assert ",line=4,col=26," in lines[0] and "title=E020 unknown-key" in lines[0], lines[0]
+    res = run("check", "--diagnostics=github", write(d, "w.crr.yaml", SRR))
+    assert res.rc == 0 and res.stdout.startswith("::warning file="), res
+    assert all(GITHUB_LINE.match(ln) for ln in res.stdout.splitlines()), res
+
+
+def snapshot_dir(path):
+    if not os.path.isdir(path):
+        return None
+    return {n: (os.lstat(os.path.join(path, n)).st_mtime_ns, open(os.path.join(path, n), "rb").read())
+            for n in sorted(os.listdir(path))}
+
+
+def test_compile_check(d):
+    # compile --check writes nothing: 3 and the files that would change
+    # when DIR is stale, 0 when it is current; a directory that is not there
+    # is stale and stays not there.
+    spec = os.path.join(ROOT, "examples", "streamvision.crr.yaml")
+    out = os.path.join(d, "checked")
+    args = ("compile", spec, "--target", "terraform", "--out", out)
+    res = run(*args, "--check")
+    assert res.rc == 3 and "would write " + os.path.join(out, "buckets.tf") in res.stdout, res
+    assert not os.path.exists(out)
+    assert run(*args).rc == 0
+    before = snapshot_dir(out)
+    res = run(*args, "--check")
+    assert res.rc == 0 and res.stdout == "" and snapshot_dir(out) == before, res
+    with open(os.path.join(out, "iam.tf"), "a") as f:
+        f.write("# edited by hand\n")
+    before = snapshot_dir(out)
+    res = run(*args, "--check")
+    assert res.rc == 3 and res.stdout == f"would write {out}/iam.tf\n", res
+    assert snapshot_dir(out) == before
+    with open(os.path.join(out, ".crrc-files"), "a") as f:
+        f.write("old.tf\n")
+    write(out, "old.tf", b"# a file an older spec made\n")
+    res = run(*args, "--check")
+    assert res.rc == 3 and f"would remove {out}/old.tf" in res.stdout, res
+    res = run("compile", write(d, "bad.crr.yaml", TWO_ERRORS), "--target", "terraform",
+              "--out", out, "--check")
+    assert res.rc == 1, res
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -501,6 +619,11 @@ def main():
         f.check("crrc explain CODE, for every code", test_explain)
         f.check("crrc COMMAND --help and -h", test_command_help)
         f.check("crrc on the PATH after ./setup", test_installed)
+        f.check("a spec from standard input, a pipe, process substitution", test_stdin, d)
+        f.check("flag mistakes say what is wrong and what would be right",
+                test_flag_mistakes, d)
+        f.check("--diagnostics=github", test_github, d)
+        f.check("compile --check", test_compile_check, d)
     f.exit()
 
 

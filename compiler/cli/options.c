@@ -1,0 +1,147 @@
+/* options.c: the command line's options, from a table: each option once,
+ * its value after '=' or as the next word, "--" ending the options, and a
+ * mistake named with the nearest thing that would have worked. */
+#include "cli/options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/oom.h"
+#include "base/util.h"
+
+enum flag_id { F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK };
+
+static const struct flag {
+	const char *name;
+	enum flag_id id;
+	bool value;
+} flags[] = {
+	{"--help", F_HELP, false},          {"-h", F_HELP, false},
+	{"--werror", F_WERROR, false},      {"--diagnostics", F_DIAGNOSTICS, true},
+	{"--target", F_TARGET, true},       {"--out", F_OUT, true},
+	{"--stdin-filename", F_STDIN_NAME, true}, {"--check", F_CHECK, false},
+};
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static const char *const formats[] = {"text", "json", "sarif", "github"};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static const struct flag *flag_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NFLAGS; i++)
+		if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+static bool unknown_flag(const char *arg, size_t len)
+{
+	char *name = xmalloc(len + 1);
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	const char *sug = crrc_suggest_in(name, flags, NFLAGS, sizeof(flags[0]),
+					  offsetof(struct flag, name));
+	fprintf(stderr, "crrc: unknown option '%s'%s%s%s\n", name, sug ? "; did you mean '" : "",
+		sug ? sug : "", sug ? "'?" : "");
+	free(name);
+	return false;
+}
+
+static bool format_set(struct options *o, const char *v)
+{
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (strcmp(v, formats[i]) == 0) {
+			o->format = (enum crrc_diag_format)i;
+			return true;
+		}
+	const char *sug = crrc_suggest(v, formats, NFORMATS);
+	fprintf(stderr, "crrc: unknown diagnostics format '%s'%s%s%s (text, json, sarif or github)\n",
+		v, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+	return false;
+}
+
+/* Set the option f to v (NULL for one without a value). */
+static bool flag_set(struct options *o, const struct flag *f, const char *v)
+{
+	switch (f->id) {
+	case F_HELP:
+		o->help = true;
+		return true;
+	case F_WERROR:
+		o->werror = true;
+		return true;
+	case F_CHECK:
+		o->check_only = true;
+		return true;
+	case F_DIAGNOSTICS:
+		return format_set(o, v);
+	case F_TARGET:
+		o->target = v;
+		return true;
+	case F_OUT:
+		o->out = v;
+		return true;
+	case F_STDIN_NAME:
+		o->stdin_name = v;
+		return true;
+	}
+	return false;
+}
+
+/* One option at argv[*i]; its value may take the next word. */
+static bool option_take(int argc, char **argv, int *i, struct options *o, unsigned *seen)
+{
+	const char *a = argv[*i], *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	const struct flag *f = flag_find(a, len);
+	if (!f)
+		return unknown_flag(a, len);
+	const char *v = NULL;
+	if (f->value) {
+		v = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+		if (!v) {
+			fprintf(stderr, "crrc: option %s needs a value (%s=VALUE)\n", f->name, f->name);
+			return false;
+		}
+	} else if (eq) {
+		fprintf(stderr, "crrc: option %s takes no value\n", f->name);
+		return false;
+	}
+	if (f->id != F_HELP && (*seen & (1u << f->id))) {
+		fprintf(stderr, "crrc: option %s given twice\n", f->name);
+		return false;
+	}
+	*seen |= 1u << f->id;
+	return flag_set(o, f, v);
+}
+
+bool options_parse(int argc, char **argv, struct options *o)
+{
+	o->specs = xcalloc((size_t)argc, sizeof(*o->specs));
+	unsigned seen = 0;
+	bool options = true;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && strcmp(a, "--") == 0)
+			options = false;
+		else if (options && a[0] == '-' && a[1] != '\0' && !option_take(argc, argv, &i, o, &seen))
+			return false;
+		else if (!options || a[0] != '-' || a[1] == '\0')
+			o->specs[o->nspecs++] = a;
+	}
+	size_t stdin_uses = 0;
+	for (size_t i = 0; i < o->nspecs; i++)
+		stdin_uses += strcmp(o->specs[i], "-") == 0;
+	if (stdin_uses > 1) {
+		fputs("crrc: '-' (standard input) given more than once\n", stderr);
+		return false;
+	}
+	return true;
+}
+
+void options_free(struct options *o)
+{
+	free(o->specs);
+	o->specs = NULL;
+}

@@ -1,0 +1,30 @@
+/* options.h: the command line's options, parsed once for every command. */
+#ifndef CRRC_OPTIONS_H
+#define CRRC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag/diag.h"
+
+struct options {
+	const char *command;
+	const char **specs; /* "-": standard input */
+	size_t nspecs;
+	enum crrc_diag_format format;
+	bool werror;
+	bool help;          /* --help or -h: the command's help, nothing else */
+	bool check_only;    /* compile --check: compare, write nothing */
+	const char *target;
+	const char *out;
+	const char *stdin_name; /* --stdin-filename: what diagnostics call "-" */
+};
+
+/* Parse argv[2..argc) into o (its specs array is the caller's to free);
+ * false, with the reason on stderr, on a usage error: an unknown option
+ * (with the nearest known one), one given twice, one without its value, an
+ * unknown diagnostics format (with the nearest). "--" ends the options. */
+bool options_parse(int argc, char **argv, struct options *o);
+void options_free(struct options *o);
+
+#endif
