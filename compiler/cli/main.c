@@ -7,7 +7,7 @@
 
 #include "base/util.h"
 #include "check/check.h"
-#include "cli/explain.h"
+#include "diag/explain.h"
 #include "cli/options.h"
 #include "cli/targets.h"
 #include "diag/diag.h"

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "diag/diag.h"
+#include "diag/render.h"
 
 #define ECHO_WINDOW 100 /* characters of a long line shown around the caret */
 #define CK_STEP 256     /* characters between checkpoints of the index */
@@ -24,7 +25,6 @@ struct line_index {
 	size_t nck;
 };
 
-static size_t char_len(const char *p, size_t max);
 
 static void index_build(struct line_index *li, const char *text, size_t len)
 {
@@ -47,7 +47,7 @@ static void index_build(struct line_index *li, const char *text, size_t len)
 	for (size_t i = 0, c = 0; i < len; c++) {
 		if (c % CK_STEP == 0)
 			li->ck[li->nck++] = i;
-		i += char_len(text + i, len - i);
+		i += diag_char_len(text + i, len - i);
 	}
 }
 
@@ -65,7 +65,7 @@ static size_t index_char_at(const struct line_index *li, size_t off)
 	}
 	size_t c = lo * CK_STEP;
 	for (size_t i = li->ck[lo]; i < off; c++)
-		i += char_len(li->text + i, li->len - i);
+		i += diag_char_len(li->text + i, li->len - i);
 	return c;
 }
 
@@ -81,67 +81,14 @@ static const char *index_skip(const struct line_index *li, const char *p, const 
 		nchars = t - j * CK_STEP;
 	}
 	for (; nchars && p < eol; nchars--)
-		p += char_len(p, (size_t)(eol - p));
+		p += diag_char_len(p, (size_t)(eol - p));
 	return p;
 }
 
-static size_t utf8_width(unsigned char c)
-{
-	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
 
-/* Bytes in the character at p (at most max); 1 for a byte that does not
- * start a valid sequence, which is then escaped. */
-static size_t char_len(const char *p, size_t max)
-{
-	size_t w = utf8_width((unsigned char)*p);
-	if (w > max || (w > 1 && (unsigned char)*p < 0xC2))
-		return 1;
-	for (size_t i = 1; i < w; i++)
-		if (((unsigned char)p[i] & 0xC0) != 0x80)
-			return 1;
-	return w;
-}
 
-/* C1 controls (U+0080..U+009F) and the line and paragraph separators. */
-static bool is_wide_control(const unsigned char *p, size_t w)
-{
-	return (w == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-	       (w == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
-}
 
-/* Append the escaped form of one character; return its display width. */
-static size_t put_char(struct buf *b, const char *p, size_t w)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	bool valid = w == utf8_width(u[0]) && (u[0] < 0x80 || u[0] >= 0xC2);
-	if (u[0] == '\t') {
-		buf_putc(b, ' ');
-		return 1;
-	}
-	if (u[0] < 0x20 || u[0] == 0x7F || !valid) {
-		buf_printf(b, "\\x%02X", u[0]);
-		return 4;
-	}
-	if (is_wide_control(u, w)) {
-		unsigned cp = w == 2 ? (unsigned)(u[1] & 0x3F) | 0x80 : 0x2000u | (u[2] & 0x3F);
-		buf_printf(b, "\\u%04X", cp);
-		return 6;
-	}
-	buf_put(b, p, w);
-	return 1;
-}
 
-/* Escape a message for a terminal: control characters become \xNN. */
-static void put_escaped(struct buf *b, const char *s)
-{
-	/* the end measured once: a message may quote a key of megabytes */
-	for (const char *end = s + strlen(s); s < end;) {
-		size_t w = char_len(s, (size_t)(end - s));
-		put_char(b, s, w);
-		s += w;
-	}
-}
 
 static void render_excerpt(struct buf *b, struct line_index *li, const struct crrc_diag *g,
 			   struct crrc_pos pos)
@@ -167,8 +114,8 @@ static void render_excerpt(struct buf *b, struct line_index *li, const struct cr
 	}
 	p = index_skip(li, p, eol, skipped);
 	for (ch = skipped; p < eol && ch < skipped + ECHO_WINDOW; ch++) {
-		size_t w = char_len(p, (size_t)(eol - p));
-		size_t dw = put_char(&line, p, w);
+		size_t w = diag_char_len(p, (size_t)(eol - p));
+		size_t dw = diag_put_char(&line, p, w);
 		if (ch < col)
 			caret += dw;
 		p += w;
@@ -184,14 +131,10 @@ static void render_excerpt(struct buf *b, struct line_index *li, const struct cr
 	buf_free(&line);
 }
 
-static const char *sev_name(enum crrc_severity s)
-{
-	return s == CRRC_ERROR ? "error" : s == CRRC_WARNING ? "warning" : "note";
-}
 
 static void render_location(struct buf *b, const char *file, struct crrc_pos pos)
 {
-	put_escaped(b, file ? file : "<input>");
+	diag_put_escaped(b, file ? file : "<input>");
 	if (pos.line)
 		buf_printf(b, ":%u:%u", pos.line, pos.col);
 	buf_puts(b, ": ");
@@ -203,14 +146,14 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 	for (size_t i = 0; i < diags_count(d); i++) {
 		const struct crrc_diag *g = diags_at(d, i);
 		render_location(b, g->file, g->pos);
-		buf_printf(b, "%s[%s]: ", sev_name(g->sev), crrc_code_name(g->code));
-		put_escaped(b, g->msg);
+		buf_printf(b, "%s[%s]: ", diag_sev_name(g->sev), crrc_code_name(g->code));
+		diag_put_escaped(b, g->msg);
 		buf_putc(b, '\n');
 		render_excerpt(b, &li, g, g->pos);
 		for (size_t j = 0; j < g->nnotes; j++) {
 			render_location(b, g->file, g->notes[j].pos);
 			buf_puts(b, "note: ");
-			put_escaped(b, g->notes[j].msg);
+			diag_put_escaped(b, g->notes[j].msg);
 			buf_putc(b, '\n');
 			render_excerpt(b, &li, g, g->notes[j].pos);
 		}
@@ -225,148 +168,28 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 	free(li.ck);
 }
 
-static json_t *json_str(const char *s)
-{
-	json_t *j = json_string(s);
-	return j ? j : json_string("(not valid UTF-8)");
-}
 
 static json_t *diag_json(const struct crrc_diag *g)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "file", json_str(g->file ? g->file : "<input>"));
+	json_object_set_new(o, "file", diag_json_str(g->file ? g->file : "<input>"));
 	json_object_set_new(o, "line", json_integer(g->pos.line));
 	json_object_set_new(o, "column", json_integer(g->pos.col));
 	json_object_set_new(o, "end_column", json_integer(g->pos.col + (g->pos.len ? g->pos.len : 1)));
-	json_object_set_new(o, "severity", json_string(sev_name(g->sev)));
+	json_object_set_new(o, "severity", json_string(diag_sev_name(g->sev)));
 	json_object_set_new(o, "code", json_string(crrc_code_name(g->code)));
 	json_object_set_new(o, "slug", json_string(crrc_code_slug(g->code)));
-	json_object_set_new(o, "message", json_str(g->msg));
+	json_object_set_new(o, "message", diag_json_str(g->msg));
 	json_t *notes = json_array();
 	for (size_t j = 0; j < g->nnotes; j++) {
 		json_t *n = json_object();
 		json_object_set_new(n, "line", json_integer(g->notes[j].pos.line));
 		json_object_set_new(n, "column", json_integer(g->notes[j].pos.col));
-		json_object_set_new(n, "message", json_str(g->notes[j].msg));
+		json_object_set_new(n, "message", diag_json_str(g->notes[j].msg));
 		json_array_append_new(notes, n);
 	}
 	json_object_set_new(o, "notes", notes);
 	return o;
-}
-
-static json_t *sarif_location(const char *file, struct crrc_pos pos, const char *msg)
-{
-	json_t *region = json_object();
-	if (pos.line) {
-		json_object_set_new(region, "startLine", json_integer(pos.line));
-		json_object_set_new(region, "startColumn", json_integer(pos.col));
-		json_object_set_new(region, "endColumn",
-				    json_integer(pos.col + (pos.len ? pos.len : 1)));
-	}
-	json_t *loc = json_pack("{s:{s:{s:o},s:o}}", "physicalLocation", "artifactLocation", "uri",
-				json_str(file ? file : "<input>"), "region", region);
-	if (msg)
-		json_object_set_new(loc, "message", json_pack("{s:o}", "text", json_str(msg)));
-	return loc;
-}
-
-static json_t *sarif_rules(void)
-{
-	json_t *rules = json_array();
-	for (int c = 0; c < CRRC_CODE_COUNT; c++) {
-		const char *name = crrc_code_name((enum crrc_code)c);
-		json_array_append_new(
-			rules, json_pack("{s:s,s:s,s:{s:s},s:s,s:{s:s}}", "id", name, "name",
-					 crrc_code_slug((enum crrc_code)c), "shortDescription",
-					 "text", crrc_code_summary((enum crrc_code)c), "helpUri",
-					 "grammar/diagnostics.md", "defaultConfiguration", "level",
-					 crrc_code_severity((enum crrc_code)c) == CRRC_ERROR
-						 ? "error"
-						 : "warning"));
-	}
-	return rules;
-}
-
-static json_t *sarif_result(const struct crrc_diag *g)
-{
-	json_t *res = json_pack("{s:s,s:i,s:s,s:{s:o},s:[o]}", "ruleId", crrc_code_name(g->code),
-				"ruleIndex", (int)g->code, "level", sev_name(g->sev), "message",
-				"text", json_str(g->msg), "locations",
-				sarif_location(g->file, g->pos, NULL));
-	if (g->nnotes) {
-		json_t *rel = json_array();
-		for (size_t j = 0; j < g->nnotes; j++) {
-			json_t *l = sarif_location(g->file, g->notes[j].pos, g->notes[j].msg);
-			json_object_set_new(l, "id", json_integer((json_int_t)j));
-			json_array_append_new(rel, l);
-		}
-		json_object_set_new(res, "relatedLocations", rel);
-	}
-	return res;
-}
-
-static json_t *render_sarif(const struct crrc_diags *d)
-{
-	json_t *results = json_array();
-	for (size_t i = 0; i < diags_count(d); i++)
-		json_array_append_new(results, sarif_result(diags_at(d, i)));
-	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "crrc", "version", CRRC_VERSION,
-				   "informationUri", "https://example.invalid/crrc", "rules",
-				   sarif_rules());
-	return json_pack("{s:s,s:s,s:[{s:{s:o},s:o}]}", "$schema",
-			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
-			 "tool", "driver", driver, "results", results);
-}
-
-/* A value of a GitHub workflow command, escaped as the runner reads it:
- * %, CR and LF always (so that no text from a spec starts a command of its
- * own), and in a property also ':' and ','. Other controls as in text. */
-static void put_github(struct buf *b, const char *s, bool property)
-{
-	struct buf e = BUF_INIT;
-	put_escaped(&e, s ? s : "");
-	for (size_t i = 0; i < e.len; i++) {
-		char c = e.data[i];
-		if (c == '%')
-			buf_puts(b, "%25");
-		else if (c == '\r')
-			buf_puts(b, "%0D");
-		else if (c == '\n')
-			buf_puts(b, "%0A");
-		else if (property && c == ':')
-			buf_puts(b, "%3A");
-		else if (property && c == ',')
-			buf_puts(b, "%2C");
-		else
-			buf_putc(b, c);
-	}
-	buf_free(&e);
-}
-
-/* One annotation a diagnostic: ::error file=F,line=L,col=C,endColumn=E,
- * title=CODE::message, its notes on lines of their own in the message. */
-static void render_github(const struct crrc_diags *d, struct buf *b)
-{
-	for (size_t i = 0; i < diags_count(d); i++) {
-		const struct crrc_diag *g = diags_at(d, i);
-		buf_printf(b, "::%s file=", g->sev == CRRC_ERROR ? "error"
-					    : g->sev == CRRC_WARNING ? "warning"
-								     : "notice");
-		put_github(b, g->file ? g->file : "<input>", true);
-		if (g->pos.line)
-			buf_printf(b, ",line=%u,col=%u,endColumn=%u", g->pos.line, g->pos.col,
-				   g->pos.col + (g->pos.len ? g->pos.len : 1));
-		buf_printf(b, ",title=%s %s::", crrc_code_name(g->code), crrc_code_slug(g->code));
-		put_github(b, g->msg, false);
-		for (size_t j = 0; j < g->nnotes; j++) {
-			buf_puts(b, "%0Anote");
-			if (g->notes[j].pos.line)
-				buf_printf(b, " (line %u)", g->notes[j].pos.line);
-			buf_puts(b, ": ");
-			put_github(b, g->notes[j].msg, false);
-		}
-		buf_putc(b, '\n');
-	}
 }
 
 bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *out)
@@ -376,7 +199,7 @@ bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *o
 		if (fmt == CRRC_DIAG_TEXT)
 			render_text(d, &b);
 		else
-			render_github(d, &b);
+			diag_render_github(d, &b);
 		bool ok = fwrite(b.data ? b.data : "", 1, b.len, out) == b.len;
 		buf_free(&b);
 		return ok;
@@ -387,7 +210,7 @@ bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *o
 		for (size_t i = 0; i < diags_count(d); i++)
 			json_array_append_new(doc, diag_json(diags_at(d, i)));
 	} else {
-		doc = render_sarif(d);
+		doc = diag_render_sarif(d);
 	}
 	/* ASCII only: no C1 control from the spec reaches a CI log raw */
 	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII;

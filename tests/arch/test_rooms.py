@@ -41,7 +41,7 @@ ALLOWED = {
 # The headers other rooms may include; every other header is its room's own.
 PUBLIC = {
     "base": None,  # all of them
-    "diag": {"diag.h", "pos.h", "codes.def"},
+    "diag": {"diag.h", "pos.h", "codes.def", "explain.h"},
     "model": {"model.h", "regions.h", "arn.h", "resolve.h", "desired.h", "iam.h",
               "model_json.h"},
     "load": {"load.h"},
@@ -49,7 +49,7 @@ PUBLIC = {
     "emit": {"emit.h", "outdir.h"},
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
-    "cli": {"targets.h"},
+    "cli": {"targets.h", "options.h"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -164,7 +164,8 @@ def test_sarif(d):
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"], r
         assert r["level"] == "error" and r["message"]["text"], r
         loc = r["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uri"] == path, loc
+        # an absolute path is a file: URI (percent-encoded: tests/cli/test_sarif.py)
+        assert loc["artifactLocation"]["uri"] == "file://" + path, loc
     region = results[0]["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"]) == (6, 5), region
     assert region["endColumn"] == 11, region  # "regoin" is 6 characters
@@ -394,7 +395,7 @@ def test_output_diagnostics(d):
     results = json.loads(res.err)["runs"][0]["results"]
     assert res.rc == 2 and [r["ruleId"] for r in results] == ["E091"], res
     uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri == foreign, results
+    assert uri == "file://" + foreign, results
     # A level of --out that is a file: E090 about the directory.
     res = run("compile", spec, "--target", "terraform", "--out", os.path.join(foreign, "sub"))
     assert res.rc == 2 and "error[E090]: cannot create the output directory" in res.stderr, res

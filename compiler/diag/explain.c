@@ -1,5 +1,5 @@
 /* explain.c: finding a code's explanation (explain.h). */
-#include "cli/explain.h"
+#include "diag/explain.h"
 
 #include <strings.h>
 
