@@ -30,6 +30,10 @@ struct crrc_sink {
 	struct buf *(*open)(struct crrc_sink *s, const char *path);
 	/* The file is complete. */
 	void (*close)(struct crrc_sink *s);
+	/* Optional (NULL: ignored): what the output needs from whoever uses
+	 * it, an environment variable or a Terraform variable, and why; the
+	 * output directory prints them after what it wrote. */
+	void (*require)(struct crrc_sink *s, const char *name, const char *why);
 };
 
 struct crrc_file {

@@ -270,11 +270,17 @@ static void sink_close(struct crrc_sink *s)
 	o->mode = MODE_DISCARD;
 }
 
+static void sink_require(struct crrc_sink *s, const char *name, const char *why)
+{
+	struct outdir *o = CRRC_CONTAINER_OF(s, struct outdir, sink);
+	buf_printf(&o->needs, "%s\t%s\n", name, why);
+}
+
 struct outdir *outdir_create(const char *dir, FILE *log)
 {
 	struct outdir *o = xrealloc(NULL, sizeof(*o));
 	*o = (struct outdir){
-		.sink = {.open = sink_open, .close = sink_close},
+		.sink = {.open = sink_open, .close = sink_close, .require = sink_require},
 		.log = log,
 		.dirfd = -1,
 		.old_fd = -1,
@@ -353,6 +359,7 @@ void outdir_destroy(struct outdir *o)
 	free(o->rec);
 	free(o->rec_sorted);
 	buf_free(&o->b);
+	buf_free(&o->needs);
 	free(o->old);
 	free(o->dir);
 	free(o);

@@ -79,6 +79,7 @@ struct outdir {
 	bool foreign; /* there is a file, and crrc did not write it */
 	int old_fd, tmp_fd;
 	size_t same; /* its bytes so far, equal to the existing file's */
+	struct buf needs; /* "name\twhy\n" lines the target required */
 	/* Where temporary names come from (getrandom; a test may fix them). */
 	uint64_t (*random)(void *ctx);
 	void *random_ctx;

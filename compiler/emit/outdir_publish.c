@@ -495,6 +495,20 @@ static void remove_stale(struct outdir *o)
 	free(mine);
 }
 
+/* What the target said the output needs, after what was written. */
+static void needs_print(struct outdir *o)
+{
+	if (!o->needs.len)
+		return;
+	fputs("the output needs:\n", o->log);
+	for (char *line = o->needs.data, *eol; *line; line = eol + 1) {
+		eol = strchr(line, '\n');
+		char *tab = strchr(line, '\t');
+		fprintf(o->log, "  %-32.*s %.*s\n", (int)(tab - line), line, (int)(eol - tab - 1),
+			tab + 1);
+	}
+}
+
 /* compile --check: what a compile would write and remove, said and
  * counted; nothing changes. */
 static bool check_commit(struct outdir *o)
@@ -552,5 +566,8 @@ bool outdir_commit(struct outdir *o, struct crrc_diags *d)
 		return false;
 	o->committed = true;
 	remove_stale(o);
-	return record_write(o, false);
+	if (!record_write(o, false))
+		return false;
+	needs_print(o);
+	return true;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "emit/emit.h"
 #include "model/desired.h"
 
 struct arena;
@@ -93,5 +94,7 @@ const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a);
 /* The deployment files: manifest.json and deploy.sh. */
 void cfn_manifest_render(const struct cfn_plan *p, const char *spec_path, struct buf *out);
 void cfn_deploy_render(const struct cfn_plan *p, const char *spec_path, struct buf *out);
+/* What deploy.sh needs from its environment, said to the sink (require). */
+void cfn_requirements(const struct cfn_plan *p, struct crrc_sink *o);
 
 #endif

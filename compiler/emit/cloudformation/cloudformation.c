@@ -596,6 +596,7 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	o->close(o);
 	cfn_deploy_render(&c.plan, label, o->open(o, "deploy.sh"));
 	o->close(o);
+	cfn_requirements(&c.plan, o);
 	ok = true;
 out:
 	spill_destroy(c.roles);

@@ -340,3 +340,28 @@ void cfn_deploy_render(const struct cfn_plan *p,
 	}
 	buf_puts(out, "\necho \"deploy.sh: all $total steps deployed\"\n");
 }
+
+void cfn_requirements(const struct cfn_plan *p, struct crrc_sink *o)
+{
+	if (!o->require)
+		return;
+	struct strmap *seen = strmap_create(p->arena, p->nstacks + p->nsteps);
+	for (size_t i = 0; i < p->nstacks; i++) {
+		const struct cfn_stack *s = &p->stacks[i];
+		const char *var = profile_variable(p->arena, s);
+		if (var && strmap_put(seen, var, strlen(var), (void *)s, NULL))
+			o->require(o, var,
+				   arena_printf(p->arena, "optional: the AWS profile deploy.sh uses in "
+					       "account %s (else the environment's credentials)",
+					       s->account_id));
+	}
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct cfn_step *st = &p->steps[i];
+		const char *var = artifact_variable(p->arena, st->stack->region);
+		if (step_upload(st) && strmap_put(seen, var, strlen(var), (void *)var, NULL))
+			o->require(o, var,
+				   arena_printf(p->arena, "an S3 bucket in %s for templates over 51,200 "
+					       "bytes (or CRRC_CFN_ARTIFACT_BUCKET for every region)",
+					       st->stack->region));
+	}
+}

@@ -288,6 +288,13 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 		.tmp = arena_create_sized(64u * 1024u),
 	};
 	tf_names_plan(&t);
+	for (size_t i = 0; o->require && i < ds->naccounts; i++) {
+		const char *var = arena_concat(t.tmp, "TF_VAR_", t.account_names[i], "_role_arn", NULL);
+		const char *why = arena_concat(t.tmp, "the IAM role Terraform assumes in account ",
+					       ds->accounts[i].id, " (variable ", t.account_names[i],
+					       "_role_arn)", NULL);
+		o->require(o, var, why);
+	}
 	versions_tf(&t, o);
 	providers_tf(&t, o);
 	variables_tf(&t, o);
