@@ -594,6 +594,30 @@ def test_compile_check(d):
     assert res.rc == 1, res
 
 
+def test_output_needs(d):
+    # After what it wrote, compile lists what the output needs: one role
+    # variable per named account for Terraform, one profile variable per
+    # account for deploy.sh; a spec without accounts needs nothing.
+    spec = os.path.join(ROOT, "examples", "crossaccount-kms.crr.yaml")
+    res = run("compile", spec, "--target", "terraform", "--out", os.path.join(d, "needs-tf"))
+    tail = res.stdout.split("the output needs:\n", 1)
+    assert res.rc == 0 and len(tail) == 2, res
+    names = [ln.split()[0] for ln in tail[1].splitlines()]
+    assert names == ["TF_VAR_payments_role_arn", "TF_VAR_vault_role_arn"], names
+    with open(os.path.join(d, "needs-tf", "variables.tf")) as f:
+        declared = re.findall(r'variable "(\w+)"', f.read())
+    assert sorted("TF_VAR_" + v for v in declared) == sorted(names), declared
+    res = run("compile", spec, "--target", "cloudformation", "--out", os.path.join(d, "needs-cf"))
+    names = [ln.split()[0] for ln in res.stdout.split("the output needs:\n", 1)[1].splitlines()]
+    assert names == ["CRRC_PROFILE_PAYMENTS", "CRRC_PROFILE_VAULT"], names
+    with open(os.path.join(d, "needs-cf", "deploy.sh")) as f:
+        script = f.read()
+    assert all(n in script for n in names), names
+    res = run("compile", os.path.join(ROOT, "examples", "two-way.crr.yaml"), "--target",
+              "terraform", "--out", os.path.join(d, "needs-none"))
+    assert res.rc == 0 and "the output needs" not in res.stdout, res
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -625,6 +649,7 @@ def main():
                 test_flag_mistakes, d)
         f.check("--diagnostics=github", test_github, d)
         f.check("compile --check", test_compile_check, d)
+        f.check("compile lists what its output needs", test_output_needs, d)
     f.exit()
 
 
