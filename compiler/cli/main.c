@@ -56,10 +56,10 @@ static const struct command commands[] = {
 	 "it exits 3 and lists the files that would change when DIR is stale, 0 when\n"
 	 "DIR is current (for CI). TARGET is one of:\n",
 	 cmd_compile},
-	{"explain", "crrc explain CODE",
+	{"explain", "crrc explain [CODE]",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
 	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
-	 "slug (duplicate-key).\n",
+	 "slug (duplicate-key). Without CODE, list every code with its summary.\n",
 	 cmd_explain},
 };
 
@@ -228,8 +228,14 @@ static const char *summary_of(const struct explanation *e)
 
 static int cmd_explain(const struct options *o)
 {
+	if (o->nspecs == 0) { /* every code, a line each */
+		for (size_t i = 0; i < CRRC_CODE_COUNT; i++)
+			printf("%s %-26s %s\n", crrc_code_name((enum crrc_code)i),
+			       crrc_code_slug((enum crrc_code)i), crrc_code_summary((enum crrc_code)i));
+		return EXIT_CLEAN;
+	}
 	if (o->nspecs != 1) {
-		fputs("crrc: explain takes exactly one CODE (crrc explain E021)\n", stderr);
+		fputs("crrc: explain takes one CODE (crrc explain E021)\n", stderr);
 		return EXIT_USAGE;
 	}
 	const struct explanation *e = explain_find(o->specs[0]);

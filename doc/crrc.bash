@@ -1,0 +1,44 @@
+# bash completion for crrc: commands, options, their values (targets,
+# formats, codes), and *.crr.yaml files. Installed as
+# share/bash-completion/completions/crrc; source it to try it.
+_crrc()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands="check model compile explain help"
+	if [[ $COMP_CWORD -eq 1 ]]; then
+		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		return
+	fi
+	case $prev in
+	--target)
+		COMPREPLY=($(compgen -W "terraform cloudformation" -- "$cur"))
+		return ;;
+	--diagnostics)
+		COMPREPLY=($(compgen -W "text json sarif github" -- "$cur"))
+		return ;;
+	--out)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--stdin-filename)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	esac
+	local cmd=${COMP_WORDS[1]} flags="--help --diagnostics --werror --stdin-filename"
+	case $cmd in
+	help)
+		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		return ;;
+	explain)
+		COMPREPLY=($(compgen -W "$(${COMP_WORDS[0]} explain 2>/dev/null | cut -d' ' -f1)" \
+			-- "${cur^^}"))
+		return ;;
+	compile)
+		flags="$flags --target --out --check" ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -X '!*.crr.yaml' -- "$cur") $(compgen -d -S / -- "$cur"))
+}
+complete -o filenames -o nospace -F _crrc crrc
