@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "base/oom.h"
 #include "emit/outdir_impl.h"
 
@@ -36,39 +37,6 @@ static void file_fail(struct outdir *o, int err)
 	if (o->tmp_fd >= 0)
 		close(o->tmp_fd);
 	o->tmp_fd = -1;
-}
-
-static bool write_full(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* Up to len bytes of fd at off (pread) or at its offset (off < 0): fewer
- * only at the end of the file; -1 on error. */
-static ssize_t read_full(int fd, char *p, size_t len, off_t off)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = off < 0 ? read(fd, p + got, len - got)
-				    : pread(fd, p + got, len - got, off + (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -106,8 +74,8 @@ static void copy_prefix(struct outdir *o)
 {
 	for (size_t off = 0; off < o->same;) {
 		size_t n = o->same - off < CHUNK ? o->same - off : CHUNK;
-		ssize_t got = read_full(o->old_fd, o->old, n, (off_t)off);
-		if (got != (ssize_t)n || !write_full(o->tmp_fd, o->old, n)) {
+		ssize_t got = fd_read_full(o->old_fd, o->old, n, (off_t)off);
+		if (got != (ssize_t)n || !fd_write_all(o->tmp_fd, o->old, n)) {
 			file_fail(o, got < 0 || got == (ssize_t)n ? errno : EIO);
 			return;
 		}
@@ -137,7 +105,7 @@ static size_t compare(struct outdir *o, const char *data, size_t len)
 	size_t k = 0;
 	while (k < len) {
 		size_t n = len - k < CHUNK ? len - k : CHUNK;
-		if (read_full(o->old_fd, o->old, n, -1) != (ssize_t)n ||
+		if (fd_read_full(o->old_fd, o->old, n, -1) != (ssize_t)n ||
 		    memcmp(o->old, data + k, n) != 0)
 			break;
 		k += n;
@@ -156,7 +124,7 @@ static void consume(struct outdir *o, const char *data, size_t len)
 		data += k;
 		len -= k;
 	}
-	if (o->mode == MODE_WRITE && !write_full(o->tmp_fd, data, len))
+	if (o->mode == MODE_WRITE && !fd_write_all(o->tmp_fd, data, len))
 		file_fail(o, errno);
 }
 
@@ -249,7 +217,7 @@ static void sink_close(struct crrc_sink *s)
 	o->b.len = 0;
 	if (o->mode == MODE_COMPARE) {
 		char c;
-		if (read_full(o->old_fd, &c, 1, -1) == 0) {
+		if (fd_read_full(o->old_fd, &c, 1, -1) == 0) {
 			f->state = STATE_UNCHANGED;
 			o->mode = MODE_DISCARD;
 		} else {

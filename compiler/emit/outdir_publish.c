@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "base/oom.h"
 #include "diag/diag.h"
 #include "emit/outdir_impl.h"
@@ -391,20 +392,6 @@ static bool have(const char **sorted, size_t n, const char *name)
 	return n && bsearch(&name, sorted, n, sizeof(*sorted), name_cmp);
 }
 
-static bool write_full(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* The record: this run's files, and with old, the previous record's too
  * (while the set is being published, every file crrc may have put there
  * is listed, so a run killed then leaves nothing the next refuses). */
@@ -420,7 +407,7 @@ static bool record_write(struct outdir *o, bool old)
 	free(mine);
 	errno = 0;
 	int fd = outdir_tmp_create(o, o->record_tmp, &o->has_record_tmp);
-	bool ok = fd >= 0 && write_full(fd, b.data ? b.data : "", b.len);
+	bool ok = fd >= 0 && fd_write_all(fd, b.data ? b.data : "", b.len);
 	int err = errno;
 	if (fd >= 0 && close(fd) != 0 && ok) {
 		ok = false;

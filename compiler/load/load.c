@@ -19,6 +19,7 @@
 #include "base/oom.h"
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "diag/diag.h"
 #include "load/load.h"
 #include "load/load_tree.h"
@@ -518,20 +519,6 @@ struct crrc_model *crrc_load_buffer(const char *name, const char *buf, size_t le
 	return model_from_text(a, name, arena_strndup(a, buf, len), len, NULL, d);
 }
 
-static bool read_all(int fd, char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* A spec read from a stream (a pipe, standard input, process
  * substitution) to its end, at most CRRC_MAX_FILE_BYTES: its text cannot be
  * read again to quote it, so the diagnostics keep it. */
@@ -603,7 +590,8 @@ struct crrc_model *crrc_load_file(const char *path, struct crrc_diags *d)
 	size_t len = (size_t)st.st_size;
 	struct arena *ta = arena_create();
 	char *text = arena_alloc(ta, len + 1);
-	if (!read_all(fd, text, len)) {
+	errno = 0; /* a file that shrank: "short read" */
+	if (fd_read_full(fd, text, len, -1) != (ssize_t)len) {
 		int rerr = errno;
 		arena_destroy(ta);
 		close(fd);
