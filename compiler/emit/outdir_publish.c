@@ -13,7 +13,8 @@
  *   4. the old files this run did not write are removed;
  *   5. the record is rewritten with exactly the new files.
  *
- * SIGINT, SIGTERM and SIGHUP remove the temporary files before crrc dies. */
+ * SIGINT, SIGTERM and SIGHUP remove the temporary files before crrc dies;
+ * during steps 2 to 5 they wait, so they leave the old set or the new. */
 #define _GNU_SOURCE /* O_DIRECTORY and friends are POSIX; this is for getrandom */
 #include <dirent.h>
 #include <errno.h>
@@ -549,12 +550,21 @@ bool outdir_commit(struct outdir *o, struct crrc_diags *d)
 	}
 	if (o->check_only)
 		return check_commit(o);
-	if (!report_problems(o) || !record_write(o, true) || !publish(o))
+	if (!report_problems(o))
 		return false;
-	o->committed = true;
-	remove_stale(o);
-	if (!record_write(o, false))
-		return false;
-	needs_print(o);
-	return true;
+	/* The publish is a few renames: SIGINT, SIGTERM and SIGHUP wait for
+	 * its end, so that they leave the old set or the new, never a mix
+	 * (kill -9 can, and the next run repairs that). */
+	sigset_t held;
+	outdir_signals_hold(&held);
+	bool ok = record_write(o, true) && publish(o);
+	if (ok) {
+		o->committed = true;
+		remove_stale(o);
+		ok = record_write(o, false);
+	}
+	outdir_signals_restore(&held);
+	if (ok)
+		needs_print(o);
+	return ok;
 }
