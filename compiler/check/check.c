@@ -11,7 +11,8 @@ static const struct check {
 	const char *name;
 	check_fn run;
 } checks[] = {
-	{"names", check_names},       {"tags", check_tags},         {"kms", check_kms},
+	{"names", check_names},       {"xml-chars", check_xml_chars}, {"tags", check_tags},
+	{"kms", check_kms},
 	{"rules", check_rules},       {"topology", check_topology}, {"policies", check_policies},
 	{"role-size", check_role_size},
 };

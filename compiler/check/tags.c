@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "base/unicode.h"
 #include "base/util.h"
 
 /* Long values are cut in messages after this many bytes. */
@@ -16,7 +17,9 @@
 
 static bool tags_char_ok(unsigned char c)
 {
-	if (c >= 0x80) /* beyond ASCII: taken as a Unicode letter */
+	if (c >= 0x80) /* beyond ASCII: S3 takes any Unicode character */
+		return true;
+	if (!unicode_is_xml_char(c)) /* a control character: E027 (xml_chars.c) says so */
 		return true;
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return true;

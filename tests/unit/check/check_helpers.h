@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "diag/diag.h"
+#include "load/load.h"
 #include "model/model.h"
 
 /* The spec and its diagnostics of the running test (freed by
