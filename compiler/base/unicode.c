@@ -18,6 +18,20 @@ size_t utf8_decode_at(const char *s, size_t len, size_t i, uint32_t *cp)
 	return w;
 }
 
+size_t utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+		out[k] = (char)(0x80 | (cp & 0x3F));
+	out[0] = (char)(lead[n] | cp);
+	return n;
+}
+
 bool unicode_is_xml_char(uint32_t cp)
 {
 	if (cp < 0x20)

@@ -12,6 +12,8 @@
 /* The code point at s[i] (of valid UTF-8, which every spec string is);
  * returns the bytes it takes, at least 1. */
 size_t utf8_decode_at(const char *s, size_t len, size_t i, uint32_t *cp);
+/* cp (at most U+10FFFF) as UTF-8 in out; returns its length. */
+size_t utf8_encode(uint32_t cp, char out[4]);
 /* Whether cp is a Char of XML 1.0: tab, line feed, carriage return,
  * U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. */
 bool unicode_is_xml_char(uint32_t cp);
