@@ -24,6 +24,8 @@ struct options {
 	bool werror;
 	const char *target;
 	const char *out;
+	enum crrc_code *ignore; /* --ignore: warnings accepted in every file */
+	size_t nignore;
 };
 
 struct command {
@@ -38,17 +40,20 @@ static int cmd_model(const struct options *o);
 static int cmd_compile(const struct options *o);
 
 static const struct command commands[] = {
-	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif] [--werror]",
+	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif] [--werror] [--ignore W...]",
 	 "Validate each spec and print every diagnostic: file:line:col, the source line\n"
 	 "and a caret. --diagnostics=json prints a JSON array on stdout, sarif prints\n"
-	 "SARIF 2.1.0 for code-scanning annotations. --werror makes warnings errors.\n",
+	 "SARIF 2.1.0 for code-scanning annotations. --werror makes warnings errors.\n"
+	 "--ignore W004,W006 accepts those warnings in every spec (errors cannot be\n"
+	 "ignored); a spec accepts them with '# crrc:ignore W004 reason' on or above\n"
+	 "the line, or with a top-level 'ignore: [W004]'.\n",
 	 cmd_check},
-	{"model", "crrc model SPEC [--diagnostics=text|json|sarif] [--werror]",
+	{"model", "crrc model SPEC [--diagnostics=text|json|sarif] [--werror] [--ignore W...]",
 	 "Print the resolved model as JSON: defaults filled, priorities assigned, role\n"
 	 "names generated, partitions and ARNs derived. The back ends read this model.\n",
 	 cmd_model},
 	{"compile", "crrc compile SPEC --target TARGET --out DIR\n"
-	 "                    [--diagnostics=text|json|sarif] [--werror]",
+	 "                    [--diagnostics=text|json|sarif] [--werror] [--ignore W...]",
 	 "Validate the spec and write the target's files into DIR (created when\n"
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
 	 "DIR/.crrc-files, and prints what it wrote. TARGET is one of:\n",
@@ -87,6 +92,33 @@ static bool parse_format(const char *s, enum crrc_diag_format *f)
 	return true;
 }
 
+/* The codes of --ignore W004,W006 added to o; false (and why, on stderr)
+ * when one is not a warning's code. */
+static bool parse_ignore(const char *v, struct options *o)
+{
+	for (const char *p = v;; p++) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		enum crrc_code c;
+		if (!crrc_code_find(p, len, &c)) {
+			fprintf(stderr, "crrc: --ignore: '%.*s' is not a diagnostic code\n", (int)len, p);
+			return false;
+		}
+		if (crrc_code_severity(c) == CRRC_ERROR) {
+			fprintf(stderr, "crrc: --ignore: %s is an error, and errors cannot be ignored\n",
+				crrc_code_name(c));
+			return false;
+		}
+		o->ignore = realloc(o->ignore, (o->nignore + 1) * sizeof(*o->ignore));
+		if (!o->ignore)
+			return false;
+		o->ignore[o->nignore++] = c;
+		if (!end)
+			return true;
+		p = end;
+	}
+}
+
 /* The value of --name=value or --name value; NULL when absent. */
 static const char *option_value(int argc, char **argv, int *i, const char *name)
 {
@@ -119,6 +151,9 @@ static bool parse_args(int argc, char **argv, struct options *o)
 			o->target = v;
 		} else if ((v = option_value(argc, argv, &i, "--out"))) {
 			o->out = v;
+		} else if ((v = option_value(argc, argv, &i, "--ignore"))) {
+			if (!parse_ignore(v, o))
+				return false;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "crrc: unknown or incomplete option '%s'\n", a);
 			return false;
@@ -152,8 +187,19 @@ static bool has_io_error(const struct crrc_diags *d)
 	return false;
 }
 
+/* The diagnostics of a command, with its options. */
+static struct crrc_diags *diags_for(const struct options *o)
+{
+	struct crrc_diags *d = diags_create();
+	diags_set_werror(d, o->werror);
+	for (size_t i = 0; i < o->nignore; i++)
+		diags_ignore_everywhere(d, o->ignore[i]);
+	return d;
+}
+
 static int finish(const struct options *o, struct crrc_diags *d, FILE *out)
 {
+	diags_report_unused_ignores(d);
 	diags_sort(d);
 	diags_reread_sources(d);
 	if (diags_count(d) || o->format != CRRC_DIAG_TEXT)
@@ -169,8 +215,7 @@ static int cmd_check(const struct options *o)
 		fputs("crrc: check needs at least one SPEC\n", stderr);
 		return EXIT_USAGE;
 	}
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	/* diagnostics keep copies of what they say: each model goes at once */
 	for (size_t i = 0; i < o->nspecs; i++)
 		crrc_model_destroy(spec_check(o->specs[i], d));
@@ -185,8 +230,7 @@ static int cmd_model(const struct options *o)
 		fputs("crrc: model takes exactly one SPEC\n", stderr);
 		return EXIT_USAGE;
 	}
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	struct crrc_model *m = spec_check(o->specs[0], d);
 	int rc = finish(o, d, stderr);
 	if (rc == EXIT_CLEAN && !model_json_write(m, stdout))
@@ -216,8 +260,7 @@ static int cmd_compile(const struct options *o)
 		fprintf(stderr, "usage: %s\n", commands[2].usage);
 		return EXIT_USAGE;
 	}
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	struct crrc_model *m = spec_check(o->specs[0], d);
 	struct crrc_emit_options eo = {.spec_path = o->specs[0]};
 	/* The files stream into the directory as they are rendered; they are
@@ -280,5 +323,6 @@ int main(int argc, char **argv)
 	struct options o = {.command = cmd};
 	int rc = parse_args(argc, argv, &o) ? c->run(&o) : EXIT_USAGE;
 	free(o.specs);
+	free(o.ignore);
 	return rc;
 }

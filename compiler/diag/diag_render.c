@@ -1,6 +1,8 @@
 /* diag_render.c: diagnostics as a compiler prints them (the source line and
  * a caret under the token), as a JSON array, or as SARIF 2.1.0. Text output
- * never echoes a control character raw: it is escaped as \xNN. */
+ * never echoes a control character raw: it is escaped as \xNN. An ignored
+ * warning is left out of text and JSON; SARIF keeps it, with a suppression
+ * (inSource, or external for --ignore) that viewers hide. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +204,8 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 	struct line_index li = {0};
 	for (size_t i = 0; i < diags_count(d); i++) {
 		const struct crrc_diag *g = diags_at(d, i);
+		if (g->ignored)
+			continue;
 		render_location(b, g->file, g->pos);
 		buf_printf(b, "%s[%s]: ", sev_name(g->sev), crrc_code_name(g->code));
 		put_escaped(b, g->msg);
@@ -293,6 +297,13 @@ static json_t *sarif_result(const struct crrc_diag *g)
 				"ruleIndex", (int)g->code, "level", sev_name(g->sev), "message",
 				"text", json_str(g->msg), "locations",
 				sarif_location(g->file, g->pos, NULL));
+	if (g->ignored) {
+		/* in the spec (a comment or the ignore: list), or --ignore */
+		json_t *sup = json_pack("{s:s}", "kind", g->external ? "external" : "inSource");
+		if (g->why)
+			json_object_set_new(sup, "justification", json_str(g->why));
+		json_object_set_new(res, "suppressions", json_pack("[o]", sup));
+	}
 	if (g->nnotes) {
 		json_t *rel = json_array();
 		for (size_t j = 0; j < g->nnotes; j++) {
@@ -331,7 +342,8 @@ bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *o
 	if (fmt == CRRC_DIAG_JSON) {
 		doc = json_array();
 		for (size_t i = 0; i < diags_count(d); i++)
-			json_array_append_new(doc, diag_json(diags_at(d, i)));
+			if (!diags_at(d, i)->ignored)
+				json_array_append_new(doc, diag_json(diags_at(d, i)));
 	} else {
 		doc = render_sarif(d);
 	}
