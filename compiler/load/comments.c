@@ -61,6 +61,7 @@ void comments_find(struct comments *c, const char *text, size_t len)
 {
 	const char *end = text + len;
 	size_t at = 0, chars = 0;
+	c->len = len;
 	struct crrc_pos pos = {1, 1, DIRECTIVE_LEN};
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		at = 3; /* libyaml's marks skip the byte-order mark */
@@ -109,10 +110,11 @@ static size_t code_at(const char *p, const char *eol, const char **after)
 /* Read one comment, "crrc:ignore" CODE ("," CODE)* REASON?, up to the
  * line's end: the codes (found twice: first where the reason starts, then
  * each registered with it). */
-static void comment_register(const struct comment *k, const char *text, struct crrc_diags *d)
+static void comment_register(const struct comment *k, const char *text, size_t len,
+			     struct crrc_diags *d)
 {
 	const char *start = text + k->off + DIRECTIVE_LEN, *eol = start;
-	while (*eol && *eol != '\n' && *eol != '\r')
+	while (eol < text + len && *eol != '\n' && *eol != '\r')
 		eol++;
 	while (start < eol && (*start == ' ' || *start == '\t'))
 		start++;
@@ -150,7 +152,7 @@ void comments_register(struct comments *c, const char *text, struct crrc_diags *
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (!c->v[i].scalar)
-			comment_register(&c->v[i], text, d);
+			comment_register(&c->v[i], text, c->len, d);
 }
 
 void comments_free(struct comments *c)

@@ -16,6 +16,7 @@ struct comments {
 	struct comment *v; /* candidates, in the order of the text */
 	size_t n, cap;
 	size_t next;       /* the first candidate no scalar event has passed */
+	size_t len;        /* of the text */
 };
 
 /* Find the candidates of text: a '#' at a line's start or after a space or
