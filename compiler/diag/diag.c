@@ -256,21 +256,20 @@ static struct crrc_diag *drop(struct crrc_diags *d, enum crrc_severity sev, char
 }
 
 /* Whether a diagnostic of code at pos in file k (of nfiles; none when
- * k == nfiles) is ignored; then its ignore's reason and kind in g. */
+ * k == nfiles) is ignored; then its ignore's reason and kind in g. The
+ * spec's own ignores come first, so that --ignore of the same code does not
+ * leave them unused. */
 static bool ignored(struct crrc_diags *d, size_t k, enum crrc_code code, struct crrc_pos pos,
 		    struct crrc_diag *g)
 {
 	if (!crrc_code_ignorable(code) && code != CRRC_W011)
 		return false;
-	if (ignores_is_everywhere(d->ignores, code)) {
-		g->external = true;
-		return true;
-	}
 	const struct ignore *e = k < d->nfiles && code != CRRC_W011
 					 ? ignores_match(d->ignores, k, code, pos.line)
 					 : NULL;
 	g->why = e ? e->why : NULL;
-	return e != NULL;
+	g->external = !e && ignores_is_everywhere(d->ignores, code);
+	return e || g->external;
 }
 
 /* Add msg (owned) as a diagnostic of file k (of nfiles; none when k ==

@@ -196,6 +196,11 @@ START_TEST(test_everywhere)
 	ck_assert(!diags_ignore_everywhere(d, CRRC_E034));
 	ck_assert(diags_ignore_everywhere(d, CRRC_W011));
 	teardown();
+	/* with the spec's own ignore of the same code: that one is used */
+	run_with(HEAD "      # crrc:ignore W004 audit\n" SRR_RULE "\n", CRRC_W004);
+	expect_shown(0, NULL, NULL, NULL);
+	ck_assert_str_eq(ignored_one(CRRC_W004)->why, "audit");
+	teardown();
 	/* unused, it says nothing: one list for many specs */
 	run_with("crrc: 1\nname: demo\nbuckets:\n  a: {region: us-east-1}\n", CRRC_W004);
 	expect_shown(0, NULL, NULL, NULL);
