@@ -449,6 +449,21 @@ void diags_sort(struct crrc_diags *d)
 
 /* --- ignores ---------------------------------------------------------------- */
 
+/* Record an ignore of the current file; one that repeats an earlier one
+ * (ignore: [W004, W004]) is W011 at once. */
+static void ignore_record(struct crrc_diags *d, enum crrc_code c, struct crrc_pos pos,
+			  enum crrc_ignore_scope scope, const char *why, size_t whylen)
+{
+	uint32_t line = scope == CRRC_IGNORE_LINES ? pos.line : 0;
+	const struct ignore *first =
+		ignores_add(d->ignores, d->nfiles - 1, c, line, pos, why, whylen);
+	if (first)
+		diags_add(d, CRRC_W011, pos,
+			  "%s is ignored here already, by the ignore at line %u: this one matches "
+			  "nothing more; remove it",
+			  codes[c].name, first->pos.line);
+}
+
 void diags_ignore(struct crrc_diags *d, const char *code, size_t len, struct crrc_pos pos,
 		  enum crrc_ignore_scope scope, const char *why, size_t whylen)
 {
@@ -467,8 +482,7 @@ void diags_ignore(struct crrc_diags *d, const char *code, size_t len, struct crr
 			  "nothing; fix what %s reports",
 			  codes[c].name, codes[c].name);
 	else if (d->nfiles)
-		ignores_add(d->ignores, d->nfiles - 1, c, scope == CRRC_IGNORE_LINES ? pos.line : 0,
-			    pos, why, whylen);
+		ignore_record(d, c, pos, scope, why, whylen);
 }
 
 bool diags_ignore_everywhere(struct crrc_diags *d, enum crrc_code code)

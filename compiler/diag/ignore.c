@@ -80,9 +80,23 @@ static void slot_put(struct ignores *g, size_t file, uint32_t code, uint32_t lin
 	g->nslots++;
 }
 
-void ignores_add(struct ignores *g, size_t file, enum crrc_code code, uint32_t line,
-		 struct crrc_pos pos, const char *why, size_t whylen)
+/* The ignore that holds key (file, code, line), or NULL. */
+static const struct ignore *slot_owner(const struct ignores *g, size_t file, uint32_t code,
+				       uint32_t line)
 {
+	if (!g->capslots)
+		return NULL;
+	const struct slot *s = slot_find(g, file, code, line);
+	return s->entry ? &g->v[s->entry - 1] : NULL;
+}
+
+const struct ignore *ignores_add(struct ignores *g, size_t file, enum crrc_code code,
+				 uint32_t line, struct crrc_pos pos, const char *why,
+				 size_t whylen)
+{
+	const struct ignore *first = slot_owner(g, file, code, line);
+	if (first && (!line || slot_owner(g, file, code, line + 1)))
+		return first;
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 16;
 		g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
@@ -98,6 +112,7 @@ void ignores_add(struct ignores *g, size_t file, enum crrc_code code, uint32_t l
 	if (line)
 		slot_put(g, file, code, line + 1, g->n);
 	g->n++;
+	return NULL;
 }
 
 void ignores_everywhere(struct ignores *g, enum crrc_code code)

@@ -27,9 +27,11 @@ struct ignores;
 struct ignores *ignores_create(void);
 void ignores_destroy(struct ignores *g); /* NULL is fine */
 /* Record an ignore of code in file; why (whylen bytes, may be empty) is
- * copied. */
-void ignores_add(struct ignores *g, size_t file, enum crrc_code code, uint32_t line,
-		 struct crrc_pos pos, const char *why, size_t whylen);
+ * copied. NULL, or the earlier ignore that covers all it would cover
+ * already (it is then not recorded). */
+const struct ignore *ignores_add(struct ignores *g, size_t file, enum crrc_code code,
+				 uint32_t line, struct crrc_pos pos, const char *why,
+				 size_t whylen);
 /* Ignore code in every file. */
 void ignores_everywhere(struct ignores *g, enum crrc_code code);
 bool ignores_is_everywhere(const struct ignores *g, enum crrc_code code);

@@ -174,6 +174,20 @@ START_TEST(test_list_covers_the_file)
 }
 END_TEST
 
+START_TEST(test_repeated_ignore)
+{
+	/* the list twice, and a comment that a list entry covers already */
+	run(HEAD "      # crrc:ignore W004\n" SRR_RULE "\nignore: [W004, W004]\n");
+	expect_shown(2, (enum crrc_code[]){CRRC_W011, CRRC_W011}, (unsigned[]){11, 11},
+		     (unsigned[]){10, 16});
+	/* the comment took the warning: the first entry matched nothing, the
+	 * second repeats it */
+	ck_assert_ptr_nonnull(strstr(diags_at(d, 1)->msg, "matches no W004"));
+	ck_assert_ptr_nonnull(strstr(diags_at(d, 2)->msg, "ignored here already, by the ignore at "
+							 "line 11"));
+}
+END_TEST
+
 START_TEST(test_what_cannot_be_ignored)
 {
 	/* an error, an unknown code, W011 itself, a comment without a code;
@@ -239,6 +253,7 @@ static Suite *ignore_suite(void)
 	tcase_add_test(t, test_not_a_comment);
 	tcase_add_test(t, test_positions_after_multibyte_and_crlf);
 	tcase_add_test(t, test_list_covers_the_file);
+	tcase_add_test(t, test_repeated_ignore);
 	tcase_add_test(t, test_what_cannot_be_ignored);
 	tcase_add_test(t, test_everywhere);
 	tcase_add_test(t, test_werror_counts_no_ignored);
