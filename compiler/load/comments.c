@@ -65,8 +65,9 @@ void comments_find(struct comments *c, const char *text, size_t len)
 	struct crrc_pos pos = {1, 1, DIRECTIVE_LEN};
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		at = 3; /* libyaml's marks skip the byte-order mark */
-	for (const char *p = text + at; p < end && (p = memchr(p, '#', (size_t)(end - p))); p++) {
-		bool starts = p == text + at || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n';
+	const char *first = text + at;
+	for (const char *p = first; p < end && (p = memchr(p, '#', (size_t)(end - p))); p++) {
+		bool starts = p == first || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n';
 		const char *q = p + 1;
 		while (q < end && (*q == ' ' || *q == '\t'))
 			q++;
