@@ -22,8 +22,12 @@ _crrc()
 	--stdin-filename)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	--ignore)
+		COMPREPLY=($(compgen -W "$(${COMP_WORDS[0]} explain 2>/dev/null | cut -d' ' -f1 | \
+			grep '^W')" -- "${cur^^}"))
+		return ;;
 	esac
-	local cmd=${COMP_WORDS[1]} flags="--help --diagnostics --werror --stdin-filename"
+	local cmd=${COMP_WORDS[1]} flags="--help --diagnostics --werror --ignore --stdin-filename"
 	case $cmd in
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -11,9 +11,9 @@ static const struct check {
 	const char *name;
 	check_fn run;
 } checks[] = {
-	{"names", check_names},       {"tags", check_tags},         {"kms", check_kms},
-	{"rules", check_rules},       {"topology", check_topology}, {"policies", check_policies},
-	{"role-size", check_role_size},
+	{"names", check_names},       {"xml-chars", check_xml_chars}, {"tags", check_tags},
+	{"kms", check_kms},           {"rules", check_rules},         {"topology", check_topology},
+	{"policies", check_policies}, {"role-size", check_role_size}, {"s3-size", check_s3_size},
 };
 
 void crrc_check(const struct crrc_model *m, struct crrc_diags *d)

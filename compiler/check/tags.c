@@ -1,14 +1,19 @@
 /* check_tags.c: AWS's tag rules, on the top-level tags, every bucket's own
  * tags and every rule's filter tags: key 1-128 and value 0-256 characters,
- * letters, digits, spaces and + - = . _ : / @ only, no aws: prefix, and at
- * most 50 tags on a resource once merged. Top-level tags are checked once,
- * not again on every bucket that carries them. */
+ * letters, digits, spaces and + - = . _ : / @ only in ASCII (S3 takes any
+ * character beyond it), no aws: prefix, and at most 50 tags on a resource
+ * once merged. Top-level tags are checked once, not again on every bucket
+ * that carries them. They also go on every role crrc generates, and IAM is
+ * stricter (E079): keys unique but for case, and beyond ASCII only the
+ * general categories L, Z and N (base/unicode.h). */
 #include <string.h>
 #include <strings.h>
 
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "base/strmap.h"
+#include "base/unicode.h"
 #include "base/util.h"
 
 /* Long values are cut in messages after this many bytes. */
@@ -16,7 +21,9 @@
 
 static bool tags_char_ok(unsigned char c)
 {
-	if (c >= 0x80) /* beyond ASCII: taken as a Unicode letter */
+	if (c >= 0x80) /* beyond ASCII: S3 takes any Unicode character */
+		return true;
+	if (!unicode_is_xml_char(c)) /* a control character: E027 (xml_chars.c) says so */
 		return true;
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return true;
@@ -104,8 +111,87 @@ static void tags_count(const struct crrc_model *m, struct arena *a, struct crrc_
 	}
 }
 
+/* --- IAM: the top-level tags also go on every role crrc generates ------- */
+
+/* The role a top-level tag goes on, for messages; NULL when crrc
+ * generates none (the tags then go on buckets only). */
+static const char *tags_role(const struct crrc_model *m)
+{
+	for (size_t i = 0; i < m->nreplications; i++)
+		if (m->replications[i].role_generated && m->replications[i].role_name)
+			return m->replications[i].role_name;
+	return NULL;
+}
+
+/* IAM's pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]: where S3 takes any
+ * character beyond ASCII, IAM takes only letters, separators and numbers.
+ * ASCII and the characters XML refuses are E037/E038 and E027 already. */
+static void tags_iam_chars(struct arena *a, struct crrc_diags *d, const struct crrc_str *t,
+			   const char *what, const char *role)
+{
+	for (size_t i = 0; crrc_given(t) && i < t->len;) {
+		uint32_t cp;
+		size_t w = utf8_decode_at(t->s, t->len, i, &cp);
+		if (cp >= 0x80 && unicode_is_xml_char(cp) && !unicode_is_lzn(cp)) {
+			diags_add(d, CRRC_E079, t->pos,
+				  "tag %s '%s' contains '%.*s' (U+%04X, character %zu): IAM allows "
+				  "only letters, digits, spaces and _ . : / = + - @ in a role's tags, "
+				  "and the top-level tags go on every role crrc generates ('%s'); S3 "
+				  "takes it on buckets, IAM refuses it",
+				  what, tags_show(a, t->s, t->len), (int)w, t->s + i, cp,
+				  crrc_utf8_len(t->s, i) + 1, role);
+			return;
+		}
+		i += w;
+	}
+}
+
+/* t's key case-folded, as IAM compares keys. */
+static const char *tags_folded(struct arena *a, const struct crrc_str *t, size_t *len)
+{
+	char *out = arena_alloc(a, (size_t)t->len * 4 + 1), *p = out;
+	for (size_t i = 0; i < t->len;) {
+		uint32_t cp;
+		i += utf8_decode_at(t->s, t->len, i, &cp);
+		p += utf8_encode(unicode_fold(cp), p);
+	}
+	*len = (size_t)(p - out);
+	return out;
+}
+
+/* The top-level tags as IAM takes them: keys unique but for case, and
+ * IAM's characters. */
+static void tags_iam(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
+{
+	const char *role = tags_role(m);
+	if (!role || m->tags.n == 0)
+		return;
+	struct strmap *seen = strmap_create(a, m->tags.n);
+	for (size_t i = 0; i < m->tags.n; i++) {
+		const struct crrc_tag *t = &m->tags.v[i];
+		tags_iam_chars(a, d, &t->key, "key", role);
+		tags_iam_chars(a, d, &t->value, "value", role);
+		if (!crrc_given(&t->key))
+			continue;
+		size_t len;
+		const char *folded = tags_folded(a, &t->key, &len);
+		void *first;
+		if (strmap_put(seen, folded, len, (void *)t, &first))
+			continue;
+		const struct crrc_tag *f = first;
+		struct crrc_diag *g = diags_add(
+			d, CRRC_E079, t->key.pos,
+			"tag keys '%s' and '%s' differ only in case: IAM's tag keys are "
+			"case-insensitive, and the top-level tags go on every role crrc generates "
+			"('%s'), so IAM would refuse them; keep one",
+			tags_show(a, f->key.s, f->key.len), tags_show(a, t->key.s, t->key.len), role);
+		diag_note(g, f->key.pos, "'%s' here", tags_show(a, f->key.s, f->key.len));
+	}
+}
+
 void check_tags(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
+	tags_iam(m, a, d);
 	tags_check(m, a, d, &m->tags);
 	for (size_t i = 0; i < m->nbuckets; i++)
 		tags_check(m, a, d, &m->buckets[i].own_tags);

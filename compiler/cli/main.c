@@ -35,21 +35,25 @@ static int cmd_explain(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
-	 "                  [--stdin-filename NAME]",
+	 "                  [--ignore W...] [--stdin-filename NAME]",
 	 "Validate each spec and print every diagnostic: file:line:col, the source line\n"
 	 "and a caret. --diagnostics=json prints a JSON array on stdout, sarif prints\n"
 	 "SARIF 2.1.0 for code-scanning annotations, github prints GitHub Actions\n"
 	 "workflow commands (annotations without an upload). --werror makes warnings\n"
 	 "errors. A SPEC of - is read from standard input (git show HEAD:x.crr.yaml |\n"
 	 "crrc check -), named NAME in diagnostics with --stdin-filename. -- ends the\n"
-	 "options.\n",
+	 "options. --ignore W004,W006 accepts those warnings in every spec (errors\n"
+	 "cannot be ignored); a spec accepts them with '# crrc:ignore W004 reason' on\n"
+	 "or above the line, or with a top-level 'ignore: [W004]'.\n",
 	 cmd_check},
-	{"model", "crrc model SPEC [--diagnostics=text|json|sarif|github] [--werror]",
+	{"model", "crrc model SPEC [--diagnostics=text|json|sarif|github] [--werror]\n"
+	 "                  [--ignore W...]",
 	 "Print the resolved model as JSON: defaults filled, priorities assigned, role\n"
 	 "names generated, partitions and ARNs derived. The back ends read this model.\n",
 	 cmd_model},
 	{"compile", "crrc compile SPEC --target TARGET --out DIR [--check]\n"
-	 "                    [--diagnostics=text|json|sarif|github] [--werror]",
+	 "                    [--diagnostics=text|json|sarif|github] [--werror]\n"
+	 "                    [--ignore W...]",
 	 "Validate the spec and write the target's files into DIR (created when\n"
 	 "missing). crrc replaces and removes only files it wrote itself, recorded in\n"
 	 "DIR/.crrc-files, and prints what it wrote. With --check it writes nothing:\n"
@@ -108,8 +112,19 @@ static bool has_io_error(const struct crrc_diags *d)
 	return false;
 }
 
+/* The diagnostics of a command, with its options. */
+static struct crrc_diags *diags_for(const struct options *o)
+{
+	struct crrc_diags *d = diags_create();
+	diags_set_werror(d, o->werror);
+	for (size_t i = 0; i < o->nignore; i++)
+		diags_ignore_everywhere(d, o->ignore[i]);
+	return d;
+}
+
 static int finish(const struct options *o, struct crrc_diags *d, FILE *out)
 {
+	diags_report_unused_ignores(d);
 	diags_sort(d);
 	diags_reread_sources(d);
 	if (diags_count(d) || o->format != CRRC_DIAG_TEXT)
@@ -125,8 +140,7 @@ static int cmd_check(const struct options *o)
 		fputs("crrc: check needs at least one SPEC\n", stderr);
 		return EXIT_USAGE;
 	}
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	/* diagnostics keep copies of what they say: each model goes at once */
 	for (size_t i = 0; i < o->nspecs; i++)
 		crrc_model_destroy(spec_check(o, o->specs[i], d));
@@ -141,8 +155,7 @@ static int cmd_model(const struct options *o)
 		fputs("crrc: model takes exactly one SPEC\n", stderr);
 		return EXIT_USAGE;
 	}
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	struct crrc_model *m = spec_check(o, o->specs[0], d);
 	int rc = finish(o, d, stderr);
 	if (rc == EXIT_CLEAN && !model_json_write(m, stdout))
@@ -190,8 +203,7 @@ static int cmd_compile(const struct options *o)
 	const struct crrc_target *t;
 	if (!compile_args(o, &t))
 		return EXIT_USAGE;
-	struct crrc_diags *d = diags_create();
-	diags_set_werror(d, o->werror);
+	struct crrc_diags *d = diags_for(o);
 	struct crrc_model *m = spec_check(o, o->specs[0], d);
 	struct crrc_emit_options eo = {.spec_path = o->specs[0]};
 	/* The files stream into the directory as they are rendered; they are

@@ -10,7 +10,9 @@
 #include "base/oom.h"
 #include "base/util.h"
 
-enum flag_id { F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK };
+enum flag_id {
+	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE
+};
 
 static const struct flag {
 	const char *name;
@@ -21,6 +23,7 @@ static const struct flag {
 	{"--werror", F_WERROR, false},      {"--diagnostics", F_DIAGNOSTICS, true},
 	{"--target", F_TARGET, true},       {"--out", F_OUT, true},
 	{"--stdin-filename", F_STDIN_NAME, true}, {"--check", F_CHECK, false},
+	{"--ignore", F_IGNORE, true},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -61,6 +64,32 @@ static bool format_set(struct options *o, const char *v)
 	return false;
 }
 
+/* The codes of --ignore W004,W006 added to o; false (and why, on stderr)
+ * when one is not a warning's code. */
+static bool ignore_add(struct options *o, const char *v)
+{
+	for (const char *p = v;; p++) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		enum crrc_code c;
+		if (!crrc_code_find(p, len, &c)) {
+			fprintf(stderr, "crrc: --ignore: '%.*s' is not a diagnostic code\n", (int)len,
+				p);
+			return false;
+		}
+		if (crrc_code_severity(c) == CRRC_ERROR) {
+			fprintf(stderr, "crrc: --ignore: %s is an error, and errors cannot be ignored\n",
+				crrc_code_name(c));
+			return false;
+		}
+		o->ignore = xrealloc(o->ignore, (o->nignore + 1) * sizeof(*o->ignore));
+		o->ignore[o->nignore++] = c;
+		if (!end)
+			return true;
+		p = end;
+	}
+}
+
 /* Set the option f to v (NULL for one without a value). */
 static bool flag_set(struct options *o, const struct flag *f, const char *v)
 {
@@ -85,6 +114,8 @@ static bool flag_set(struct options *o, const struct flag *f, const char *v)
 	case F_STDIN_NAME:
 		o->stdin_name = v;
 		return true;
+	case F_IGNORE:
+		return ignore_add(o, v);
 	}
 	return false;
 }
@@ -108,7 +139,7 @@ static bool option_take(int argc, char **argv, int *i, struct options *o, unsign
 		fprintf(stderr, "crrc: option %s takes no value\n", f->name);
 		return false;
 	}
-	if (f->id != F_HELP && (*seen & (1u << f->id))) {
+	if (f->id != F_HELP && f->id != F_IGNORE && (*seen & (1u << f->id))) {
 		fprintf(stderr, "crrc: option %s given twice\n", f->name);
 		return false;
 	}
@@ -143,5 +174,7 @@ bool options_parse(int argc, char **argv, struct options *o)
 void options_free(struct options *o)
 {
 	free(o->specs);
+	free(o->ignore);
 	o->specs = NULL;
+	o->ignore = NULL;
 }

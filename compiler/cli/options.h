@@ -18,12 +18,15 @@ struct options {
 	const char *target;
 	const char *out;
 	const char *stdin_name; /* --stdin-filename: what diagnostics call "-" */
+	enum crrc_code *ignore; /* --ignore: warnings accepted in every file */
+	size_t nignore;
 };
 
 /* Parse argv[2..argc) into o (its specs array is the caller's to free);
  * false, with the reason on stderr, on a usage error: an unknown option
  * (with the nearest known one), one given twice, one without its value, an
- * unknown diagnostics format (with the nearest). "--" ends the options. */
+ * unknown diagnostics format (with the nearest), an --ignore of an error or
+ * of no code. "--" ends the options; --ignore may be given more than once. */
 bool options_parse(int argc, char **argv, struct options *o);
 void options_free(struct options *o);
 

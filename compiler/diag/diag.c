@@ -1,7 +1,9 @@
 /* diag.c: the diagnostics collection and the code registry's accessors.
- * Rendering lives in diag_render.c. */
+ * Rendering lives in diag_render.c; the table of ignores in ignore.c,
+ * consulted as each diagnostic is added. */
 #include "base/oom.h"
 #include "diag/diag.h"
+#include "diag/ignore.h"
 #include "base/strmap.h"
 
 #include <stdarg.h>
@@ -43,6 +45,7 @@ struct crrc_diags {
 	uint64_t *seen;
 	size_t nseen, capseen;
 	struct crrc_diag sink; /* what diags_add returns for a dropped one */
+	struct ignores *ignores;
 };
 
 __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, va_list ap)
@@ -55,6 +58,15 @@ __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, v
 		n = 0;
 	char *s = xrealloc(NULL, (size_t)n + 1);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+__attribute__((format(printf, 1, 2))) static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
 	return s;
 }
 
@@ -95,6 +107,7 @@ static char *cut_middle(char *msg)
 struct crrc_diags *diags_create(void)
 {
 	struct crrc_diags *d = xcalloc(1, sizeof(*d));
+	d->ignores = ignores_create();
 	return d;
 }
 
@@ -111,6 +124,7 @@ void diags_destroy(struct crrc_diags *d)
 	free(d->files);
 	free(d->v);
 	free(d->seen);
+	ignores_destroy(d->ignores);
 	free(d);
 }
 
@@ -252,24 +266,46 @@ static struct crrc_diag *drop(struct crrc_diags *d, enum crrc_severity sev, char
 	return &d->sink;
 }
 
-struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
-			    const char *fmt, ...)
+/* Whether a diagnostic of code at pos in file k (of nfiles; none when
+ * k == nfiles) is ignored; then its ignore's reason and kind in g. The
+ * spec's own ignores come first, so that --ignore of the same code does not
+ * leave them unused. */
+static bool ignored(struct crrc_diags *d, size_t k, enum crrc_code code, struct crrc_pos pos,
+		    struct crrc_diag *g)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = cut_middle(xvasprintf(fmt, ap));
-	va_end(ap);
-	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
-	if (seen_before(d, diag_hash(d->nfiles, code, pos, msg))) {
+	if (!crrc_code_ignorable(code) && code != CRRC_W011)
+		return false;
+	const struct ignore *e = k < d->nfiles && code != CRRC_W011
+					 ? ignores_match(d->ignores, k, code, pos.line)
+					 : NULL;
+	g->why = e ? e->why : NULL;
+	g->external = !e && ignores_is_everywhere(d->ignores, code);
+	return e || g->external;
+}
+
+/* Add msg (owned) as a diagnostic of file k (of nfiles; none when k ==
+ * nfiles). */
+static struct crrc_diag *add_in(struct crrc_diags *d, size_t k, enum crrc_code code,
+				struct crrc_pos pos, char *msg)
+{
+	struct file_rec *f = k < d->nfiles ? &d->files[k] : NULL;
+	if (seen_before(d, diag_hash(k + 1, code, pos, msg))) {
 		free(msg);
 		d->sink.code = CRRC_CODE_COUNT;
 		return &d->sink; /* the same mistake, reached again through an alias */
 	}
+	struct crrc_diag mark = {0};
+	bool ign = ignored(d, k, code, pos, &mark);
 	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE && !stops_reading(code)) {
+		if (ign) { /* neither shown nor counted */
+			free(msg);
+			d->sink.code = CRRC_CODE_COUNT;
+			return &d->sink;
+		}
 		f->suppressed++;
 		return drop(d, severity_of(d, code), msg);
 	}
-	if (f)
+	if (f && !ign)
 		f->shown++;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
@@ -287,12 +323,27 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 		g->source_len = f->len;
 	}
 	g->msg = msg;
-	if (g->sev == CRRC_ERROR)
+	g->ignored = ign;
+	g->external = mark.external;
+	g->why = mark.why;
+	if (ign)
+		; /* counted nowhere */
+	else if (g->sev == CRRC_ERROR)
 		d->errors++;
 	else
 		d->warnings++;
 	d->n++;
 	return g;
+}
+
+struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
+			    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = cut_middle(xvasprintf(fmt, ap));
+	va_end(ap);
+	return add_in(d, d->nfiles ? d->nfiles - 1 : 0, code, pos, msg);
 }
 
 struct diags_mark diags_mark(const struct crrc_diags *d)
@@ -308,9 +359,11 @@ void diags_keep_last_since(struct crrc_diags *d, struct diags_mark m)
 		return;
 	struct crrc_diag last = d->v[d->n - 1];
 	f->suppressed = m.suppressed;
-	for (size_t i = m.n; i + 1 < d->n; i++)
+	for (size_t i = m.n; i + 1 < d->n; i++) {
+		f->shown -= !d->v[i].ignored;
 		diag_free(&d->v[i]);
-	f->shown -= d->n - 1 - m.n;
+	}
+	ignores_forget_file(d->ignores, d->nfiles - 1);
 	d->errors = m.errors + (last.sev == CRRC_ERROR);
 	d->warnings = m.warnings + (last.sev != CRRC_ERROR);
 	last.seq = m.n;
@@ -366,7 +419,9 @@ void diags_set_werror(struct crrc_diags *d, bool on)
 	d->werror = on;
 	for (size_t i = 0; i < d->n; i++) {
 		enum crrc_severity sev = severity_of(d, d->v[i].code);
-		if (sev != d->v[i].sev) {
+		if (d->v[i].ignored) /* counted nowhere */
+			d->v[i].sev = sev;
+		else if (sev != d->v[i].sev) {
 			if (sev == CRRC_ERROR)
 				d->errors++, d->warnings--;
 			else
@@ -401,6 +456,85 @@ void diags_sort(struct crrc_diags *d)
 {
 	if (d->n > 1)
 		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+}
+
+/* --- ignores ---------------------------------------------------------------- */
+
+/* Record an ignore of the current file; one that repeats an earlier one
+ * (ignore: [W004, W004]) is W011 at once. */
+static void ignore_record(struct crrc_diags *d, enum crrc_code c, struct crrc_pos pos,
+			  enum crrc_ignore_scope scope, const char *why, size_t whylen)
+{
+	uint32_t line = scope == CRRC_IGNORE_LINES ? pos.line : 0;
+	const struct ignore *first =
+		ignores_add(d->ignores, d->nfiles - 1, c, line, pos, why, whylen);
+	if (first)
+		diags_add(d, CRRC_W011, pos,
+			  "%s is ignored here already, by the ignore at line %u: this one matches "
+			  "nothing more; remove it",
+			  codes[c].name, first->pos.line);
+}
+
+void diags_ignore(struct crrc_diags *d, const char *code, size_t len, struct crrc_pos pos,
+		  enum crrc_ignore_scope scope, const char *why, size_t whylen)
+{
+	enum crrc_code c;
+	if (!crrc_code_find(code, len, &c))
+		diags_add(d, CRRC_W011, pos,
+			  "'%.*s' is not a diagnostic code of crrc, so this ignore matches nothing",
+			  (int)len, code);
+	else if (c == CRRC_W011)
+		diags_add(d, CRRC_W011, pos,
+			  "W011 cannot be ignored in a spec (an unused ignore would hide itself): "
+			  "give --ignore W011 on the command line");
+	else if (!crrc_code_ignorable(c))
+		diags_add(d, CRRC_W011, pos,
+			  "%s is an error, and errors cannot be ignored: this ignore matches "
+			  "nothing; fix what %s reports",
+			  codes[c].name, codes[c].name);
+	else if (d->nfiles)
+		ignore_record(d, c, pos, scope, why, whylen);
+}
+
+bool diags_ignore_everywhere(struct crrc_diags *d, enum crrc_code code)
+{
+	if (!crrc_code_ignorable(code) && code != CRRC_W011)
+		return false;
+	ignores_everywhere(d->ignores, code);
+	return true;
+}
+
+void diags_report_unused_ignores(struct crrc_diags *d)
+{
+	/* W011s added here are not ignores: the count is taken first */
+	for (size_t i = 0, n = ignores_count(d->ignores); i < n; i++) {
+		const struct ignore *e = ignores_at(d->ignores, i);
+		if (e->used)
+			continue;
+		const char *name = codes[e->code].name;
+		char *msg = e->line ? xasprintf("crrc:ignore %s matches no %s diagnostic on this "
+						"line or the next: remove it",
+						name, name)
+				    : xasprintf("ignore: %s matches no %s diagnostic in this file: "
+						"remove it from the list",
+						name, name);
+		add_in(d, e->file, CRRC_W011, e->pos, msg);
+	}
+}
+
+bool crrc_code_find(const char *name, size_t len, enum crrc_code *code)
+{
+	for (int c = 0; c < CRRC_CODE_COUNT; c++)
+		if (strlen(codes[c].name) == len && memcmp(codes[c].name, name, len) == 0) {
+			*code = (enum crrc_code)c;
+			return true;
+		}
+	return false;
+}
+
+bool crrc_code_ignorable(enum crrc_code code)
+{
+	return code < CRRC_CODE_COUNT && codes[code].sev == CRRC_WARNING && code != CRRC_W011;
 }
 
 const char *crrc_code_name(enum crrc_code code)

@@ -43,6 +43,11 @@ struct crrc_diag {
 	struct crrc_diag_note *notes;
 	size_t nnotes;
 	size_t seq; /* order of addition, for a stable sort */
+	/* An ignored warning: counted nowhere, shown only in SARIF, marked
+	 * suppressed there. why: the reason the ignore gives, or NULL;
+	 * external: ignored by --ignore rather than in the spec. */
+	bool ignored, external;
+	const char *why;
 };
 
 enum crrc_diag_format {
@@ -89,6 +94,25 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Warnings accepted on purpose. An ignore in the current file names a code
+ * as written (len bytes) at pos, and covers that code's diagnostics on
+ * pos.line and the line after (CRRC_IGNORE_LINES: a "# crrc:ignore"
+ * comment) or in the whole file (CRRC_IGNORE_FILE: the spec's ignore:
+ * list); why (whylen bytes, may be 0) is its reason. A code that is no
+ * warning's, or W011, cannot be ignored: that is W011 at pos, at once. */
+enum crrc_ignore_scope {
+	CRRC_IGNORE_LINES,
+	CRRC_IGNORE_FILE,
+};
+void diags_ignore(struct crrc_diags *d, const char *code, size_t len, struct crrc_pos pos,
+		  enum crrc_ignore_scope scope, const char *why, size_t whylen);
+/* Ignore code in every file (--ignore); false when it cannot be ignored
+ * (not a warning's code). */
+bool diags_ignore_everywhere(struct crrc_diags *d, enum crrc_code code);
+/* After the last diagnostic: every ignore of a spec that matched none is
+ * W011, at the ignore. */
+void diags_report_unused_ignores(struct crrc_diags *d);
+
 size_t diags_errors(const struct crrc_diags *d);
 size_t diags_count(const struct crrc_diags *d);
 /* The files diagnostics were added for, and how many of each file's were
@@ -109,5 +133,9 @@ const char *crrc_code_name(enum crrc_code code);   /* "E021" */
 const char *crrc_code_slug(enum crrc_code code);   /* "duplicate-key" */
 const char *crrc_code_summary(enum crrc_code code);
 enum crrc_severity crrc_code_severity(enum crrc_code code);
+/* The code named name (len bytes: "W004"); false when there is none. */
+bool crrc_code_find(const char *name, size_t len, enum crrc_code *code);
+/* Whether diagnostics of code can be ignored: warnings, but W011. */
+bool crrc_code_ignorable(enum crrc_code code);
 
 #endif

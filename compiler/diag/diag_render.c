@@ -1,6 +1,8 @@
 /* diag_render.c: diagnostics as a compiler prints them (the source line and
  * a caret under the token), as a JSON array, or as SARIF 2.1.0. Text output
- * never echoes a control character raw: it is escaped as \xNN. */
+ * never echoes a control character raw: it is escaped as \xNN. An ignored
+ * warning is left out of text and JSON; SARIF keeps it, with a suppression
+ * (inSource, or external for --ignore) that viewers hide. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,8 @@ static void render_text(const struct crrc_diags *d, struct buf *b)
 	struct line_index li = {0};
 	for (size_t i = 0; i < diags_count(d); i++) {
 		const struct crrc_diag *g = diags_at(d, i);
+		if (g->ignored)
+			continue;
 		render_location(b, g->file, g->pos);
 		buf_printf(b, "%s[%s]: ", diag_sev_name(g->sev), crrc_code_name(g->code));
 		diag_put_escaped(b, g->msg);
@@ -208,7 +212,8 @@ bool diags_render(const struct crrc_diags *d, enum crrc_diag_format fmt, FILE *o
 	if (fmt == CRRC_DIAG_JSON) {
 		doc = json_array();
 		for (size_t i = 0; i < diags_count(d); i++)
-			json_array_append_new(doc, diag_json(diags_at(d, i)));
+			if (!diags_at(d, i)->ignored)
+				json_array_append_new(doc, diag_json(diags_at(d, i)));
 	} else {
 		doc = diag_render_sarif(d);
 	}

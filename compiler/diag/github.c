@@ -38,6 +38,8 @@ void diag_render_github(const struct crrc_diags *d, struct buf *b)
 {
 	for (size_t i = 0; i < diags_count(d); i++) {
 		const struct crrc_diag *g = diags_at(d, i);
+		if (g->ignored)
+			continue;
 		buf_printf(b, "::%s file=", g->sev == CRRC_ERROR ? "error"
 					    : g->sev == CRRC_WARNING ? "warning"
 								     : "notice");

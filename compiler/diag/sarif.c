@@ -95,6 +95,13 @@ static json_t *result(const struct crrc_diag *g)
 				"ruleIndex", (int)g->code, "level",
 				g->sev == CRRC_NOTE ? "note" : diag_sev_name(g->sev), "message", "text",
 				diag_json_str(g->msg), "locations", location(g->file, g->pos, NULL));
+	if (g->ignored) {
+		/* in the spec (a comment or the ignore: list), or --ignore */
+		json_t *sup = json_pack("{s:s}", "kind", g->external ? "external" : "inSource");
+		if (g->why)
+			json_object_set_new(sup, "justification", diag_json_str(g->why));
+		json_object_set_new(res, "suppressions", json_pack("[o]", sup));
+	}
 	if (g->nnotes) {
 		json_t *rel = json_array();
 		for (size_t j = 0; j < g->nnotes; j++) {

@@ -435,6 +435,8 @@ static void read_buckets(struct builder *b, const struct node *v, void *obj);
 static void read_replication(struct builder *b, const struct node *v, void *obj);
 static void read_policies(struct builder *b, const struct node *v, void *obj);
 
+static void read_ignore(struct builder *b, const struct node *v, void *obj);
+
 static const struct field root_fields[] = {
 	{"crrc", F_INT, OFF(struct crrc_model, version), true, NULL},
 	{"name", F_STR, OFF(struct crrc_model, name), true, NULL},
@@ -443,6 +445,7 @@ static const struct field root_fields[] = {
 	{"buckets", F_OTHER, 0, true, read_buckets},
 	{"replication", F_OTHER, 0, false, read_replication},
 	{"policies", F_OTHER, 0, false, read_policies},
+	{"ignore", F_OTHER, 0, false, read_ignore},
 	{"versioning", F_VERSIONING, 0, false, NULL},
 };
 
@@ -588,6 +591,21 @@ static void read_residency(struct builder *b, const struct node *v, void *obj)
 			p->pos = v->items[i]->pos;
 			m->nresidency++;
 		}
+	}
+}
+
+/* The warnings accepted in the whole file: each code goes to the
+ * diagnostics, which ignore it and report it if it matches nothing. */
+static void read_ignore(struct builder *b, const struct node *v, void *obj)
+{
+	if (!is_list(b, v, "ignore"))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct node *c = v->items[i];
+		if (c->kind != NODE_SCALAR || is_null(c))
+			type_error(b, c, "an ignored code", "a code such as W004");
+		else
+			diags_ignore(b->d, c->str, c->len, c->pos, CRRC_IGNORE_FILE, NULL, 0);
 	}
 }
 

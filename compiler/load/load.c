@@ -7,7 +7,8 @@
  * file. An entry of the buckets or replication section is built as soon as
  * it is complete (build_entry), its nodes in a scratch arena that is then
  * reset: the tree keeps a stub in its place. An entry that defines an
- * anchor is kept whole instead, since an alias may name it later. */
+ * anchor is kept whole instead, since an alias may name it later. Ignore
+ * comments are found beside the parse (comments.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "base/buf.h"
 #include "base/fdio.h"
 #include "diag/diag.h"
+#include "load/comments.h"
 #include "load/load.h"
 #include "load/load_tree.h"
 #include "base/strmap.h"
@@ -52,6 +54,7 @@ struct loader {
 	bool seen[3];
 	size_t entry_anchors;  /* nanchors when the open entry started */
 	bool in_entry;
+	struct comments comments; /* "# crrc:ignore" candidates */
 };
 
 static struct crrc_pos mark_pos(yaml_mark_t start, yaml_mark_t end)
@@ -277,6 +280,7 @@ static bool on_scalar(struct loader *l, const yaml_event_t *e)
 			  "NUL character (an escape) in a scalar; a spec is text");
 		return false;
 	}
+	comments_scalar(&l->comments, e->start_mark.index, e->end_mark.index);
 	struct node *n = arena_alloc(l->arena, sizeof(*n));
 	n->kind = NODE_SCALAR;
 	n->pos = mark_pos(e->start_mark, e->end_mark);
@@ -426,6 +430,7 @@ static bool on_event(struct loader *l, yaml_event_t *e, int *docs, bool *done)
 
 static void loader_free(struct loader *l)
 {
+	comments_free(&l->comments);
 	free(l->stack);
 	free(l->open);
 	free(l->frame);
@@ -446,6 +451,7 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 	l.open = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
 	l.anchor = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));
+	comments_find(&l.comments, text, len);
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
 		oom_abort();
@@ -464,6 +470,8 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 		yaml_event_delete(&e);
 	}
 	yaml_parser_delete(&p);
+	if (ok) /* the ignores of a file read to its end */
+		comments_register(&l.comments, text, d);
 	loader_free(&l);
 	arena_destroy(l.scratch);
 	if (!ok) {

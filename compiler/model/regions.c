@@ -1,5 +1,8 @@
 /* regions.c: the AWS regions crrc knows, with their partitions, and every
- * fact about partitions that crrc uses. */
+ * fact about partitions that crrc uses. The table is that of botocore's
+ * endpoints.json for the aws, aws-cn and aws-us-gov partitions
+ * (tests/grammar/test_regions.py keeps it so; language.md says as of which
+ * botocore version). */
 #include <string.h>
 #include <strings.h>
 
@@ -14,13 +17,14 @@ static const struct crrc_region regions[] = {
 	{"ap-northeast-1", "aws"}, {"ap-northeast-2", "aws"}, {"ap-northeast-3", "aws"},
 	{"ap-south-1", "aws"},     {"ap-south-2", "aws"},     {"ap-southeast-1", "aws"},
 	{"ap-southeast-2", "aws"}, {"ap-southeast-3", "aws"}, {"ap-southeast-4", "aws"},
-	{"ap-southeast-5", "aws"}, {"ap-southeast-7", "aws"}, {"ca-central-1", "aws"},
-	{"ca-west-1", "aws"},      {"eu-central-1", "aws"},   {"eu-central-2", "aws"},
-	{"eu-north-1", "aws"},     {"eu-south-1", "aws"},     {"eu-south-2", "aws"},
-	{"eu-west-1", "aws"},      {"eu-west-2", "aws"},      {"eu-west-3", "aws"},
-	{"il-central-1", "aws"},   {"me-central-1", "aws"},   {"me-south-1", "aws"},
-	{"mx-central-1", "aws"},   {"sa-east-1", "aws"},      {"us-east-1", "aws"},
-	{"us-east-2", "aws"},      {"us-west-1", "aws"},      {"us-west-2", "aws"},
+	{"ap-southeast-5", "aws"}, {"ap-southeast-6", "aws"}, {"ap-southeast-7", "aws"},
+	{"ca-central-1", "aws"},   {"ca-west-1", "aws"},      {"eu-central-1", "aws"},
+	{"eu-central-2", "aws"},   {"eu-north-1", "aws"},     {"eu-south-1", "aws"},
+	{"eu-south-2", "aws"},     {"eu-west-1", "aws"},      {"eu-west-2", "aws"},
+	{"eu-west-3", "aws"},      {"il-central-1", "aws"},   {"me-central-1", "aws"},
+	{"me-south-1", "aws"},     {"mx-central-1", "aws"},   {"sa-east-1", "aws"},
+	{"us-east-1", "aws"},      {"us-east-2", "aws"},      {"us-west-1", "aws"},
+	{"us-west-2", "aws"},
 	{"cn-north-1", "aws-cn"},  {"cn-northwest-1", "aws-cn"},
 	{"us-gov-east-1", "aws-us-gov"}, {"us-gov-west-1", "aws-us-gov"},
 };

@@ -43,7 +43,7 @@ PUBLIC = {
     "base": None,  # all of them
     "diag": {"diag.h", "pos.h", "codes.def", "explain.h"},
     "model": {"model.h", "regions.h", "arn.h", "resolve.h", "desired.h", "iam.h",
-              "model_json.h"},
+              "s3xml.h", "model_json.h"},
     "load": {"load.h"},
     "check": {"check.h"},
     "emit": {"emit.h", "outdir.h"},

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The command line: help, version, usage errors (exit 2), several files in
-one run, the three diagnostics formats, --werror, and the text format's
+one run, the three diagnostics formats, --werror, --ignore and ignores in the
+spec, and the text format's
 location, source line and caret. Each check is reported; all of them run."""
 import json
 import os
@@ -64,6 +65,7 @@ def test_help_command():
     assert res.rc == 0, res
     assert res.stdout.startswith("usage: crrc check SPEC..."), res
     assert "--diagnostics" in res.stdout and "--werror" in res.stdout, res
+    assert "--ignore" in res.stdout and "crrc:ignore" in res.stdout, res
     for cmd in ("model", "compile"):
         res = run("help", cmd)
         assert res.rc == 0 and res.stdout.startswith(f"usage: crrc {cmd} SPEC"), res
@@ -619,6 +621,47 @@ def test_output_needs(d):
     assert res.rc == 0 and "the output needs" not in res.stdout, res
 
 
+def test_ignore(d):
+    """--ignore for check, model and compile; a comment in the spec; what
+    the formats show of an ignored warning (SARIF: a suppression)."""
+    path = write(d, "srr.crr.yaml", SRR)
+    for args in (["--ignore", "W004"], ["--ignore=W006,W004"], ["--ignore", "W006",
+                                                                 "--ignore", "W004"]):
+        res = run("check", "--werror", *args, path)
+        assert res.rc == 0 and res.out == b"" and res.err == b"", (args, res)
+    res = run("check", "--ignore", "W004", "--diagnostics=json", path)
+    assert res.rc == 0 and json.loads(res.out) == [], res
+    res = run("check", "--ignore", "W004", "--diagnostics=sarif", path)
+    results = json.loads(res.out)["runs"][0]["results"]
+    assert [(r["ruleId"], r["suppressions"][0]["kind"]) for r in results] == \
+        [("W004", "external")], results
+    res = run("model", "--werror", "--ignore", "W004", path)
+    assert res.rc == 0 and json.loads(res.out)["buckets"], res
+    res = run("compile", "--werror", "--ignore", "W004", "--target", "terraform",
+              "--out", os.path.join(d, "ignored-out"), path)
+    assert res.rc == 0, res
+    for bad, why in (("E034", b"errors cannot be ignored"), ("W999", b"not a diagnostic code"),
+                     ("W004,", b"not a diagnostic code")):
+        res = usage_error("check", "--ignore", bad, path)
+        assert why in res.err, res
+    # in the spec: a comment above the rule, with its reason
+    commented = SRR.replace(b"      - {id: same-region",
+                            b"      # crrc:ignore W004 the audit copy\n"
+                            b"      - {id: same-region")
+    path = write(d, "commented.crr.yaml", commented)
+    res = run("check", "--werror", path)
+    assert res.rc == 0 and res.err == b"", res
+    res = run("check", "--diagnostics=sarif", path)
+    sup = json.loads(res.out)["runs"][0]["results"][0]["suppressions"][0]
+    assert sup == {"kind": "inSource", "justification": "the audit copy"}, sup
+    # an ignore that matches nothing is W011, which --ignore W011 accepts
+    path = write(d, "unused.crr.yaml", badinputs.VALID + b"ignore: [W001]\n")
+    res = run("check", "--diagnostics=json", path)
+    assert [g["code"] for g in json.loads(res.out)] == ["W011"], res
+    res = run("check", "--werror", "--ignore", "W011", path)
+    assert res.rc == 0, res
+
+
 def main():
     f = clitest.Failures()
     with tempfile.TemporaryDirectory(prefix="crrc-cli-") as d:
@@ -631,6 +674,7 @@ def main():
         f.check("--diagnostics=json", test_json, d)
         f.check("--diagnostics=sarif", test_sarif, d)
         f.check("--werror", test_werror, d)
+        f.check("--ignore, crrc:ignore comments and ignore:", test_ignore, d)
         f.check("text format: location, source line, caret", test_text_format, d)
         f.check("caret on a long line of multibyte characters", test_caret_multibyte, d)
         f.check("control characters in a file name", test_control_in_file_name, d)

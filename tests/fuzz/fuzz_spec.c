@@ -69,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		crrc_resolve(m, d);
 		crrc_check(m, d);
 	}
+	diags_report_unused_ignores(d);
 	diags_sort(d);
 	render(d, CRRC_DIAG_TEXT);
 	render(d, CRRC_DIAG_JSON);

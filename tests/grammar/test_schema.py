@@ -163,6 +163,10 @@ def main():
                     "rules")
     expect_rejected(v, base, "a spec name with capitals",
                     lambda d: d.update(name="StreamVision"), "name")
+    expect_rejected(v, base, "an ignore that is not a list",
+                    lambda d: d.update(ignore="W004"), "ignore")
+    expect_rejected(v, base, "an ignore of something but a warning's code",
+                    lambda d: d.update(ignore=["same-region"]), "same-region")
     expect_rejected(v, base, "an RPO below 15 minutes",
                     lambda d: d["policies"].update(rpo_minutes=5), "rpo_minutes")
 
