@@ -10,8 +10,9 @@ _crrc()
 		return
 	fi
 	case $prev in
-	--target)
-		COMPREPLY=($(compgen -W "terraform cloudformation" -- "$cur"))
+	--target) # the targets crrc has, from its help
+		COMPREPLY=($(compgen -W "$(${COMP_WORDS[0]} help compile 2>/dev/null | \
+			sed -n 's/^  \([a-z][a-z0-9-]*\)  .*/\1/p')" -- "$cur"))
 		return ;;
 	--diagnostics)
 		COMPREPLY=($(compgen -W "text json sarif github" -- "$cur"))
