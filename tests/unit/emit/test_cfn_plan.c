@@ -1,16 +1,20 @@
 /* test_cfn_plan.c: unit tests of plan.c, the CloudFormation back end's plan
  * of stacks and deployment steps. Logical ids (CamelCase of the key, a hash
  * suffix for keys whose forms collide, for long keys and empty forms, a
- * function of the key and not of the spec's order); one stack per (account,
- * region) place in the order places are first named, named with a usable
- * account alias, the id or "default"; of_bucket and every stack's buckets
+ * function of the key and not of the spec's order; every name they make
+ * unique, against keys built to collide, in the rendered templates too);
+ * one stack per (account, region) place in the order places are first
+ * named, named with a usable account alias, the id or "default", never two
+ * alike; of_bucket and every stack's buckets
  * agree; named_iam exactly where a role is generated; steps put a
  * destination's stack before its source's, bootstrap the stacks of a
  * two-way pair across stacks or inside one; splitting a heavy place keeps
  * every part within the limits, every bucket in one stack, and moves no
  * bucket when another is added, inserted or the order changes. Every spec
- * is loaded from text, resolved and checked free of errors first. */
+ * is loaded from text, resolved and checked free of errors first (but for
+ * made-up regions, which only plan_unchecked takes). */
 #include <check.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +23,16 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
 #include "check/check.h"
 #include "diag/diag.h"
 #include "emit/cloudformation/cfn.h"
+#include "emit/cloudformation/cloudformation.h"
+#include "emit/emit.h"
 #include "load/load.h"
 #include "model/desired.h"
 #include "model/model.h"
+#include "model/regions.h"
 #include "model/resolve.h"
 #include "check_main.h"
 
@@ -76,6 +84,19 @@ static void desire(struct planned *x, const char *spec)
 	x->ids = cfn_logical_ids(x->ds, x->a);
 }
 
+/* The same for a spec with errors, such as regions AWS does not have. */
+static void desire_unchecked(struct planned *x, const char *spec)
+{
+	x->text = strdup(spec);
+	x->d = diags_create();
+	x->m = crrc_load_buffer("plan.crr.yaml", x->text, strlen(x->text), x->d);
+	ck_assert_ptr_nonnull(x->m);
+	crrc_resolve(x->m, x->d);
+	x->ds = desired_create(x->m);
+	x->a = arena_create();
+	x->ids = cfn_logical_ids(x->ds, x->a);
+}
+
 typedef struct cfn_weight weigh_fn(const struct ds_bucket *b);
 
 static struct cfn_weight light(const struct ds_bucket *b)
@@ -97,6 +118,16 @@ static void plan_weighted(struct planned *x, const char *spec, weigh_fn *weigh)
 static void plan(struct planned *x, const char *spec)
 {
 	plan_weighted(x, spec, light);
+}
+
+static void plan_unchecked(struct planned *x, const char *spec)
+{
+	desire_unchecked(x, spec);
+	struct cfn_weight *w = calloc(x->ds->nbuckets + 1, sizeof(*w));
+	for (size_t i = 0; i < x->ds->nbuckets; i++)
+		w[i] = light(&x->ds->buckets[i]);
+	cfn_plan_build(x->ds, x->a, x->ids, w, &x->p);
+	free(w);
 }
 
 static size_t bucket_at(const struct planned *x, const char *key)
@@ -214,6 +245,23 @@ static void assert_ids_distinct(const struct planned *x)
 			ck_assert_str_ne(x->ids[i], x->ids[k]);
 }
 
+/* Every name the ids of x make in a template (<id>Bucket, <id>BucketArn...)
+ * differs from every other. */
+static void assert_names_distinct(const struct planned *x)
+{
+	static const char *const suffixes[] = {CFN_ID_BUCKET, CFN_ID_POLICY, CFN_ID_ROLE,
+					       CFN_ID_BUCKET_ARN, CFN_ID_ROLE_ARN};
+	struct arena *a = arena_create_sized(4096);
+	struct strmap *seen = strmap_create(a, 5 * x->ds->nbuckets);
+	for (size_t i = 0; i < x->ds->nbuckets; i++)
+		for (size_t k = 0; k < 5; k++) {
+			char *name = arena_printf(a, "%s%s", x->ids[i], suffixes[k]);
+			ck_assert_msg(strmap_put(seen, name, strlen(name), name, NULL),
+				      "%s is made twice", name);
+		}
+	arena_destroy(a);
+}
+
 /* id is stem followed by 8 lowercase hex digits. */
 static void assert_hashed(const char *id, const char *stem)
 {
@@ -315,30 +363,101 @@ START_TEST(ids_empty_and_long)
 }
 END_TEST
 
-#if 0
-/* Known bug, issue 11 (generated names that collide), plan.c,
- * cfn_logical_ids: a hashed id can equal another key's plain form. "a-1" and "a1" collide and become "A1" + 8 hex digits h; a third
- * key "a1" + h has the form "A1" + h, which collided with nothing when
- * forms were compared, so it keeps it: two buckets, one logical id (two
- * resources of one name in the template). Expected: distinct ids. */
+/* A hashed id can equal another key's plain form: "a-1" and "a1" collide
+ * and become "A1" + 8 hex digits h; a third key "a1" + h has the form
+ * "A1" + h. The plain form keeps its id (it collides with no other form),
+ * the hashed one takes the hash of its key and a counter; wherever the
+ * third key stands. */
 START_TEST(ids_hash_suffix_never_collides)
 {
-	plan(&one, HEAD "buckets:\n"
-			"  a-1: {region: us-east-1}\n"
-			"  a1: {region: us-east-1}\n");
-	char key[32], spec[512];
-	snprintf(key, sizeof(key), "a1%s", id_of(&one, "a-1") + 2);
-	snprintf(spec, sizeof(spec),
-		 HEAD "buckets:\n"
-		      "  a-1: {region: us-east-1}\n"
-		      "  a1: {region: us-east-1}\n"
-		      "  %s: {region: us-east-1}\n",
-		 key);
-	plan(&two, spec);
-	assert_ids_distinct(&two);
+	char key[32], spec[512], want[32];
+	snprintf(key, sizeof(key), "a1%08x", (unsigned)uniq_hash("a-1", 0));
+	for (size_t i = 0; i < 2; i++) {
+		if (i == 0)
+			snprintf(spec, sizeof(spec),
+				 HEAD "buckets:\n  a-1: {region: us-east-1}\n  a1: {region: us-east-1}\n"
+				      "  %s: {region: us-east-1}\n", key);
+		else
+			snprintf(spec, sizeof(spec),
+				 HEAD "buckets:\n  %s: {region: us-east-1}\n  a-1: {region: us-east-1}\n"
+				      "  a1: {region: us-east-1}\n", key);
+		plan(&one, spec);
+		assert_ids_distinct(&one);
+		assert_names_distinct(&one);
+		snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash("a-1", 0));
+		ck_assert_str_eq(id_of(&one, key), want);
+		snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash("a-1", 1));
+		ck_assert_str_eq(id_of(&one, "a-1"), want);
+		snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash("a1", 0));
+		ck_assert_str_eq(id_of(&one, "a1"), want);
+		planned_free(&one);
+	}
 }
 END_TEST
-#endif
+
+/* The counter goes on while the names are taken: the plain forms of two
+ * keys take the first two hashed ids of "a-1", which gets the third. */
+START_TEST(ids_counter_goes_on)
+{
+	char k0[32], k1[32], spec[512], want[32];
+	snprintf(k0, sizeof(k0), "a1%08x", (unsigned)uniq_hash("a-1", 0));
+	snprintf(k1, sizeof(k1), "a1%08x", (unsigned)uniq_hash("a-1", 1));
+	snprintf(spec, sizeof(spec),
+		 HEAD "buckets:\n  a-1: {region: us-east-1}\n  a1: {region: us-east-1}\n"
+		      "  %s: {region: us-east-1}\n  %s: {region: us-east-1}\n",
+		 k1, k0);
+	plan(&one, spec);
+	assert_ids_distinct(&one);
+	snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash("a-1", 2));
+	ck_assert_str_eq(id_of(&one, "a-1"), want);
+}
+END_TEST
+
+/* Two keys of one form whose hashes agree in their low 32 bits (found by
+ * a search over hyphens): the first keeps the hashed id, the second takes
+ * its key's hash with a counter. */
+#define SAME_HASH_1 "---------------------------a--------------------------1"
+#define SAME_HASH_2                                                                             \
+	"--------------------------------------a-------------------------------------------------" \
+	"---------1-----"
+
+START_TEST(ids_hashes_that_meet)
+{
+	ck_assert_uint_eq(uniq_hash(SAME_HASH_1, 0), uniq_hash(SAME_HASH_2, 0));
+	plan(&one, HEAD "buckets:\n"
+			"  \"" SAME_HASH_1 "\": {region: us-east-1, name: demo-same-one}\n"
+			"  \"" SAME_HASH_2 "\": {region: us-east-1, name: demo-same-two}\n");
+	assert_ids_distinct(&one);
+	char want[32];
+	snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash(SAME_HASH_1, 0));
+	ck_assert_str_eq(id_of(&one, SAME_HASH_1), want);
+	snprintf(want, sizeof(want), "A1%08x", (unsigned)uniq_hash(SAME_HASH_2, 1));
+	ck_assert_str_eq(id_of(&one, SAME_HASH_2), want);
+}
+END_TEST
+
+/* Keys whose forms end like the suffixes of the names made from ids: every
+ * name stays unique, and no plain id is hashed for it. */
+START_TEST(ids_derived_names)
+{
+	plan(&one, HEAD "buckets:\n"
+			"  a: {region: us-east-1}\n"
+			"  a-bucket: {region: us-east-1}\n"
+			"  a-bucket-policy: {region: us-east-1}\n"
+			"  a-replication-role: {region: us-east-1}\n"
+			"  a-bucket-arn: {region: us-east-1}\n"
+			"  a-replication-role-arn: {region: us-east-1}\n"
+			"  a-policy: {region: us-east-1}\n"
+			"  a-arn: {region: us-east-1}\n"
+			"replication:\n"
+			"  - {source: a, rules: [{id: r, destination: a-bucket}]}\n"
+			"  - {source: a-bucket, rules: [{id: r, destination: a}]}\n");
+	assert_names_distinct(&one);
+	ck_assert_str_eq(id_of(&one, "a"), "A");
+	ck_assert_str_eq(id_of(&one, "a-bucket"), "ABucket");
+	ck_assert_str_eq(id_of(&one, "a-replication-role-arn"), "AReplicationRoleArn");
+}
+END_TEST
 
 /* A stack per (account, region), in the order buckets first name places;
  * the account part is a usable alias (short, lowercase, not "default"),
@@ -392,6 +511,112 @@ START_TEST(stacks_per_place)
 	ck_assert_ptr_null(stack_of(&one, "e")->account_alias);
 	ck_assert_ptr_eq(stack_of(&one, "i"), stack_of(&one, "e"));
 	ck_assert_ptr_null(stack_of(&one, "d")->account_alias);
+}
+END_TEST
+
+/* The templates of x as rendered: each parses with no key twice, and no
+ * output is named like a resource. Returns how many names it saw. */
+static size_t assert_templates_unique(const struct planned *x)
+{
+	struct crrc_output out;
+	output_init(&out);
+	struct crrc_emit_options opt = {.spec_path = "plan.crr.yaml"};
+	ck_assert(crrc_target_cloudformation.emit(x->ds, &opt, &out.sink, x->d));
+	size_t names = 0;
+	for (size_t i = 0; i < out.n; i++) {
+		const char *path = out.files[i].path;
+		if (strlen(path) < 14 || strcmp(path + strlen(path) - 14, ".template.json") != 0)
+			continue;
+		json_error_t err;
+		json_t *t = json_loadb(out.files[i].data, out.files[i].len, JSON_REJECT_DUPLICATES,
+				       &err);
+		ck_assert_msg(t != NULL, "%s: %s", path, err.text);
+		json_t *res = json_object_get(t, "Resources"), *outs = json_object_get(t, "Outputs");
+		const char *k;
+		json_t *v;
+		json_object_foreach(outs, k, v) ck_assert_msg(!json_object_get(res, k),
+							      "%s: output %s is a resource", path, k);
+		names += json_object_size(res) + json_object_size(outs);
+		json_decref(t);
+	}
+	output_free(&out);
+	return names;
+}
+
+/* Every key that can meet another in a template, with replication and
+ * bucket policies, rendered: every name once. */
+START_TEST(templates_names_unique)
+{
+	char spec[2048];
+	snprintf(spec, sizeof(spec),
+		 HEAD "accounts:\n  prod: \"111122223333\"\n  vault: \"444455556666\"\n"
+		      "buckets:\n"
+		      "  a: {region: us-east-1, account: prod}\n"
+		      "  a-bucket: {region: us-east-1, account: prod}\n"
+		      "  a-bucket-policy: {region: us-east-1, account: vault}\n"
+		      "  a-replication-role: {region: us-east-1, account: prod}\n"
+		      "  a-1: {region: us-east-1, account: vault}\n"
+		      "  a1: {region: us-east-1, account: vault}\n"
+		      "  a1%08x: {region: us-east-1, account: vault}\n"
+		      "replication:\n"
+		      "  - source: a\n    rules:\n"
+		      "      - {id: r1, destination: a-bucket-policy}\n"
+		      "      - {id: r2, destination: a-1}\n"
+		      "      - {id: r3, destination: a1}\n"
+		      "  - {source: a-bucket, rules: [{id: r, destination: a1%08x}]}\n"
+		      "  - {source: a-replication-role, rules: [{id: r, destination: a-1}]}\n",
+		 (unsigned)uniq_hash("a-1", 0), (unsigned)uniq_hash("a-1", 0));
+	plan(&one, spec);
+	assert_names_distinct(&one);
+	/* 7 buckets, 3 roles, 4 bucket policies; 7 + 3 outputs */
+	ck_assert_uint_eq(assert_templates_unique(&one), 24);
+}
+END_TEST
+
+/* Stack names cannot meet while no region's code ends another's after a
+ * hyphen, nor holds two groups of digits: true of the table. */
+START_TEST(stack_names_regions_apart)
+{
+	for (size_t i = 0; i < crrc_region_count(); i++) {
+		const char *a = crrc_region_at(i)->code;
+		size_t n = strlen(a);
+		for (size_t k = 0; k < crrc_region_count(); k++) {
+			const char *b = crrc_region_at(k)->code;
+			size_t m = strlen(b);
+			ck_assert_msg(!(n > m && a[n - m - 1] == '-' && strcmp(a + n - m, b) == 0),
+				      "region %s ends with region %s", a, b);
+		}
+		const char *last = strrchr(a, '-');
+		ck_assert(last && last > a && !(last[-1] >= '0' && last[-1] <= '9'));
+	}
+}
+END_TEST
+
+/* With regions that end others (which AWS does not have), an alias that
+ * ends like a region would give two places one stack name: the later one
+ * takes a hash of its account, region and part. */
+START_TEST(stack_names_never_meet)
+{
+	plan_unchecked(&one, HEAD "accounts:\n"
+				  "  prod: \"111122223333\"\n"
+				  "  prod-us: \"444455556666\"\n"
+				  "buckets:\n"
+				  "  a: {region: us-east-1, account: prod}\n"
+				  "  b: {region: east-1, account: prod-us}\n"
+				  "  c: {region: us-east-1-1}\n"
+				  "  d: {region: us-east-1, account: prod}\n"
+				  "  e: {region: us-east-1}\n");
+	assert_plan_sound(&one);
+	ck_assert_uint_eq(one.p.nstacks, 4);
+	ck_assert_str_eq(stack_of(&one, "a")->name, "demo-prod-us-east-1");
+	char want[64];
+	snprintf(want, sizeof(want), "demo-prod-us-east-1-%08x",
+		 (unsigned)uniq_hash("444455556666/east-1/0", 0));
+	ck_assert_str_eq(stack_of(&one, "b")->name, want);
+	ck_assert_str_eq(stack_of(&one, "c")->name, "demo-default-us-east-1-1");
+	ck_assert_str_eq(stack_of(&one, "e")->name, "demo-default-us-east-1");
+	snprintf(want, sizeof(want), "%s.template.json", stack_of(&one, "b")->name);
+	ck_assert_str_eq(stack_of(&one, "b")->template, want);
 }
 END_TEST
 
@@ -774,10 +999,17 @@ int main(void)
 	tcase_add_test(tc, ids_colliding_keys);
 	tcase_add_test(tc, ids_function_of_key);
 	tcase_add_test(tc, ids_empty_and_long);
+	tcase_add_test(tc, ids_hash_suffix_never_collides);
+	tcase_add_test(tc, ids_counter_goes_on);
+	tcase_add_test(tc, ids_hashes_that_meet);
+	tcase_add_test(tc, ids_derived_names);
+	tcase_add_test(tc, templates_names_unique);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stacks");
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, stacks_per_place);
+	tcase_add_test(tc, stack_names_regions_apart);
+	tcase_add_test(tc, stack_names_never_meet);
 	tcase_add_test(tc, destination_before_source);
 	tcase_add_test(tc, chain_deploys_from_its_end);
 	tcase_add_test(tc, two_way_pair_bootstraps);
