@@ -81,17 +81,25 @@ static bool forms_free(const struct uniq *u, const struct uniq_form *forms, size
 	return true;
 }
 
+bool uniq_claim_forms(struct uniq *u, const struct uniq_form *forms, size_t nforms,
+		      const char *stem)
+{
+	if (!forms_free(u, forms, nforms, stem))
+		return false;
+	for (size_t i = 0; i < nforms; i++)
+		uniq_claim(u, forms[i].ns, stem, forms[i].suffix);
+	return true;
+}
+
 const char *uniq_stem(struct uniq *u, const struct uniq_form *forms, size_t nforms,
 		      const char *want, const char *sep, const char *seed, bool hashed)
 {
-	const char *stem = want;
-	for (unsigned n = 0; hashed || !forms_free(u, forms, nforms, stem); n++) {
-		stem = arena_printf(u->arena, "%s%s%08x", want, sep, (unsigned)uniq_hash(seed, n));
-		hashed = false;
+	if (!hashed && uniq_claim_forms(u, forms, nforms, want))
+		return arena_strdup(u->arena, want);
+	for (unsigned n = 0;; n++) {
+		const char *stem =
+			arena_printf(u->arena, "%s%s%08x", want, sep, (unsigned)uniq_hash(seed, n));
+		if (uniq_claim_forms(u, forms, nforms, stem))
+			return stem;
 	}
-	if (stem == want)
-		stem = arena_strdup(u->arena, want);
-	for (size_t i = 0; i < nforms; i++)
-		uniq_claim(u, forms[i].ns, stem, forms[i].suffix);
-	return stem;
 }

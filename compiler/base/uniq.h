@@ -29,6 +29,10 @@ struct uniq *uniq_create(struct arena *a, size_t expected);
 bool uniq_taken(const struct uniq *u, const char *ns, const char *name, const char *suffix);
 /* Take name + suffix in ns; false when it was taken already. */
 bool uniq_claim(struct uniq *u, const char *ns, const char *name, const char *suffix);
+/* Take every form of stem when every one is free; false (and nothing
+ * taken) when one is not. */
+bool uniq_claim_forms(struct uniq *u, const struct uniq_form *forms, size_t nforms,
+		      const char *stem);
 /* The low 32 bits of the FNV-1a hash of seed (n == 0), or of seed, '#'
  * and n in decimal. */
 uint32_t uniq_hash(const char *seed, unsigned n);
