@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/oom.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
 #include "model/arn.h"
 #include "model/regions.h"
 
@@ -28,8 +29,11 @@ struct kms_arn {
 };
 
 /* Statement ids: CamelCase of a spec key behind a fixed prefix. Keys of a-z,
- * 0-9 and '-' can meet in CamelCase ("a-1" and "a1"); a later one then gets a
- * suffix made from a hash of its key, which stays the same from run to run.
+ * 0-9 and '-' can meet in CamelCase ("a-1" and "a1"), and with a suffix
+ * ("x" and "x-by-alias" in EncryptForXByAlias); a later one then gets a
+ * suffix made from a hash of its key, which stays the same from run to run,
+ * and while that is taken too (a key built to meet it), the hash of its key
+ * and a counter (uniq_hash): never an id twice, never an empty one.
  * The set of names used (ids, and the keys already listed in a statement) is
  * a jansson object: a hash table that costs nothing until used, which
  * matters when a spec has thousands of entries. */
@@ -76,13 +80,14 @@ static const char *sid_make(struct sids *s, const char *prefix, const char *key,
 	}
 	buf_puts(&b, suffix);
 	const char *sid = sids_add(s, b.data);
-	if (!sid) {
-		buf_printf(&b, "%08llx",
-			   (unsigned long long)(crrc_hash(key, len) & 0xffffffffu));
+	size_t plain = b.len;
+	for (unsigned n = 0; !sid; n++) {
+		b.len = plain;
+		buf_printf(&b, "%08x", (unsigned)uniq_hash(key, n));
 		sid = sids_add(s, b.data);
 	}
 	buf_free(&b);
-	return sid ? sid : "";
+	return sid;
 }
 
 /* A one-element list is written as its element, as people write policies. */

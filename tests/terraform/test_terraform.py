@@ -125,23 +125,28 @@ def camel(key):
     return "".join(p[:1].upper() + p[1:] for p in key.split("-") if p)
 
 
-def fnv1a32(s):
+def fnv1a32(s, n=0):
+    """base/uniq.c's uniq_hash: the low 32 bits of the FNV-1a hash of s, or
+    of s, '#' and n when n > 0."""
     h = 1469598103934665603
-    for b in s.encode():
+    for b in (s + (f"#{n}" if n else "")).encode():
         h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
     return f"{h & 0xFFFFFFFF:08x}"
 
 
 class Sids:
     """Statement ids as iam.c names them: prefix + CamelCase(key) + suffix,
-    and on a clash the low 32 bits of the key's FNV-1a hash after it."""
+    and on a clash the low 32 bits of the key's FNV-1a hash after it, then
+    of the key and a counter while that is taken too."""
     def __init__(self):
         self.seen = set()
 
     def __call__(self, prefix, key, suffix=""):
-        sid = prefix + camel(key) + suffix
-        if sid in self.seen:
-            sid += fnv1a32(key)
+        plain = sid = prefix + camel(key) + suffix
+        n = 0
+        while sid in self.seen:
+            sid = plain + fnv1a32(key, n)
+            n += 1
         self.seen.add(sid)
         return sid
 
