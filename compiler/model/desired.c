@@ -140,6 +140,7 @@ static void dests_build(struct crrc_desired *ds, struct ds_replication *out, siz
 			out->dests[out->ndests++].bucket = rule->dest;
 		}
 		out->rules[i].dest_index = slot[b];
+		out->dests[slot[b]].delete_markers |= rule->delete_markers;
 		out->dests[slot[b]].owner_override |= rule->owner_override;
 	}
 }
@@ -184,7 +185,8 @@ static void admits_build(struct crrc_desired *ds)
 					continue;
 				if (pass == 1)
 					d->admits[d->nadmits] = (struct ds_admit){
-						r, r->dests[k].owner_override};
+						r, r->dests[k].delete_markers,
+						r->dests[k].owner_override};
 				d->nadmits++;
 			}
 		}

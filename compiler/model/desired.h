@@ -54,6 +54,7 @@ struct ds_replication;
 /* A replication entry in another account that a bucket's policy admits. */
 struct ds_admit {
 	const struct ds_replication *replication;
+	bool delete_markers; /* its role may replicate delete markers here */
 	bool owner_override; /* its role may give replicas to this bucket's owner */
 };
 
@@ -104,9 +105,12 @@ struct ds_rule {
 	int metrics_minutes;          /* the event threshold; 0: none (no RTC) */
 };
 
-/* A destination of an entry, with what its role must be allowed there. */
+/* A destination of an entry, with what its role must be allowed there:
+ * s3:ReplicateDelete only when a rule into it replicates delete markers,
+ * s3:ObjectOwnerOverrideToBucketOwner only when one overrides the owner. */
 struct ds_dest {
 	const struct ds_bucket *bucket;
+	bool delete_markers; /* some rule into it replicates delete markers */
 	bool owner_override; /* some rule into it overrides the owner */
 };
 

@@ -272,15 +272,19 @@ static struct dest_keys *dest_keys(const struct ds_replication *r, struct sids *
 	return g;
 }
 
-static json_t *replicate_actions(bool owner_override)
+/* What a role may do in a destination: replicate objects and their tags;
+ * delete markers only when a rule replicates them, and give replicas to
+ * the destination's owner only when a rule overrides the owner. */
+static json_t *replicate_actions(bool delete_markers, bool owner_override)
 {
-	static const char *const actions[] = {
-		"s3:ReplicateObject",
-		"s3:ReplicateDelete",
-		"s3:ReplicateTags",
-		"s3:ObjectOwnerOverrideToBucketOwner",
-	};
-	return strings(actions, owner_override ? 4 : 3);
+	json_t *a = json_array();
+	json_array_append_new(a, json_string("s3:ReplicateObject"));
+	if (delete_markers)
+		json_array_append_new(a, json_string("s3:ReplicateDelete"));
+	json_array_append_new(a, json_string("s3:ReplicateTags"));
+	if (owner_override)
+		json_array_append_new(a, json_string("s3:ObjectOwnerOverrideToBucketOwner"));
+	return a;
 }
 
 static void source_statements(json_t *out, const struct ds_replication *r, struct sids *s)
@@ -331,12 +335,14 @@ json_t *iam_role_policy(const struct ds_replication *r)
 	json_t *out = json_array();
 	source_statements(out, r, &s);
 	struct dest_keys *g = dest_keys(r, &s);
-	for (size_t i = 0; i < r->ndests; i++)
-		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", r->dests[i].bucket->key,
-							      ""),
-						     NULL, replicate_actions(r->dests[i].owner_override),
-						     json_pack("[o]", objects_arn(r->dests[i].bucket)),
-						     NULL));
+	for (size_t i = 0; i < r->ndests; i++) {
+		const struct ds_dest *d = &r->dests[i];
+		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", d->bucket->key, ""),
+						     NULL,
+						     replicate_actions(d->delete_markers,
+								       d->owner_override),
+						     json_pack("[o]", objects_arn(d->bucket)), NULL));
+	}
 	decrypt_statement(out, r, &s);
 	for (size_t i = 0; i < r->ndests; i++) {
 		const char *key = r->dests[i].bucket->key;
@@ -363,7 +369,8 @@ static json_t *admit_statement(struct sids *s, const struct ds_bucket *dest,
 	char root[96];
 	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", src->partition, src->account->id);
 	return statement(sid_make(s, "ReplicateFrom", r->source->key, ""),
-			 json_pack("{ss}", "AWS", root), replicate_actions(admit->owner_override),
+			 json_pack("{ss}", "AWS", root),
+			 replicate_actions(admit->delete_markers, admit->owner_override),
 			 json_pack("[o]", objects_arn(dest)),
 			 json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn", r->role.arn));
 }

@@ -186,8 +186,17 @@ def dest_groups(rep, buckets):
     return [(buckets[k], rules) for k, rules in groups.items()]
 
 
-REPLICATE = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
 OVERRIDE = "s3:ObjectOwnerOverrideToBucketOwner"
+
+
+def replicate_actions(rules):
+    """What a role may do in a destination, by the rules into it: delete
+    markers only when one replicates them, the owner override only when
+    one asks for it."""
+    return (["s3:ReplicateObject"]
+            + (["s3:ReplicateDelete"] if any(r["delete_markers"] for r in rules) else [])
+            + ["s3:ReplicateTags"]
+            + ([OVERRIDE] if any(r["owner"] == "destination" for r in rules) else []))
 
 
 def expected_role_policy(rep, buckets):
@@ -208,9 +217,7 @@ def expected_role_policy(rep, buckets):
     add(sid("Source", src["key"], "Objects"), objects, [src["arn"] + "/*"])
     groups = dest_groups(rep, buckets)
     for dest, rules in groups:
-        override = any(r["owner"] == "destination" for r in rules)
-        add(sid("ReplicateTo", dest["key"]), REPLICATE + ([OVERRIDE] if override else []),
-            [dest["arn"] + "/*"])
+        add(sid("ReplicateTo", dest["key"]), replicate_actions(rules), [dest["arn"] + "/*"])
     if any(r["sse_kms_objects"] for r in rep["rules"]) and src["kms_key"]:
         for res, cond, _ in kms_statements([src["kms_key"]], src):
             add(sid("Decrypt", src["key"]), ["kms:Decrypt"], res, cond)
@@ -234,11 +241,10 @@ def expected_bucket_policies(model, buckets, role_arns):
                     and src["account_id"] != dest["account_id"]):
                 continue
             sids = out.setdefault(dest["key"], (Sids(), []))
-            override = any(r["owner"] == "destination" for r in rules)
             # the source account as principal, narrowed to exactly the role
             sids[1].append({"Sid": sids[0]("ReplicateFrom", src["key"]), "Effect": "Allow",
                             "Principal": {"AWS": f"arn:{src['partition']}:iam::{src['account_id']}:root"},
-                            "Action": REPLICATE + ([OVERRIDE] if override else []),
+                            "Action": replicate_actions(rules),
                             "Resource": [dest["arn"] + "/*"],
                             "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arns[rep["source"]]}}})
     return {k: v[1] for k, v in out.items()}

@@ -255,8 +255,9 @@ START_TEST(test_code)
 }
 END_TEST
 
-/* A source replicating into n buckets: the generated role's policy has a
- * statement a destination. 60 fit IAM's 10,240 characters, 70 do not. */
+/* A source replicating into n buckets, delete markers too: the generated
+ * role's policy has a statement a destination. 60 fit IAM's 10,240
+ * characters, 70 do not. */
 static void load_fan_out(int n)
 {
 	struct buf b = BUF_INIT;
@@ -265,7 +266,7 @@ static void load_fan_out(int n)
 		buf_printf(&b, "  d%d: {region: us-west-2}\n", i);
 	buf_puts(&b, "replication:\n  - source: src\n    rules:\n");
 	for (int i = 0; i < n; i++)
-		buf_printf(&b, "      - {id: r%d, destination: d%d}\n", i, i);
+		buf_printf(&b, "      - {id: r%d, destination: d%d, delete_markers: true}\n", i, i);
 	load(b.data);
 	buf_free(&b);
 }

@@ -66,7 +66,7 @@ START_TEST(test_role_policy_same_account)
 		  "  x: {region: us-west-2, account: prod}\n"
 		  "  y: {region: eu-west-1}\n"
 		  "replication:\n  - source: src\n    rules:\n"
-		  RULE("r1", "x") RULE("r2", "y") RULE("r3", "x"),
+		  RULE("r1", "x") RULE("r2", "y") RULE("r3", "x") "        delete_markers: true\n",
 		  true);
 	spec_no_errors(&S);
 	doc = role_policy_of("src");
@@ -85,6 +85,9 @@ START_TEST(test_role_policy_same_account)
 	STRINGS_ARE(json_object_get(st, "Resource"), "arn:aws:s3:::demo-x/*");
 	ck_assert_ptr_null(json_object_get(st, "Condition"));
 	ck_assert_ptr_null(json_object_get(st, "Principal"));
+	/* no rule into y replicates delete markers: no s3:ReplicateDelete */
+	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateToY"), "Action"), "s3:ReplicateObject",
+		    "s3:ReplicateTags");
 	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateToY"), "Resource"),
 		    "arn:aws:s3:::demo-y/*");
 	ck_assert(!has_action(doc, "kms:Decrypt"));
@@ -114,7 +117,7 @@ START_TEST(test_role_policy_object_lock)
 		    "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold");
 	/* the destination's object lock asks nothing more of the role */
 	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToDst"), "Action")),
-			  3);
+			  2);
 }
 END_TEST
 
@@ -159,8 +162,8 @@ START_TEST(test_role_policy_cross_account_kms)
 	sids_are(doc, "SourceLedgerBucket SourceLedgerObjects ReplicateToVault DecryptLedger "
 		      "EncryptForVault");
 	json_t *st = stmt(doc, "ReplicateToVault");
-	STRINGS_ARE(json_object_get(st, "Action"), "s3:ReplicateObject", "s3:ReplicateDelete",
-		    "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner");
+	STRINGS_ARE(json_object_get(st, "Action"), "s3:ReplicateObject", "s3:ReplicateTags",
+		    "s3:ObjectOwnerOverrideToBucketOwner");
 	STRINGS_ARE(json_object_get(st, "Resource"), "arn:aws:s3:::nw-vault/*");
 
 	st = stmt(doc, "DecryptLedger");
@@ -344,7 +347,8 @@ END_TEST
 START_TEST(test_bucket_policy_cross_account)
 {
 	spec_load(&S, LEDGER_SPEC RULE("to-vault", "vault")
-		      "        replica_kms_key: " REPLICA_KEY "\n        owner: destination\n",
+		      "        replica_kms_key: " REPLICA_KEY "\n        owner: destination\n"
+		      "        delete_markers: true\n",
 		  true);
 	spec_no_errors(&S);
 	ck_assert_ptr_null(iam_bucket_policy(ds_bucket_of(S.ds, "ledger")));
@@ -381,8 +385,8 @@ START_TEST(test_bucket_policy_two_sources)
 		  "  z: {region: us-west-1}\n"
 		  "replication:\n"
 		  "  - source: src\n    rules:\n"
-		  RULE("r1", "x") RULE("r2", "y") RULE("r3", "x") "        owner: destination\n"
-		  RULE("r4", "z")
+		  RULE("r1", "x") "        delete_markers: true\n" RULE("r2", "y")
+		  RULE("r3", "x") "        owner: destination\n" RULE("r4", "z")
 		  "  - source: src2\n    role: arn:aws:iam::111111111111:role/ops/custom-role\n"
 		  "    rules:\n" RULE("s1", "x")
 		  "  - source: free\n    rules:\n" RULE("f1", "x"),
@@ -395,8 +399,7 @@ START_TEST(test_bucket_policy_two_sources)
 	ck_assert_str_eq(principal_arn(st),
 			 "arn:aws:iam::111111111111:role/demo-src-replication");
 	st = stmt(doc, "ReplicateFromSrc2");
-	STRINGS_ARE(json_object_get(st, "Action"), "s3:ReplicateObject", "s3:ReplicateDelete",
-		    "s3:ReplicateTags");
+	STRINGS_ARE(json_object_get(st, "Action"), "s3:ReplicateObject", "s3:ReplicateTags");
 	ck_assert_str_eq(str_of(json_object_get(st, "Principal"), "AWS"),
 			 "arn:aws:iam::111111111111:root");
 	ck_assert_str_eq(principal_arn(st),
@@ -410,8 +413,8 @@ START_TEST(test_bucket_policy_two_sources)
 	json_decref(doc);
 	doc = role_policy_of("src");
 	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToX"), "Action")), 4);
-	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToY"), "Action")), 3);
-	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToZ"), "Action")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToY"), "Action")), 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(stmt(doc, "ReplicateToZ"), "Action")), 2);
 }
 END_TEST
 

@@ -1,6 +1,7 @@
 /* test_iam_exact.c: the IAM documents grant exactly what the rules need
  * and name every statement once (issue 11): statement ids against keys
- * built to collide. */
+ * built to collide; s3:ReplicateDelete only into destinations where a rule
+ * replicates delete markers. */
 #include <check.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -83,6 +84,50 @@ START_TEST(sid_hash_met_by_plain)
 }
 END_TEST
 
+/* ---- s3:ReplicateDelete ---- */
+
+#define ACCOUNTS "accounts:\n  prod: \"111111111111\"\n  vault: \"222222222222\"\n"
+
+/* s3:ReplicateDelete where a rule into the destination replicates delete
+ * markers, and only there: in the role, and in the policy of a destination
+ * in another account, entry by entry. */
+START_TEST(replicate_delete_where_delete_markers)
+{
+	spec_load(&S,
+		  "crrc: 1\nname: demo\n" ACCOUNTS "buckets:\n"
+		  "  src: {region: us-east-1, account: prod}\n"
+		  "  src2: {region: us-east-2, account: prod}\n"
+		  "  x: {region: us-west-2, account: vault}\n"
+		  "  y: {region: us-west-1, account: prod}\n"
+		  "replication:\n  - source: src\n    rules:\n"
+		  RULE("keep", "x") RULE("mirror", "x") "        delete_markers: true\n"
+		  RULE("tags", "y") "        filter: {tags: {k: v}}\n"
+		  RULE("off", "y") "        delete_markers: false\n"
+		  "  - source: src2\n    rules:\n" RULE("r", "x") "        owner: destination\n",
+		  true);
+	spec_no_errors(&S);
+	doc = role_policy_of("src");
+	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateToX"), "Action"), "s3:ReplicateObject",
+		    "s3:ReplicateDelete", "s3:ReplicateTags");
+	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateToY"), "Action"), "s3:ReplicateObject",
+		    "s3:ReplicateTags");
+	json_decref(doc);
+	doc = role_policy_of("src2");
+	ck_assert(!has_action(doc, "s3:ReplicateDelete"));
+	json_decref(doc);
+	doc = iam_bucket_policy(ds_bucket_of(S.ds, "x"));
+	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateFromSrc"), "Action"), "s3:ReplicateObject",
+		    "s3:ReplicateDelete", "s3:ReplicateTags");
+	STRINGS_ARE(json_object_get(stmt(doc, "ReplicateFromSrc2"), "Action"), "s3:ReplicateObject",
+		    "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner");
+	/* the desired state says so, for every back end */
+	const struct ds_replication *r = ds_replication_of(S.ds, "src");
+	ck_assert(r->dests[0].delete_markers && !r->dests[1].delete_markers);
+	ck_assert(ds_bucket_of(S.ds, "x")->admits[0].delete_markers);
+	ck_assert(!ds_bucket_of(S.ds, "x")->admits[1].delete_markers);
+}
+END_TEST
+
 static Suite *exact_suite(void)
 {
 	Suite *s = suite_create("iam_exact");
@@ -90,6 +135,10 @@ static Suite *exact_suite(void)
 	tcase_add_checked_fixture(t, NULL, teardown);
 	tcase_add_test(t, sid_suffix_meets_key);
 	tcase_add_test(t, sid_hash_met_by_plain);
+	suite_add_tcase(s, t);
+	t = tcase_create("actions");
+	tcase_add_checked_fixture(t, NULL, teardown);
+	tcase_add_test(t, replicate_delete_where_delete_markers);
 	suite_add_tcase(s, t);
 	return s;
 }
