@@ -195,15 +195,16 @@ END_TEST
 
 START_TEST(test_role_policy_sse_s3_source)
 {
-	/* SSE-KMS objects asked of an SSE-S3 source: no key of it to decrypt
-	 * with, but the replicas are encrypted */
+	/* SSE-KMS objects asked of an SSE-S3 source: E074 (the role could
+	 * decrypt none); the documents of the partial model: no key of it to
+	 * decrypt with, but the replicas are encrypted */
 	spec_load(&S,
 		  "crrc: 1\nname: demo\nbuckets:\n  src: {region: us-east-1}\n"
 		  "  dst: {region: eu-central-1}\n"
 		  "replication:\n  - source: src\n    rules:\n" RULE("r1", "dst")
 		  "        sse_kms_objects: true\n        replica_kms_key: " REPLICA_KEY "\n",
 		  true);
-	spec_no_errors(&S);
+	ck_assert(spec_has(&S, CRRC_E074));
 	doc = role_policy_of("src");
 	sids_are(doc, "SourceSrcBucket SourceSrcObjects ReplicateToDst EncryptForDst");
 	ck_assert(!has_action(doc, "kms:Decrypt"));
@@ -261,11 +262,13 @@ END_TEST
 #define KX1 "arn:aws:kms:us-west-2:222222222222:key/11111111-1111-1111-1111-111111111111"
 #define KX2 "arn:aws:kms:us-west-2:222222222222:key/22222222-2222-2222-2222-222222222222"
 #define KY "arn:aws:kms:eu-west-1:222222222222:key/33333333-3333-3333-3333-333333333333"
+#define KSRC "arn:aws:kms:us-east-1:222222222222:key/44444444-4444-4444-4444-444444444444"
 
 START_TEST(test_role_policy_replica_keys_by_dest)
 {
 	spec_load(&S,
-		  "crrc: 1\nname: demo\nbuckets:\n  src: {region: us-east-1}\n"
+		  "crrc: 1\nname: demo\nbuckets:\n"
+		  "  src: {region: us-east-1, encryption: sse-kms, kms_key: \"" KSRC "\"}\n"
 		  "  x: {region: us-west-2}\n  y: {region: eu-west-1}\n"
 		  "replication:\n  - source: src\n    rules:\n"
 		  RULE("a", "x") "        sse_kms_objects: true\n        replica_kms_key: " KX1 "\n"
@@ -275,8 +278,8 @@ START_TEST(test_role_policy_replica_keys_by_dest)
 		  true);
 	spec_no_errors(&S);
 	doc = role_policy_of("src");
-	sids_are(doc, "SourceSrcBucket SourceSrcObjects ReplicateToX ReplicateToY EncryptForX "
-		      "EncryptForY");
+	sids_are(doc, "SourceSrcBucket SourceSrcObjects ReplicateToX ReplicateToY DecryptSrc "
+		      "EncryptForX EncryptForY");
 	STRINGS_ARE(json_object_get(stmt(doc, "EncryptForX"), "Resource"), KX1, KX2);
 	STRINGS_ARE(json_object_get(stmt(doc, "EncryptForY"), "Resource"), KY);
 	kms_condition_is(stmt(doc, "EncryptForY"), "s3.eu-west-1.amazonaws.com",
