@@ -1,9 +1,11 @@
 /* iam.c: the least-privilege replication role, as IAM policy documents
  * (jansson values, keys in a fixed order) that every back end renders in its
- * own syntax: the trust policy, the role's permissions and the bucket policy
- * of a destination in another account. Exact actions on exact resources,
- * never a wildcard action nor a "*" resource. Statement ids come from the
- * spec's bucket keys, so adding a bucket renames no other statement. */
+ * own syntax: the trust policy, the role's permissions, the bucket policy
+ * of a destination in another account, and the statements the key policy
+ * of a KMS key in another account needs. Exact actions on exact resources,
+ * never a wildcard action nor a "*" resource (but in a key policy, where
+ * "*" is the key itself). Statement ids come from the spec's bucket keys,
+ * so adding a bucket renames no other statement. */
 #include "model/iam.h"
 
 #include <stdio.h>
@@ -60,24 +62,29 @@ static const char *sids_add(struct sids *s, const char *name)
 	return json_object_iter_key(json_object_iter_at(s->seen, name));
 }
 
-static const char *sid_make(struct sids *s, const char *prefix, const char *key,
-			    const char *suffix)
+/* Append the CamelCase of key to b. */
+static void camel_append(struct buf *b, const char *key)
 {
-	struct buf b = BUF_INIT;
-	size_t len = strlen(key);
-	buf_puts(&b, prefix);
 	bool upper = true;
-	for (size_t i = 0; i < len; i++) {
-		char c = key[i];
+	for (; *key; key++) {
+		char c = *key;
 		if (c == '-') {
 			upper = true;
 			continue;
 		}
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
 			continue;
-		buf_putc(&b, upper && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
+		buf_putc(b, upper && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
 		upper = false;
 	}
+}
+
+static const char *sid_make(struct sids *s, const char *prefix, const char *key,
+			    const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, prefix);
+	camel_append(&b, key);
 	buf_puts(&b, suffix);
 	const char *sid = sids_add(s, b.data);
 	size_t plain = b.len;
@@ -385,5 +392,52 @@ json_t *iam_bucket_policy(const struct ds_bucket *dest)
 	for (size_t i = 0; i < dest->nadmits; i++)
 		json_array_append_new(out, admit_statement(&s, dest, &dest->admits[i]));
 	sids_fini(&s);
+	return document(out);
+}
+
+/* The statement that lets g's role use g's key, for the key's policy. The
+ * principal is the role's account narrowed to the role by
+ * aws:PrincipalArn, as in bucket policies (KMS refuses a policy naming a
+ * role that does not exist yet); in a key policy the Resource "*" is the
+ * key itself. The conditions are those of the role's own statement. */
+static json_t *key_statement(struct sids *s, const struct ds_key_grant *g)
+{
+	const struct ds_replication *r = g->replication;
+	struct kms_arn k;
+	if (!kms_arn_parse(g->key, &k) || !r->role.arn || !r->role.account)
+		return NULL;
+	struct buf prefix = BUF_INIT;
+	buf_puts(&prefix, "ReplicateFrom");
+	camel_append(&prefix, r->source->key);
+	buf_puts(&prefix, g->decrypt ? "Decrypt" : "EncryptFor");
+	const char *sid = sid_make(s, prefix.data, g->decrypt ? "" : g->bucket->key, "");
+	buf_free(&prefix);
+	char root[96];
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", r->source->place->partition,
+		 r->role.account);
+	json_t *cond = json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn", r->role.arn);
+	json_t *kms = kms_condition(&k, g->bucket, NULL);
+	json_object_update(cond, kms);
+	json_decref(kms);
+	return statement(sid, json_pack("{ss}", "AWS", root),
+			 json_pack("[s]", g->decrypt ? "kms:Decrypt" : "kms:Encrypt"),
+			 json_pack("[s]", "*"), cond);
+}
+
+json_t *iam_key_policy(const struct ds_key_grant *const *grants, size_t n)
+{
+	struct sids s;
+	sids_init(&s);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *st = key_statement(&s, grants[i]);
+		if (st)
+			json_array_append_new(out, st);
+	}
+	sids_fini(&s);
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
 	return document(out);
 }

@@ -6,8 +6,9 @@
  * language, the generated role with the least-privilege policy of iam.c,
  * and the bucket policy a destination in another account needs. Each
  * bucket's share of a template is measured first, so that the plan can keep
- * every stack within CloudFormation's limits. Then manifest.json and
- * deploy.sh, which deploy the stacks in order (plan.c, deploy.c). What each
+ * every stack within CloudFormation's limits. Then what owners must add
+ * (owner.h), and manifest.json and deploy.sh, which deploy the stacks in
+ * order (plan.c, deploy.c). What each
  * resource holds is the desired state's; this file writes it as JSON. */
 #include <jansson.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include "emit/cloudformation/cfn.h"
 #include "emit/cloudformation/cloudformation.h"
 #include "emit/cloudformation/json_writer.h"
+#include "emit/owner.h"
 #include "model/iam.h"
 
 struct cfn_ctx {
@@ -258,7 +260,7 @@ static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
 	JW_MEMBER(w, "BucketName", b->name);
-	if (b->object_lock) {
+	if (b->object_lock_by == DS_WRITER_CRRC) {
 		JW_KEY(w, "ObjectLockEnabled");
 		jw_bool(w, true);
 	}
@@ -343,7 +345,7 @@ static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *c,
 				   const struct ds_bucket *d)
 {
-	json_t *doc = iam_bucket_policy(d);
+	json_t *doc = d->policy_by == DS_WRITER_CRRC ? iam_bucket_policy(d) : NULL;
 	if (!doc)
 		return false;
 	jw_key(w, stem(c, d), CFN_ID_POLICY);
@@ -591,6 +593,7 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	}
 	spill_destroy(c.roles);
 	c.roles = NULL;
+	owner_write(ds, opt, o, d);
 	const char *label = spec_label(&c);
 	cfn_manifest_render(&c.plan, label, o->open(o, "manifest.json"));
 	o->close(o);

@@ -585,8 +585,14 @@ START_TEST(test_partial_truncated)
 			crrc_resolve(m, d);
 			crrc_check(m, d);
 			struct crrc_desired *ds = desired_create(m);
-			for (size_t i = 0; i < ds->nreplications; i++)
-				json_decref(iam_role_policy(&ds->replications[i]));
+			for (size_t i = 0; i < ds->nreplications; i++) {
+				const struct ds_replication *r = &ds->replications[i];
+				json_decref(iam_role_policy(r));
+				for (size_t k = 0; k < r->nkey_grants; k++) {
+					const struct ds_key_grant *g = &r->key_grants[k];
+					json_decref(iam_key_policy(&g, 1));
+				}
+			}
 			for (size_t i = 0; i < ds->nbuckets; i++)
 				json_decref(iam_bucket_policy(&ds->buckets[i]));
 			desired_destroy(ds);
