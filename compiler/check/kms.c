@@ -1,7 +1,9 @@
 /* check_kms.c: encryption. An sse-kms bucket has a KMS key, and only an
  * sse-kms bucket has one; every key ARN is well formed and lives in its
  * bucket's region and partition; a rule that replicates SSE-KMS objects has a
- * replica key in the destination's region. */
+ * replica key in the destination's region, a source with a key for the role
+ * to decrypt with, and no AWS managed key at either end, whose key policy
+ * cannot grant the role. */
 #include <string.h>
 
 #include "base/arena.h"
@@ -148,13 +150,82 @@ static void kms_rule(const struct crrc_model *m, struct arena *a,
 		diag_note(g, r->src->encryption.pos, "the source is sse-kms here");
 }
 
+/* Whether key names an AWS managed key: an alias under alias/aws/. Its key
+ * policy is AWS's, which no one can edit: it cannot grant a replication
+ * role, nor another account. */
+static bool kms_aws_managed(const struct crrc_str *key)
+{
+	struct arn arn;
+	return key->s && arn_split(key->s, key->len, &arn) &&
+	       arn.resource_len > 10 && memcmp(arn.resource, "alias/aws/", 10) == 0;
+}
+
+/* A rule that replicates SSE-KMS objects: the role encrypts the replicas
+ * with the replica key (given, or the destination's), which must not be an
+ * AWS managed key. */
+static void kms_rule_managed(struct crrc_diags *d, const struct crrc_rule *rule)
+{
+	const struct crrc_str *key = &rule->replica_kms_key;
+	if (!rule->sse_kms_objects.v || !rule->dest || !kms_aws_managed(key))
+		return;
+	struct crrc_diag *g = diags_add(
+		d, CRRC_E075, key->set ? key->pos : rule->pos,
+		"rule '%s' encrypts replicas with the AWS managed key '%s': its key policy is "
+		"AWS's and cannot grant the replication role, nor another account; give "
+		"replica_kms_key a customer managed key in %s",
+		crrc_rule_name(rule), key->s,
+		rule->dest->reg ? rule->dest->reg->code : "the destination's region");
+	if (!key->set)
+		diag_note(g, key->pos, "the key of destination '%s', which the rule takes",
+			  crrc_text(&rule->dest->key));
+}
+
+/* What the source of r must have for the rules that replicate SSE-KMS
+ * objects: a key (else the role crrc generates may decrypt nothing: it is
+ * granted the source's key alone; E074, at each such rule), and one that
+ * is not AWS managed (the role must be granted it: E075, once). */
+static void kms_source(struct crrc_diags *d, const struct crrc_replication *r)
+{
+	const struct crrc_bucket *src = r->src;
+	bool managed_said = false;
+	for (size_t i = 0; src && i < r->nrules; i++) {
+		const struct crrc_rule *rule = &r->rules[i];
+		if (!rule->sse_kms_objects.v)
+			continue;
+		if (!crrc_given(&src->kms_key) && src->enc != CRRC_SSE_KMS && !crrc_given(&r->role)) {
+			struct crrc_diag *g = diags_add(
+				d, CRRC_E074, rule->sse_kms_objects.pos,
+				"rule '%s' replicates SSE-KMS objects, but its source '%s' has no KMS "
+				"key: the role crrc generates may decrypt with the source's key "
+				"alone, so it could replicate none of them; make '%s' sse-kms with "
+				"its kms_key, or remove sse_kms_objects",
+				crrc_rule_name(rule), crrc_text(&src->key), crrc_text(&src->key));
+			diag_note(g, src->pos, "source '%s' here", crrc_text(&src->key));
+		}
+		if (!managed_said && kms_aws_managed(&src->kms_key)) {
+			struct crrc_diag *g = diags_add(
+				d, CRRC_E075, src->kms_key.pos,
+				"bucket '%s' is encrypted with the AWS managed key '%s', but rule '%s' "
+				"replicates its SSE-KMS objects: the replication role must decrypt "
+				"them, and the key policy of an AWS managed key is AWS's, which cannot "
+				"grant it; use a customer managed key",
+				crrc_text(&src->key), src->kms_key.s, crrc_rule_name(rule));
+			diag_note(g, rule->pos, "rule '%s' here", crrc_rule_name(rule));
+			managed_said = true;
+		}
+	}
+}
+
 void check_kms(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	for (size_t i = 0; i < m->nbuckets; i++)
 		kms_bucket(m, a, d, &m->buckets[i]);
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
-		for (size_t j = 0; j < r->nrules; j++)
+		for (size_t j = 0; j < r->nrules; j++) {
 			kms_rule(m, a, d, r, &r->rules[j]);
+			kms_rule_managed(d, &r->rules[j]);
+		}
+		kms_source(d, r);
 	}
 }

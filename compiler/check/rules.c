@@ -1,7 +1,8 @@
 /* check_rules.c: each replication entry and rule against what S3 and IAM
  * accept: rule ids and priorities (unique within the entry, found by
- * sorting), delete markers, RTC and metrics, ownership override, object
- * lock, partitions, storage classes, prefix length, and the role's ARN. */
+ * sorting), delete markers, RTC and metrics, ownership override (and the
+ * accounts it needs at both ends), object lock, partitions, storage
+ * classes, prefix length, and the role's ARN. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -245,6 +246,30 @@ static void rules_ends(struct crrc_diags *d, const struct crrc_bucket *src,
 			  dst->reg->partition);
 }
 
+/* An owner override needs to know the source's account as well: only then
+ * can crrc tell whether the destination is another account, whose bucket
+ * policy must let the role in. Once an entry, at its source. */
+static void rules_owner_source(struct crrc_diags *d, const struct crrc_replication *r)
+{
+	const struct crrc_bucket *src = r->src;
+	if (!src || crrc_given(&src->account))
+		return;
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct crrc_rule *rule = &r->rules[i];
+		if (!rule->owner_destination || !rule->dest)
+			continue;
+		struct crrc_diag *g = diags_add(
+			d, CRRC_E076, r->source.pos,
+			"rule '%s' of source '%s' sets owner: destination, but '%s' has no account: "
+			"crrc cannot tell whether destination '%s' is in another account, whose "
+			"bucket policy must then let the role in; give '%s' an account:",
+			crrc_rule_name(rule), crrc_text(&src->key), crrc_text(&src->key),
+			crrc_text(&rule->dest->key), crrc_text(&src->key));
+		diag_note(g, rule->owner.pos, "owner: destination here");
+		return;
+	}
+}
+
 void check_rules(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	size_t most = 0;
@@ -256,6 +281,7 @@ void check_rules(const struct crrc_model *m, struct arena *a, struct crrc_diags 
 		const struct crrc_replication *r = &m->replications[i];
 		rules_role(m, a, d, r);
 		rules_unique(d, r, keys);
+		rules_owner_source(d, r);
 		for (size_t j = 0; j < r->nrules; j++) {
 			rules_fields(d, &r->rules[j]);
 			rules_ends(d, r->src, &r->rules[j]);

@@ -1,8 +1,9 @@
 /* desired.c: the desired state (desired.h) from the resolved model, in one
  * linear walk: accounts and places in the order buckets first name them,
  * then the buckets, then each replication entry with its rules, its
- * destinations and its role, then the bucket policies that cross-account
- * destinations need. */
+ * destinations, its role and the keys of other accounts it uses, then the
+ * bucket policies that cross-account destinations need, and who writes
+ * them. */
 #include "model/desired.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "base/buf.h"
 #include "base/oom.h"
 #include "base/strmap.h"
+#include "model/arn.h"
 
 struct build {
 	const struct crrc_model *m;
@@ -20,6 +22,8 @@ struct build {
 	struct strmap *accounts; /* account id -> ds_account */
 	struct strmap *places;   /* "<account id>/<region>" -> ds_place */
 	struct buf key;          /* a place's key, being looked up */
+	struct arena *tmp;       /* what only the walk needs */
+	struct strmap *grants;   /* "<entry>\n<key ARN>\n<bucket>" of key grants made */
 };
 
 static const struct ds_account *account_of(struct build *bd, const struct crrc_bucket *b)
@@ -68,6 +72,9 @@ static void bucket_build(struct build *bd, const struct crrc_bucket *b, struct d
 	out->create = !b->existing.v;
 	out->versioning = true;
 	out->object_lock = b->object_lock.v;
+	out->object_lock_by = !out->object_lock ? DS_WRITER_NONE
+			      : out->create	  ? DS_WRITER_CRRC
+						  : DS_WRITER_OWNER;
 	out->kms_key = b->enc == CRRC_SSE_KMS && b->kms_key.s ? &b->kms_key : NULL;
 	out->tags = &b->tags;
 	out->index = b->index;
@@ -115,13 +122,62 @@ static void rule_build(const struct crrc_desired *ds, const struct crrc_rule *r,
 	out->metrics_minutes = r->metrics.v && r->rtc.v ? DS_RTC_MINUTES : 0;
 }
 
+/* The account field of an ARN, in a; NULL when s is not an ARN. */
+static const char *arn_account(struct arena *a, const char *s)
+{
+	struct arn arn;
+	if (!s || !arn_split(s, strlen(s), &arn) || !arn.account_len)
+		return NULL;
+	return arena_strndup(a, arn.account, arn.account_len);
+}
+
 /* The role: the spec's, or one crrc generates (resolve named it). */
-static void role_build(const struct crrc_replication *r, struct ds_role *out)
+static void role_build(struct crrc_desired *ds, const struct crrc_replication *r,
+		       struct ds_role *out)
 {
 	out->pos = r->role.set ? r->role.pos : r->source.pos;
 	out->create = r->role_generated;
 	out->name = r->role_name;
 	out->arn = r->role_arn ? r->role_arn : r->role.s;
+	out->account = arn_account(ds->arena, out->arn);
+}
+
+/* Record that r's role uses key, in another account than the role's, for
+ * bucket's objects: once a (key, bucket). */
+static void key_grant(struct build *bd, struct ds_replication *r, const struct crrc_str *key,
+		      struct crrc_pos pos, bool decrypt, const struct ds_bucket *bucket)
+{
+	const char *account = key ? arn_account(bd->tmp, key->s) : NULL;
+	if (!account || !r->role.account || strcmp(account, r->role.account) == 0)
+		return;
+	bd->key.len = 0;
+	buf_printf(&bd->key, "%zu\n%s\n%zu", r->index, key->s, bucket->index);
+	if (strmap_get(bd->grants, bd->key.data, bd->key.len))
+		return;
+	strmap_put(bd->grants, arena_strndup(bd->tmp, bd->key.data, bd->key.len), bd->key.len,
+		   r, NULL);
+	if (!r->key_grants) /* most entries have none */
+		r->key_grants = arena_array(bd->ds->arena, r->nrules + 1, sizeof(*r->key_grants));
+	r->key_grants[r->nkey_grants++] = (struct ds_key_grant){
+		pos, r, key, arena_strdup(bd->ds->arena, account), decrypt, bucket};
+}
+
+/* The keys of other accounts r's role uses: the source's when a rule
+ * replicates SSE-KMS objects (decrypted), and the replica keys (to
+ * encrypt). */
+static void key_grants_build(struct build *bd, struct ds_replication *r)
+{
+	const struct ds_bucket *src = r->source;
+	bool kms_objects = false;
+	for (size_t i = 0; i < r->nrules && !kms_objects; i++)
+		kms_objects = r->rules[i].sse_kms_objects;
+	if (kms_objects && src->kms_key)
+		key_grant(bd, r, src->kms_key, src->kms_key->pos, true, src);
+	for (size_t i = 0; i < r->nrules; i++) {
+		const struct crrc_str *key = r->rules[i].replica_kms_key;
+		if (key)
+			key_grant(bd, r, key, key->pos, false, r->rules[i].dest);
+	}
 }
 
 /* The distinct destinations of out's rules, in the order first named. By
@@ -140,25 +196,28 @@ static void dests_build(struct crrc_desired *ds, struct ds_replication *out, siz
 			out->dests[out->ndests++].bucket = rule->dest;
 		}
 		out->rules[i].dest_index = slot[b];
+		out->dests[slot[b]].delete_markers |= rule->delete_markers;
 		out->dests[slot[b]].owner_override |= rule->owner_override;
 	}
 }
 
-static bool replication_build(struct crrc_desired *ds, const struct crrc_replication *r,
+static bool replication_build(struct build *bd, const struct crrc_replication *r,
 			      struct ds_replication *out, size_t *stamp, size_t *slot)
 {
+	struct crrc_desired *ds = bd->ds;
 	if (!r->src || r->src->replication != r)
 		return false; /* unknown source, or a second entry (E051) */
 	out->pos = r->pos;
 	out->spec = r;
 	out->index = (size_t)(out - ds->replications);
 	out->source = &ds->buckets[r->src->index];
-	role_build(r, &out->role);
+	role_build(ds, r, &out->role);
 	out->rules = arena_array(ds->arena, r->nrules ? r->nrules : 1, sizeof(*out->rules));
 	for (size_t i = 0; i < r->nrules; i++)
 		if (r->rules[i].dest && r->rules[i].dest->arn) /* else E050, E034 */
 			rule_build(ds, &r->rules[i], &out->rules[out->nrules++]);
 	dests_build(ds, out, stamp, slot);
+	key_grants_build(bd, out);
 	ds->buckets[r->src->index].replication = out;
 	return true;
 }
@@ -184,14 +243,17 @@ static void admits_build(struct crrc_desired *ds)
 					continue;
 				if (pass == 1)
 					d->admits[d->nadmits] = (struct ds_admit){
-						r, r->dests[k].owner_override};
+						r, r->dests[k].delete_markers,
+						r->dests[k].owner_override};
 				d->nadmits++;
 			}
 		}
 		for (size_t b = 0; pass == 0 && b < ds->nbuckets; b++) {
 			struct ds_bucket *d = &ds->buckets[b];
-			if (d->nadmits) /* most buckets have none */
+			if (d->nadmits) { /* most buckets have none */
 				d->admits = arena_array(ds->arena, d->nadmits, sizeof(*d->admits));
+				d->policy_by = d->create ? DS_WRITER_CRRC : DS_WRITER_OWNER;
+			}
 			d->nadmits = 0;
 		}
 	}
@@ -206,7 +268,7 @@ static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t n
 	for (size_t i = 0; i < m->nreplications; i++)
 		rules += m->replications[i].nrules + 1;
 	return 4096 + sizeof(struct crrc_desired) + m->nbuckets * sizeof(struct ds_bucket) +
-	       m->nreplications * (sizeof(struct ds_replication) + 3 * 16) +
+	       m->nreplications * (sizeof(struct ds_replication) + 3 * 16 + 16) +
 	       rules * (sizeof(struct ds_rule) + sizeof(struct ds_dest) + sizeof(struct ds_admit)) +
 	       (nplaces + 1) * (sizeof(struct ds_place) + 64) +
 	       (naccounts + m->naccounts + 1) * (sizeof(struct ds_account) + 64) +
@@ -259,14 +321,17 @@ struct crrc_desired *desired_create(const struct crrc_model *m)
 	ds->nbuckets = m->nbuckets;
 	for (size_t i = 0; i < m->nbuckets; i++)
 		bucket_build(&bd, &m->buckets[i], &ds->buckets[i]);
-	buf_free(&bd.key);
 	ds->replications = arena_array(a, m->nreplications ? m->nreplications : 1,
 				       sizeof(*ds->replications));
 	size_t *stamp = xcalloc(nb, sizeof(*stamp)), *slot = xcalloc(nb, sizeof(*slot));
+	bd.tmp = arena_create_sized(64u * 1024u);
+	bd.grants = strmap_create(bd.tmp, 16);
 	for (size_t i = 0; i < m->nreplications; i++)
-		if (replication_build(ds, &m->replications[i],
+		if (replication_build(&bd, &m->replications[i],
 				      &ds->replications[ds->nreplications], stamp, slot))
 			ds->nreplications++;
+	buf_free(&bd.key);
+	arena_destroy(bd.tmp);
 	free(stamp);
 	free(slot);
 	admits_build(ds);

@@ -51,9 +51,22 @@ struct ds_place {
 
 struct ds_replication;
 
+/* Who writes a bucket setting that S3 replaces whole: PutBucketPolicy
+ * drops every statement the bucket had, PutObjectLockConfiguration its
+ * default retention. crrc writes them on a bucket it creates. On one that
+ * exists (existing: true) they are its owner's: crrc never replaces them,
+ * and says what its owner must add (the back ends write it next to their
+ * output, W009). */
+enum ds_writer {
+	DS_WRITER_NONE,  /* there is nothing to write */
+	DS_WRITER_CRRC,  /* crrc writes it, whole */
+	DS_WRITER_OWNER, /* the bucket's owner adds what replication needs */
+};
+
 /* A replication entry in another account that a bucket's policy admits. */
 struct ds_admit {
 	const struct ds_replication *replication;
+	bool delete_markers; /* its role may replicate delete markers here */
 	bool owner_override; /* its role may give replicas to this bucket's owner */
 };
 
@@ -66,14 +79,20 @@ struct ds_bucket {
 	const struct ds_place *place;
 	bool create;      /* crrc creates it; false: it exists (existing: true) */
 	bool versioning;  /* always: replication needs it on both ends */
-	bool object_lock;
+	bool object_lock; /* it has Object Lock (the role reads retention) */
+	/* Who turns Object Lock on: crrc at creation, or the owner of an
+	 * existing bucket (crrc's configuration would drop its default
+	 * retention); NONE without object_lock. */
+	enum ds_writer object_lock_by;
 	/* SSE-KMS with this key and an S3 Bucket Key; NULL: SSE-S3. */
 	const struct crrc_str *kms_key;
 	const struct crrc_tags *tags; /* the spec's tags merged with its own */
 	/* Its bucket policy: the replication entries in other accounts whose
-	 * roles may replicate into it, in the spec's order; none, no policy. */
+	 * roles may replicate into it, in the spec's order; none, no policy.
+	 * policy_by says who writes it (NONE without admits). */
 	struct ds_admit *admits;
 	size_t nadmits;
+	enum ds_writer policy_by;
 	const struct ds_replication *replication; /* the one it is source of */
 	size_t index;
 };
@@ -104,9 +123,12 @@ struct ds_rule {
 	int metrics_minutes;          /* the event threshold; 0: none (no RTC) */
 };
 
-/* A destination of an entry, with what its role must be allowed there. */
+/* A destination of an entry, with what its role must be allowed there:
+ * s3:ReplicateDelete only when a rule into it replicates delete markers,
+ * s3:ObjectOwnerOverrideToBucketOwner only when one overrides the owner. */
 struct ds_dest {
 	const struct ds_bucket *bucket;
+	bool delete_markers; /* some rule into it replicates delete markers */
 	bool owner_override; /* some rule into it overrides the owner */
 };
 
@@ -115,6 +137,19 @@ struct ds_role {
 	bool create;      /* crrc generates it; false: the spec's role: */
 	const char *name;
 	const char *arn;  /* NULL: generated in the deploying account */
+	const char *account; /* of its ARN; NULL when the ARN is unknown */
+};
+
+/* A KMS key the role uses that lives in another account than the role's:
+ * IAM lets the role use it only if the key's policy lets it in too, and
+ * only the key's owner can add that (crrc says what, W010). */
+struct ds_key_grant {
+	struct crrc_pos pos;          /* where the spec names the key */
+	const struct ds_replication *replication; /* whose role uses it */
+	const struct crrc_str *key;   /* its ARN, as given */
+	const char *account;          /* the key's account */
+	bool decrypt;                 /* kms:Decrypt (the source's key), else kms:Encrypt */
+	const struct ds_bucket *bucket; /* whose objects it is used for: the encryption context */
 };
 
 /* A bucket's replication configuration and the role it uses. */
@@ -128,6 +163,10 @@ struct ds_replication {
 	/* its destinations in the order its rules first name them */
 	struct ds_dest *dests;
 	size_t ndests;
+	/* the keys in other accounts its role uses: the source's, then the
+	 * replica keys in the order of the rules, each (key, bucket) once */
+	struct ds_key_grant *key_grants;
+	size_t nkey_grants;
 	size_t index;
 };
 

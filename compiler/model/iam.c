@@ -1,9 +1,11 @@
 /* iam.c: the least-privilege replication role, as IAM policy documents
  * (jansson values, keys in a fixed order) that every back end renders in its
- * own syntax: the trust policy, the role's permissions and the bucket policy
- * of a destination in another account. Exact actions on exact resources,
- * never a wildcard action nor a "*" resource. Statement ids come from the
- * spec's bucket keys, so adding a bucket renames no other statement. */
+ * own syntax: the trust policy, the role's permissions, the bucket policy
+ * of a destination in another account, and the statements the key policy
+ * of a KMS key in another account needs. Exact actions on exact resources,
+ * never a wildcard action nor a "*" resource (but in a key policy, where
+ * "*" is the key itself). Statement ids come from the spec's bucket keys,
+ * so adding a bucket renames no other statement. */
 #include "model/iam.h"
 
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "base/buf.h"
 #include "base/oom.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
 #include "model/arn.h"
 #include "model/regions.h"
 
@@ -28,8 +31,11 @@ struct kms_arn {
 };
 
 /* Statement ids: CamelCase of a spec key behind a fixed prefix. Keys of a-z,
- * 0-9 and '-' can meet in CamelCase ("a-1" and "a1"); a later one then gets a
- * suffix made from a hash of its key, which stays the same from run to run.
+ * 0-9 and '-' can meet in CamelCase ("a-1" and "a1"), and with a suffix
+ * ("x" and "x-by-alias" in EncryptForXByAlias); a later one then gets a
+ * suffix made from a hash of its key, which stays the same from run to run,
+ * and while that is taken too (a key built to meet it), the hash of its key
+ * and a counter (uniq_hash): never an id twice, never an empty one.
  * The set of names used (ids, and the keys already listed in a statement) is
  * a jansson object: a hash table that costs nothing until used, which
  * matters when a spec has thousands of entries. */
@@ -56,33 +62,39 @@ static const char *sids_add(struct sids *s, const char *name)
 	return json_object_iter_key(json_object_iter_at(s->seen, name));
 }
 
-static const char *sid_make(struct sids *s, const char *prefix, const char *key,
-			    const char *suffix)
+/* Append the CamelCase of key to b. */
+static void camel_append(struct buf *b, const char *key)
 {
-	struct buf b = BUF_INIT;
-	size_t len = strlen(key);
-	buf_puts(&b, prefix);
 	bool upper = true;
-	for (size_t i = 0; i < len; i++) {
-		char c = key[i];
+	for (; *key; key++) {
+		char c = *key;
 		if (c == '-') {
 			upper = true;
 			continue;
 		}
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
 			continue;
-		buf_putc(&b, upper && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
+		buf_putc(b, upper && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
 		upper = false;
 	}
+}
+
+static const char *sid_make(struct sids *s, const char *prefix, const char *key,
+			    const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, prefix);
+	camel_append(&b, key);
 	buf_puts(&b, suffix);
 	const char *sid = sids_add(s, b.data);
-	if (!sid) {
-		buf_printf(&b, "%08llx",
-			   (unsigned long long)(crrc_hash(key, len) & 0xffffffffu));
+	size_t plain = b.len;
+	for (unsigned n = 0; !sid; n++) {
+		b.len = plain;
+		buf_printf(&b, "%08x", (unsigned)uniq_hash(key, n));
 		sid = sids_add(s, b.data);
 	}
 	buf_free(&b);
-	return sid ? sid : "";
+	return sid;
 }
 
 /* A one-element list is written as its element, as people write policies. */
@@ -267,15 +279,19 @@ static struct dest_keys *dest_keys(const struct ds_replication *r, struct sids *
 	return g;
 }
 
-static json_t *replicate_actions(bool owner_override)
+/* What a role may do in a destination: replicate objects and their tags;
+ * delete markers only when a rule replicates them, and give replicas to
+ * the destination's owner only when a rule overrides the owner. */
+static json_t *replicate_actions(bool delete_markers, bool owner_override)
 {
-	static const char *const actions[] = {
-		"s3:ReplicateObject",
-		"s3:ReplicateDelete",
-		"s3:ReplicateTags",
-		"s3:ObjectOwnerOverrideToBucketOwner",
-	};
-	return strings(actions, owner_override ? 4 : 3);
+	json_t *a = json_array();
+	json_array_append_new(a, json_string("s3:ReplicateObject"));
+	if (delete_markers)
+		json_array_append_new(a, json_string("s3:ReplicateDelete"));
+	json_array_append_new(a, json_string("s3:ReplicateTags"));
+	if (owner_override)
+		json_array_append_new(a, json_string("s3:ObjectOwnerOverrideToBucketOwner"));
+	return a;
 }
 
 static void source_statements(json_t *out, const struct ds_replication *r, struct sids *s)
@@ -326,12 +342,14 @@ json_t *iam_role_policy(const struct ds_replication *r)
 	json_t *out = json_array();
 	source_statements(out, r, &s);
 	struct dest_keys *g = dest_keys(r, &s);
-	for (size_t i = 0; i < r->ndests; i++)
-		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", r->dests[i].bucket->key,
-							      ""),
-						     NULL, replicate_actions(r->dests[i].owner_override),
-						     json_pack("[o]", objects_arn(r->dests[i].bucket)),
-						     NULL));
+	for (size_t i = 0; i < r->ndests; i++) {
+		const struct ds_dest *d = &r->dests[i];
+		json_array_append_new(out, statement(sid_make(&s, "ReplicateTo", d->bucket->key, ""),
+						     NULL,
+						     replicate_actions(d->delete_markers,
+								       d->owner_override),
+						     json_pack("[o]", objects_arn(d->bucket)), NULL));
+	}
 	decrypt_statement(out, r, &s);
 	for (size_t i = 0; i < r->ndests; i++) {
 		const char *key = r->dests[i].bucket->key;
@@ -358,7 +376,8 @@ static json_t *admit_statement(struct sids *s, const struct ds_bucket *dest,
 	char root[96];
 	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", src->partition, src->account->id);
 	return statement(sid_make(s, "ReplicateFrom", r->source->key, ""),
-			 json_pack("{ss}", "AWS", root), replicate_actions(admit->owner_override),
+			 json_pack("{ss}", "AWS", root),
+			 replicate_actions(admit->delete_markers, admit->owner_override),
 			 json_pack("[o]", objects_arn(dest)),
 			 json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn", r->role.arn));
 }
@@ -373,5 +392,52 @@ json_t *iam_bucket_policy(const struct ds_bucket *dest)
 	for (size_t i = 0; i < dest->nadmits; i++)
 		json_array_append_new(out, admit_statement(&s, dest, &dest->admits[i]));
 	sids_fini(&s);
+	return document(out);
+}
+
+/* The statement that lets g's role use g's key, for the key's policy. The
+ * principal is the role's account narrowed to the role by
+ * aws:PrincipalArn, as in bucket policies (KMS refuses a policy naming a
+ * role that does not exist yet); in a key policy the Resource "*" is the
+ * key itself. The conditions are those of the role's own statement. */
+static json_t *key_statement(struct sids *s, const struct ds_key_grant *g)
+{
+	const struct ds_replication *r = g->replication;
+	struct kms_arn k;
+	if (!kms_arn_parse(g->key, &k) || !r->role.arn || !r->role.account)
+		return NULL;
+	struct buf prefix = BUF_INIT;
+	buf_puts(&prefix, "ReplicateFrom");
+	camel_append(&prefix, r->source->key);
+	buf_puts(&prefix, g->decrypt ? "Decrypt" : "EncryptFor");
+	const char *sid = sid_make(s, prefix.data, g->decrypt ? "" : g->bucket->key, "");
+	buf_free(&prefix);
+	char root[96];
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", r->source->place->partition,
+		 r->role.account);
+	json_t *cond = json_pack("{s{ss}}", "ArnEquals", "aws:PrincipalArn", r->role.arn);
+	json_t *kms = kms_condition(&k, g->bucket, NULL);
+	json_object_update(cond, kms);
+	json_decref(kms);
+	return statement(sid, json_pack("{ss}", "AWS", root),
+			 json_pack("[s]", g->decrypt ? "kms:Decrypt" : "kms:Encrypt"),
+			 json_pack("[s]", "*"), cond);
+}
+
+json_t *iam_key_policy(const struct ds_key_grant *const *grants, size_t n)
+{
+	struct sids s;
+	sids_init(&s);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *st = key_statement(&s, grants[i]);
+		if (st)
+			json_array_append_new(out, st);
+	}
+	sids_fini(&s);
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
 	return document(out);
 }

@@ -19,5 +19,10 @@ json_t *iam_role_policy(const struct ds_replication *r);
 /* The bucket policy of dest, which admits the roles of dest->admits (in
  * other accounts); NULL when it needs none. */
 json_t *iam_bucket_policy(const struct ds_bucket *dest);
+/* What the owner of a KMS key in another account than the roles' adds to
+ * its key policy: a statement for each of grants (all of one key) that
+ * lets its entry's role use the key as that role's own policy does. A
+ * document of those statements; NULL when none can be written. */
+json_t *iam_key_policy(const struct ds_key_grant *const *grants, size_t n);
 
 #endif

@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "model/resolve.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
 #include "base/util.h"
 #include "model/regions.h"
 
@@ -27,6 +28,7 @@ struct resolve {
 	struct strmap *aliases; /* alias -> account */
 	struct strmap *top_tags; /* top-level tag key -> index + 1 */
 	struct strmap *regions;  /* code -> region */
+	struct uniq *roles;      /* role names taken, without case */
 	struct arena *tmp;       /* the maps and messages, freed at the end */
 	size_t suggest_work; /* comparisons made for suggestions */
 };
@@ -184,8 +186,34 @@ static struct crrc_bucket *resolve_ref(struct resolve *rs, const struct crrc_str
 	return NULL;
 }
 
+/* A role name as IAM compares them: without case. */
+static const char *role_key(struct resolve *rs, const char *name)
+{
+	char *k = arena_strdup(rs->tmp, name);
+	for (char *p = k; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return k;
+}
+
+/* name shortened to IAM's 64 characters: a prefix (less trailing hyphens),
+ * a hyphen and 8 hex digits of uniq_hash(name, n). */
+static const char *role_name_hashed(struct resolve *rs, const char *name, unsigned n)
+{
+	size_t keep = strlen(name);
+	if (keep > CRRC_MAX_ROLE_NAME - 9)
+		keep = CRRC_MAX_ROLE_NAME - 9;
+	while (keep > 1 && name[keep - 1] == '-')
+		keep--;
+	return arena_printf(rs->m->arena, "%.*s-%08x", (int)keep, name,
+			    (unsigned)uniq_hash(name, n));
+}
+
 /* "<spec>-<source>-replication", shortened to IAM's 64 characters by keeping
- * a prefix and appending a hash of the full name: stable across runs. */
+ * a prefix and appending a hash of the full name: stable across runs. A
+ * name another role of the spec has (IAM's names are unique in an account,
+ * whatever their case) takes the hash too, and while that is taken as
+ * well, the hash of the name and a counter. */
 static const char *resolve_role_name(struct resolve *rs, const struct crrc_replication *r)
 {
 	struct arena *a = rs->m->arena;
@@ -193,14 +221,25 @@ static const char *resolve_role_name(struct resolve *rs, const struct crrc_repli
 	const char *src = crrc_given(&r->source) ? r->source.s : "source";
 	char *name = spec ? arena_concat(a, spec, "-", src, "-replication", NULL)
 			  : arena_concat(a, src, "-replication", NULL);
-	size_t len = strlen(name);
-	if (len <= CRRC_MAX_ROLE_NAME)
+	if (strlen(name) <= CRRC_MAX_ROLE_NAME && uniq_claim(rs->roles, "", role_key(rs, name), ""))
 		return name;
-	unsigned h = (unsigned)(crrc_hash(name, len) & 0xffffffffu);
-	size_t keep = CRRC_MAX_ROLE_NAME - 9;
-	while (keep > 1 && name[keep - 1] == '-')
-		keep--;
-	return arena_printf(a, "%.*s-%08x", (int)keep, name, h);
+	for (unsigned n = 0;; n++) {
+		const char *hashed = role_name_hashed(rs, name, n);
+		if (uniq_claim(rs->roles, "", role_key(rs, hashed), ""))
+			return hashed;
+	}
+}
+
+/* The names of the roles the spec gives, which generated roles avoid. */
+static void resolve_given_roles(struct resolve *rs)
+{
+	for (size_t i = 0; i < rs->m->nreplications; i++) {
+		const struct crrc_str *role = &rs->m->replications[i].role;
+		if (!crrc_given(role))
+			continue;
+		const char *slash = strrchr(role->s, '/');
+		uniq_claim(rs->roles, "", role_key(rs, slash ? slash + 1 : role->s), "");
+	}
 }
 
 static void resolve_role(struct resolve *rs, struct crrc_replication *r)
@@ -316,6 +355,8 @@ void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 	resolve_accounts(&rs);
 	for (size_t i = 0; i < m->nbuckets; i++)
 		resolve_bucket(&rs, &m->buckets[i], i);
+	rs.roles = uniq_create(rs.tmp, m->nreplications);
+	resolve_given_roles(&rs);
 	for (size_t i = 0; i < m->nreplications; i++)
 		resolve_replication(&rs, &m->replications[i]);
 	arena_destroy(rs.tmp);

@@ -46,7 +46,7 @@ PUBLIC = {
               "s3xml.h", "model_json.h"},
     "load": {"load.h"},
     "check": {"check.h"},
-    "emit": {"emit.h", "outdir.h"},
+    "emit": {"emit.h", "outdir.h", "owner.h"},
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
     "cli": {"targets.h", "options.h"},

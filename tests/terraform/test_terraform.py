@@ -6,9 +6,14 @@ header of each file, `terraform fmt -check`, `terraform validate`, then
 with the resolved model (`crrc model`) field by field, and require a second
 `terraform plan` to find nothing to change.
 
-The expectations are computed here from the model and the rules of issue 3,
-not from crrc's output: the IAM policy must hold exactly the listed actions
-on exactly the listed resources, every replication rule every field.
+The expectations are computed here from the model and the rules of issues 3
+and 11, not from crrc's output: the IAM policy must hold exactly the listed
+actions on exactly the listed resources, every replication rule every field.
+An existing bucket is made first as its owner has it (a policy of its own;
+Object Lock with a default retention, where the spec says Object Lock) and
+must keep both; what owners must add (existing-buckets.json for existing
+buckets, key-policies.json for KMS keys in another account than the role's)
+must be what the model calls for.
 
 Usage: test_terraform.py [SPEC...] (default: all). Needs terraform, the AWS
 provider in a filesystem mirror (CRRC_TF_MIRROR, default /opt/tf-plugins) and
@@ -112,9 +117,9 @@ def http_get(url, account=MOTO_ACCOUNT):
         return e.code, e.read()
 
 
-def http_put(url, body, account):
+def http_put(url, body, account, headers=None):
     req = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": "application/xml", "x-moto-account-id": account})
+        "Content-Type": "application/xml", "x-moto-account-id": account, **(headers or {})})
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status
 
@@ -125,23 +130,28 @@ def camel(key):
     return "".join(p[:1].upper() + p[1:] for p in key.split("-") if p)
 
 
-def fnv1a32(s):
+def fnv1a32(s, n=0):
+    """base/uniq.c's uniq_hash: the low 32 bits of the FNV-1a hash of s, or
+    of s, '#' and n when n > 0."""
     h = 1469598103934665603
-    for b in s.encode():
+    for b in (s + (f"#{n}" if n else "")).encode():
         h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
     return f"{h & 0xFFFFFFFF:08x}"
 
 
 class Sids:
     """Statement ids as iam.c names them: prefix + CamelCase(key) + suffix,
-    and on a clash the low 32 bits of the key's FNV-1a hash after it."""
+    and on a clash the low 32 bits of the key's FNV-1a hash after it, then
+    of the key and a counter while that is taken too."""
     def __init__(self):
         self.seen = set()
 
     def __call__(self, prefix, key, suffix=""):
-        sid = prefix + camel(key) + suffix
-        if sid in self.seen:
-            sid += fnv1a32(key)
+        plain = sid = prefix + camel(key) + suffix
+        n = 0
+        while sid in self.seen:
+            sid = plain + fnv1a32(key, n)
+            n += 1
         self.seen.add(sid)
         return sid
 
@@ -181,8 +191,17 @@ def dest_groups(rep, buckets):
     return [(buckets[k], rules) for k, rules in groups.items()]
 
 
-REPLICATE = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
 OVERRIDE = "s3:ObjectOwnerOverrideToBucketOwner"
+
+
+def replicate_actions(rules):
+    """What a role may do in a destination, by the rules into it: delete
+    markers only when one replicates them, the owner override only when
+    one asks for it."""
+    return (["s3:ReplicateObject"]
+            + (["s3:ReplicateDelete"] if any(r["delete_markers"] for r in rules) else [])
+            + ["s3:ReplicateTags"]
+            + ([OVERRIDE] if any(r["owner"] == "destination" for r in rules) else []))
 
 
 def expected_role_policy(rep, buckets):
@@ -203,9 +222,7 @@ def expected_role_policy(rep, buckets):
     add(sid("Source", src["key"], "Objects"), objects, [src["arn"] + "/*"])
     groups = dest_groups(rep, buckets)
     for dest, rules in groups:
-        override = any(r["owner"] == "destination" for r in rules)
-        add(sid("ReplicateTo", dest["key"]), REPLICATE + ([OVERRIDE] if override else []),
-            [dest["arn"] + "/*"])
+        add(sid("ReplicateTo", dest["key"]), replicate_actions(rules), [dest["arn"] + "/*"])
     if any(r["sse_kms_objects"] for r in rep["rules"]) and src["kms_key"]:
         for res, cond, _ in kms_statements([src["kms_key"]], src):
             add(sid("Decrypt", src["key"]), ["kms:Decrypt"], res, cond)
@@ -229,14 +246,51 @@ def expected_bucket_policies(model, buckets, role_arns):
                     and src["account_id"] != dest["account_id"]):
                 continue
             sids = out.setdefault(dest["key"], (Sids(), []))
-            override = any(r["owner"] == "destination" for r in rules)
             # the source account as principal, narrowed to exactly the role
             sids[1].append({"Sid": sids[0]("ReplicateFrom", src["key"]), "Effect": "Allow",
                             "Principal": {"AWS": f"arn:{src['partition']}:iam::{src['account_id']}:root"},
-                            "Action": REPLICATE + ([OVERRIDE] if override else []),
+                            "Action": replicate_actions(rules),
                             "Resource": [dest["arn"] + "/*"],
                             "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arns[rep["source"]]}}})
     return {k: v[1] for k, v in out.items()}
+
+
+def role_account(rep, buckets):
+    """The account of an entry's role, as crrc knows it: its ARN's, or for a
+    generated role its source's (None when unknown)."""
+    if rep["role"]["arn"]:
+        return rep["role"]["arn"].split(":")[4]
+    return buckets[rep["source"]]["account_id"]
+
+
+def expected_key_policies(model, buckets, role_arns):
+    """key ARN -> (account, statements) for the KMS keys in another account
+    than the role that uses them: what their owners must add, grouped by key
+    in the order first used; each (entry, key, bucket) once."""
+    out, seen = {}, set()
+    for rep in model["replication"]:
+        src, account = buckets[rep["source"]], role_account(rep, buckets)
+        uses = []
+        if src["kms_key"] and any(r["sse_kms_objects"] for r in rep["rules"]):
+            uses.append((src["kms_key"], True, src))
+        uses += [(r["replica_kms_key"], False, buckets[r["destination"]])
+                 for r in rep["rules"] if r["sse_kms_objects"] and r["replica_kms_key"]]
+        for key, decrypt, bucket in uses:
+            if not account or key.split(":")[4] == account \
+                    or (rep["source"], key, bucket["key"]) in seen:
+                continue
+            seen.add((rep["source"], key, bucket["key"]))
+            sids, statements = out.setdefault(key, (Sids(), []))
+            prefix = "ReplicateFrom" + camel(rep["source"]) + ("Decrypt" if decrypt else "EncryptFor")
+            statements.append({
+                "Sid": sids(prefix, "" if decrypt else bucket["key"]), "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{src['partition']}:iam::{account}:root"},
+                "Action": ["kms:Decrypt" if decrypt else "kms:Encrypt"], "Resource": ["*"],
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arns[rep["source"]]},
+                              "StringEquals": {"kms:ViaService": via_service(key.split(":")[3])},
+                              "StringLike": {"kms:EncryptionContext:aws:s3:arn":
+                                             [bucket["arn"] + "/*", bucket["arn"]]}}})
+    return out
 
 
 def as_list(v):
@@ -315,6 +369,9 @@ def check_buckets(model, state, url):
             equal(enc, None, f"{what}: default encryption (S3's own SSE-S3)")
         if not b["existing"]:
             equal(bucket_tags(url, b["name"], mb["account_id"]), b["tags"], f"{what}: tags")
+        elif b["object_lock"]:
+            equal((mb["default_lock_mode"], mb["default_lock_days"]), ("GOVERNANCE", 1),
+                  f"{what}: its owner's default retention")
 
 
 def role_arn_of(model, buckets, rep):
@@ -349,15 +406,60 @@ def check_roles(model, state, buckets, role_arns):
                        expected_role_policy(rep, buckets), f"{what}: permissions")
 
 
-def check_bucket_policies(model, url, buckets, role_arns):
+def read_json(out, name):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def check_bucket_policies(model, url, buckets, role_arns, out):
+    """A bucket crrc creates has the policy crrc wants, or none; an existing
+    one has its owner's, untouched, and what its owner must add is in
+    existing-buckets.json, with Object Lock where the spec wants it."""
     want = expected_bucket_policies(model, buckets, role_arns)
+    owners = {}
     for b in model["buckets"]:
         status, body = http_get(f"{url}/{b['name']}?policy")
+        if b["existing"]:
+            check(status == 200, f"bucket {b['key']}: its owner's policy is gone ({status})")
+            equal(json.loads(body), owner_policy(b), f"bucket {b['key']}: its owner's policy")
+            if b["key"] in want or b["object_lock"]:
+                owners[b["name"]] = b
+            continue
         if b["key"] not in want:
             equal(status, 404, f"bucket {b['key']}: a bucket policy it should not have")
             continue
         check(status == 200, f"bucket {b['key']}: no bucket policy ({status})")
         compare_policy(json.loads(body), want[b["key"]], f"bucket policy of {b['key']}")
+    doc = read_json(out, "existing-buckets.json")
+    equal(doc is not None, bool(owners), "existing-buckets.json written")
+    got = {e["bucket"]: e for e in (doc or {}).get("buckets", [])}
+    equal(sorted(got), sorted(owners), "existing-buckets.json: buckets")
+    for name, b in owners.items():
+        e, what = got[name], f"existing-buckets.json, {b['key']}"
+        equal((e["key"], e["account"], e["region"]), (b["key"], b["account_id"], b["region"]),
+              f"{what}: where")
+        equal(e.get("object_lock"), "Enabled" if b["object_lock"] else None, f"{what}: object lock")
+        if b["key"] in want:
+            compare_policy({"Version": "2012-10-17", "Statement": e["add_to_bucket_policy"]},
+                           want[b["key"]], f"{what}: statements")
+        else:
+            check("add_to_bucket_policy" not in e, f"{what}: statements it needs not")
+
+
+def check_key_policies(model, buckets, role_arns, out):
+    want = expected_key_policies(model, buckets, role_arns)
+    doc = read_json(out, "key-policies.json")
+    equal(doc is not None, bool(want), "key-policies.json written")
+    got = (doc or {}).get("keys", [])
+    equal([k["key"] for k in got], list(want), "key-policies.json: keys")
+    for k in got:
+        statements = want[k["key"]][1]
+        equal(k["account"], k["key"].split(":")[4], f"key {k['key']}: account")
+        equal([norm_statement(s) for s in k["add_to_key_policy"]],
+              [norm_statement(s) for s in statements], f"key {k['key']}: statements")
 
 
 def status_of(d, what):
@@ -456,13 +558,14 @@ def check_hostile(model, state):
     equal(got, want, f"rule ids and prefixes stored as {HOSTILE!r}")
 
 
-def check_state(model, state, url):
+def check_state(model, state, url, out):
     check_hostile(model, state)
     buckets = {b["key"]: b for b in model["buckets"]}
     role_arns = {rep["source"]: role_arn_of(model, buckets, rep) for rep in model["replication"]}
     check_buckets(model, state, url)
     check_roles(model, state, buckets, role_arns)
-    check_bucket_policies(model, url, buckets, role_arns)
+    check_bucket_policies(model, url, buckets, role_arns, out)
+    check_key_policies(model, buckets, role_arns, out)
     check_replication(model, state, buckets, role_arns)
 
 
@@ -508,17 +611,37 @@ def moto_override(out, url):
         json.dump(variables, f)
 
 
+def owner_policy(b):
+    """The policy an existing bucket's owner gave it, which crrc must keep."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "OwnersOwnDenyDeleteBucket", "Effect": "Deny", "Principal": "*",
+        "Action": "s3:DeleteBucket", "Resource": f"arn:aws:s3:::{b['name']}"}]}
+
+
+OWNER_RETENTION = (b'<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                   b"<ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>"
+                   b"<Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule>"
+                   b"</ObjectLockConfiguration>")
+
+
 def create_existing(model, url):
     """Buckets that the spec says exist already: made here, in their account
-    and region, before the apply."""
+    and region, before the apply, as their owners have them: Object Lock
+    on, with a default retention, where the spec says so, and a bucket
+    policy of the owner's, which crrc must neither replace nor drop."""
     for b in model["buckets"]:
         if not b["existing"]:
             continue
+        account = b["account_id"] or MOTO_ACCOUNT
         body = b"" if b["region"] == "us-east-1" else (
             '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
             f"<LocationConstraint>{b['region']}</LocationConstraint>"
             "</CreateBucketConfiguration>").encode()
-        http_put(f"{url}/{b['name']}", body, b["account_id"] or MOTO_ACCOUNT)
+        lock = {"x-amz-bucket-object-lock-enabled": "true"} if b["object_lock"] else {}
+        http_put(f"{url}/{b['name']}", body, account, lock)
+        if b["object_lock"]:
+            http_put(f"{url}/{b['name']}?object-lock", OWNER_RETENTION, account)
+        http_put(f"{url}/{b['name']}?policy", json.dumps(owner_policy(b)).encode(), account)
 
 
 def compile_spec(rel, out):
@@ -579,7 +702,7 @@ def run_spec(rel, root, env, init_dir):
         terraform(env, out, "apply", "-auto-approve", "-input=false",
                   "-var-file=moto.tfvars.json")
         clock.lap("apply")
-        check_state(model, crrctest.moto_state(url), url)
+        check_state(model, crrctest.moto_state(url), url, out)
         p = terraform(env, out, "plan", "-detailed-exitcode", "-input=false",
                       "-var-file=moto.tfvars.json", ok=(0, 2))
         if p.returncode == 2:

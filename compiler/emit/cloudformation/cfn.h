@@ -14,6 +14,7 @@
 #include "model/desired.h"
 
 struct arena;
+struct uniq;
 
 /* CloudFormation's quotas on one stack: resources and outputs of a
  * template, and its size when read from S3 or sent in the request. */
@@ -69,6 +70,7 @@ struct cfn_step {
 struct cfn_plan {
 	struct arena *arena;          /* the emit's, where the plan lives */
 	struct arena *tmp;            /* what only planning needs */
+	struct uniq *stack_names;     /* while planning: the names taken */
 	const char *spec_name;
 	struct cfn_stack *stacks;
 	size_t nstacks;
@@ -86,9 +88,21 @@ struct cfn_plan {
 void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char **ids,
 		    const struct cfn_weight *w, struct cfn_plan *p);
 
+/* What follows a bucket's logical id stem in the names of its template:
+ * its resources and its outputs. No suffix ends another, so stems that
+ * differ make names that differ; plan.c checks every name all the same. */
+#define CFN_ID_BUCKET "Bucket"
+#define CFN_ID_POLICY "BucketPolicy"
+#define CFN_ID_ROLE "ReplicationRole"
+#define CFN_ID_BUCKET_ARN "BucketArn"
+#define CFN_ID_ROLE_ARN "ReplicationRoleArn"
+
 /* "eu-customers" -> "EuCustomers"; keys whose forms collide, and forms too
  * long for CloudFormation's 255 characters with a suffix, get a hash of the
- * key appended, so that an id depends on its key only. */
+ * key appended, so that an id depends on its key only. Every name made of
+ * an id (<id>Bucket, <id>BucketArn...) is unique in its template: a hashed
+ * id that would meet another's name takes the hash of its key and a
+ * counter instead. */
 const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a);
 
 /* The deployment files: manifest.json and deploy.sh. */

@@ -6,8 +6,9 @@
  * language, the generated role with the least-privilege policy of iam.c,
  * and the bucket policy a destination in another account needs. Each
  * bucket's share of a template is measured first, so that the plan can keep
- * every stack within CloudFormation's limits. Then manifest.json and
- * deploy.sh, which deploy the stacks in order (plan.c, deploy.c). What each
+ * every stack within CloudFormation's limits. Then what owners must add
+ * (owner.h), and manifest.json and deploy.sh, which deploy the stacks in
+ * order (plan.c, deploy.c). What each
  * resource holds is the desired state's; this file writes it as JSON. */
 #include <jansson.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include "emit/cloudformation/cfn.h"
 #include "emit/cloudformation/cloudformation.h"
 #include "emit/cloudformation/json_writer.h"
+#include "emit/owner.h"
 #include "model/iam.h"
 
 struct cfn_ctx {
@@ -186,7 +188,7 @@ static void replication_json(struct json_writer *w, const struct cfn_ctx *c,
 	jw_object_open(w);
 	if (r->role.create) {
 		JW_KEY(w, "Role");
-		get_att(w, stem(c, r->source), "ReplicationRole", "Arn");
+		get_att(w, stem(c, r->source), CFN_ID_ROLE, "Arn");
 	} else {
 		JW_MEMBER(w, "Role", r->role.arn);
 	}
@@ -218,7 +220,7 @@ static void depends_on(struct json_writer *w, const struct cfn_ctx *c, const str
 			jw_array_open(w);
 			any = true;
 		}
-		jw_string3(w, stem(c, d), "Bucket", "");
+		jw_string3(w, stem(c, d), CFN_ID_BUCKET, "");
 	}
 	if (any)
 		jw_array_close(w);
@@ -247,7 +249,7 @@ static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
 			    const struct ds_bucket *b, const struct cfn_stack *s, bool bootstrap)
 {
 	bool replicates = !bootstrap && b->replication && b->replication->nrules;
-	jw_key(w, stem(c, b), "Bucket");
+	jw_key(w, stem(c, b), CFN_ID_BUCKET);
 	jw_object_open(w);
 	JW_MEMBER_LIT(w, "Type", "AWS::S3::Bucket");
 	if (replicates)
@@ -258,7 +260,7 @@ static void bucket_resource(struct json_writer *w, const struct cfn_ctx *c,
 	JW_KEY(w, "Properties");
 	jw_object_open(w);
 	JW_MEMBER(w, "BucketName", b->name);
-	if (b->object_lock) {
+	if (b->object_lock_by == DS_WRITER_CRRC) {
 		JW_KEY(w, "ObjectLockEnabled");
 		jw_bool(w, true);
 	}
@@ -320,7 +322,7 @@ static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 			  const struct ds_replication *r)
 {
 	size_t i = r->index;
-	jw_key(w, stem(c, r->source), "ReplicationRole");
+	jw_key(w, stem(c, r->source), CFN_ID_ROLE);
 	const char *kept = c->role_at[i] ? spill_get(c->roles, c->role_at[i] - 1, c->role_len[i])
 					 : NULL;
 	if (kept) {
@@ -343,10 +345,10 @@ static void role_resource(struct json_writer *w, struct cfn_ctx *c,
 static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *c,
 				   const struct ds_bucket *d)
 {
-	json_t *doc = iam_bucket_policy(d);
+	json_t *doc = d->policy_by == DS_WRITER_CRRC ? iam_bucket_policy(d) : NULL;
 	if (!doc)
 		return false;
-	jw_key(w, stem(c, d), "BucketPolicy");
+	jw_key(w, stem(c, d), CFN_ID_POLICY);
 	jw_object_open(w);
 	JW_MEMBER_LIT(w, "Type", "AWS::S3::BucketPolicy");
 	JW_KEY(w, "Properties");
@@ -354,7 +356,7 @@ static bool bucket_policy_resource(struct json_writer *w, const struct cfn_ctx *
 	JW_KEY(w, "Bucket");
 	jw_object_open(w);
 	JW_KEY(w, "Ref");
-	jw_string3(w, stem(c, d), "Bucket", "");
+	jw_string3(w, stem(c, d), CFN_ID_BUCKET, "");
 	jw_object_close(w);
 	iam_member(w, "PolicyDocument", doc);
 	jw_object_close(w);
@@ -401,10 +403,10 @@ static size_t bucket_resources(struct json_writer *w, struct cfn_ctx *c,
 static size_t bucket_outputs(struct json_writer *w, const struct cfn_ctx *c,
 			     const struct ds_bucket *b, bool bootstrap)
 {
-	output(w, c, b, "Bucket", "BucketArn", "ARN of bucket ");
+	output(w, c, b, CFN_ID_BUCKET, CFN_ID_BUCKET_ARN, "ARN of bucket ");
 	if (bootstrap || !has_role(b))
 		return 1;
-	output(w, c, b, "ReplicationRole", "ReplicationRoleArn",
+	output(w, c, b, CFN_ID_ROLE, CFN_ID_ROLE_ARN,
 	       "ARN of the replication role of bucket ");
 	return 2;
 }
@@ -591,6 +593,7 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	}
 	spill_destroy(c.roles);
 	c.roles = NULL;
+	owner_write(ds, opt, o, d);
 	const char *label = spec_label(&c);
 	cfn_manifest_render(&c.plan, label, o->open(o, "manifest.json"));
 	o->close(o);

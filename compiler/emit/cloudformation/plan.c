@@ -29,8 +29,9 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "emit/cloudformation/cfn.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
+#include "emit/cloudformation/cfn.h"
 
 /* Parts are filled to this share of the CFN_MAX_* limits on average. */
 #define PART_FILL_NUM 2
@@ -111,11 +112,20 @@ static char *camel_case(struct arena *a, const char *key)
  * and the longest suffix is "ReplicationRoleArn". */
 #define ID_STEM_MAX 200
 
-const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a)
+/* Every name an id makes in a template: resources and outputs, which
+ * CloudFormation wants unique within the template, in one namespace. */
+static const struct uniq_form id_forms[] = {
+	{"", CFN_ID_BUCKET},     {"", CFN_ID_POLICY},   {"", CFN_ID_ROLE},
+	{"", CFN_ID_BUCKET_ARN}, {"", CFN_ID_ROLE_ARN},
+};
+#define ID_FORMS (sizeof(id_forms) / sizeof(id_forms[0]))
+
+/* Which ids must be hashed: forms that two keys share (all of them), forms
+ * cut for length, empty forms. ids[] holds the forms (cut). */
+static bool *ids_clashing(const struct crrc_desired *ds, struct arena *a, struct arena *tmp,
+			  const char **ids)
 {
 	size_t nb = ds->nbuckets ? ds->nbuckets : 1;
-	const char **ids = arena_array(a, nb, sizeof(*ids));
-	struct arena *tmp = arena_create_sized(64u * 1024u);
 	bool *clash = arena_array(tmp, nb, sizeof(*clash));
 	struct strmap *seen = strmap_create(tmp, ds->nbuckets);
 	for (size_t i = 0; i < ds->nbuckets; i++) {
@@ -126,15 +136,31 @@ const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a)
 			clash[i] = true; /* gets the hash below */
 		}
 		ids[i] = id;
+		clash[i] |= !id[0];
 		if (!strmap_put(seen, id, strlen(id), (void *)(uintptr_t)(i + 1), &old))
 			clash[i] = clash[(uintptr_t)old - 1] = true;
 	}
-	for (size_t i = 0; i < ds->nbuckets; i++) {
-		const char *key = ds->buckets[i].key;
-		if (clash[i] || !ids[i][0])
-			ids[i] = arena_printf(a, "%s%08x", ids[i][0] ? ids[i] : "Bucket",
-					      (unsigned)(crrc_hash(key, strlen(key)) & 0xffffffffu));
-	}
+	return clash;
+}
+
+/* Ids in two passes, so that a plain id never yields to a hashed one: the
+ * forms that clash with no other form first, then the hashed ids, each
+ * checked against every name taken before it. */
+const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a)
+{
+	size_t nb = ds->nbuckets ? ds->nbuckets : 1;
+	const char **ids = arena_array(a, nb, sizeof(*ids));
+	struct arena *tmp = arena_create_sized(64u * 1024u);
+	bool *clash = ids_clashing(ds, a, tmp, ids);
+	struct uniq *names = uniq_create(tmp, ID_FORMS * ds->nbuckets);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < ds->nbuckets; i++) {
+			if (clash[i] != (pass == 1))
+				continue;
+			const char *stem = ids[i][0] ? ids[i] : "Bucket";
+			ids[i] = arena_strdup(a, uniq_stem(names, id_forms, ID_FORMS, stem, "",
+							   ds->buckets[i].key, clash[i]));
+		}
 	arena_destroy(tmp);
 	return ids;
 }
@@ -300,6 +326,26 @@ static size_t group_buckets(const struct crrc_desired *ds, struct arena *a, stru
 	return ds->nplaces;
 }
 
+/* A stack's name and the names of its files, in one namespace. */
+static const struct uniq_form stack_forms[] = {
+	{"", ""},
+	{"", ".template.json"},
+	{"", ".bootstrap.template.json"},
+};
+
+/* s's name, unique among the stacks. "<spec>-<account part>-<region>"
+ * cannot meet another while no region ends another region's code after a
+ * hyphen (test_cfn_plan.c checks the table); should one, the later stack
+ * takes a hash of its account, region and part. */
+static const char *stack_name_claim(struct cfn_plan *p, const struct cfn_stack *s)
+{
+	const char *seed = arena_printf(p->tmp, "%s/%s/%zu", s->account_id ? s->account_id : "",
+					s->region, s->part);
+	return arena_strdup(p->arena, uniq_stem(p->stack_names, stack_forms,
+						 sizeof(stack_forms) / sizeof(stack_forms[0]),
+						 s->name, "-", seed, false));
+}
+
 /* A new stack for the buckets of g (part: 1, 2...; 0 when not split). */
 static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, size_t part)
 {
@@ -318,6 +364,7 @@ static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, si
 	s->name = arena_printf(a, "%s-%s-%s", p->spec_name, s->account_part, s->region);
 	if (part)
 		s->name = arena_printf(a, "%s-%zu", s->name, part);
+	s->name = stack_name_claim(p, s);
 	s->template = arena_printf(a, "%s.template.json", s->name);
 	s->bootstrap_template = arena_printf(a, "%s.bootstrap.template.json", s->name);
 	return s;
@@ -461,8 +508,10 @@ void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char *
 	p->tmp = arena_create_sized(64u * 1024u);
 	p->spec_name = ds->name;
 	p->ids = ids;
+	p->stack_names = uniq_create(p->tmp, 3 * (ds->nplaces + 1));
 	plan_group(ds, w, p);
 	plan_steps(ds, p);
 	arena_destroy(p->tmp);
 	p->tmp = NULL;
+	p->stack_names = NULL;
 }

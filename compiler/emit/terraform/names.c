@@ -1,12 +1,38 @@
 /* names.c: the names the Terraform target gives things, and how its files
  * refer to each other. Names come from the spec's keys, never from
  * counters, so the output of a spec is the same byte for byte and adding a
- * bucket renames nothing else. */
+ * bucket renames nothing else. Every name is claimed in its namespace
+ * (base/uniq.h) with the names made from it: a bucket's resources and
+ * outputs, an account's variable, a place's provider; a name that would
+ * meet another takes a hash instead. */
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/strmap.h"
+#include "base/uniq.h"
 #include "emit/terraform/tf.h"
+
+/* A bucket's name is the name of its resources (aws_s3_bucket.<n>,
+ * aws_s3_bucket_versioning.<n>...), of its role's (aws_iam_role.<n>_replication)
+ * and of its outputs; each kind a namespace. */
+static const struct uniq_form bucket_forms[] = {
+	{"resource", ""},
+	{"role", "_replication"},
+	{"output", "_bucket_arn"},
+	{"output", "_replication_role_arn"},
+};
+
+/* An account's name, and its variable. */
+static const struct uniq_form account_forms[] = {
+	{"account", ""},
+	{"variable", "_role_arn"},
+};
+
+static const struct uniq_form provider_forms[] = {
+	{"provider", ""},
+};
+
+#define FORMS(f) (sizeof(f) / sizeof((f)[0]))
 
 static bool is_letter(char c)
 {
@@ -41,29 +67,37 @@ static bool clean_alias(const char *s)
 }
 
 /* Each account's name in identifiers: its alias when that makes a clean
- * identifier not taken yet, else account_<id>. */
-static void accounts_plan(struct tf *t)
+ * identifier free in every namespace it goes into, else account_<id>. The
+ * account_<id> names are taken first, so that no alias can take one
+ * (alias "account-444455556666" and an account 444455556666 without one
+ * would otherwise share a provider and a variable). */
+static void accounts_plan(struct tf *t, struct uniq *u)
 {
 	const struct crrc_desired *ds = t->ds;
-	struct strmap *names = strmap_create(t->arena, ds->naccounts);
+	const char **fallback = arena_array(t->arena, ds->naccounts + 1, sizeof(*fallback));
 	t->account_names = arena_array(t->arena, ds->naccounts + 1, sizeof(*t->account_names));
 	for (size_t i = 0; i < ds->naccounts; i++) {
+		fallback[i] = arena_concat(t->arena, "account_", ds->accounts[i].id, NULL);
+		for (size_t k = 0; k < FORMS(account_forms); k++)
+			uniq_claim(u, account_forms[k].ns, fallback[i], account_forms[k].suffix);
+	}
+	for (size_t i = 0; i < ds->naccounts; i++) {
 		const struct ds_account *a = &ds->accounts[i];
-		const char *name = NULL;
+		const char *name = fallback[i];
 		if (a->alias && clean_alias(a->alias)) {
-			name = ident(t->arena, a->alias);
-			if (strmap_get(names, name, strlen(name)))
-				name = NULL;
+			const char *want = ident(t->arena, a->alias);
+			if (uniq_claim_forms(u, account_forms, FORMS(account_forms), want))
+				name = want;
 		}
-		if (!name)
-			name = arena_concat(t->arena, "account_", a->id, NULL);
-		strmap_put(names, name, strlen(name), (void *)name, NULL);
 		t->account_names[i] = name;
 	}
 }
 
-/* One provider per place: per (account, region). */
-static void providers_plan(struct tf *t)
+/* One provider per place: per (account, region). "<account>_<region>"
+ * cannot meet another while no region's code ends another's after a
+ * hyphen (true of the table); should one, the later provider takes a hash
+ * of its account and region. */
+static void providers_plan(struct tf *t, struct uniq *u)
 {
 	const struct crrc_desired *ds = t->ds;
 	t->providers = arena_array(t->arena, ds->nplaces + 1, sizeof(*t->providers));
@@ -73,9 +107,12 @@ static void providers_plan(struct tf *t)
 		p->region = pl->region;
 		p->account = pl->account;
 		p->account_name = pl->account ? t->account_names[pl->account - ds->accounts] : NULL;
-		p->alias = p->account_name ? arena_concat(t->arena, p->account_name, "_",
-							  ident(t->arena, pl->region), NULL)
-					   : ident(t->arena, pl->region);
+		const char *want = p->account_name ? arena_concat(t->arena, p->account_name, "_",
+								  ident(t->arena, pl->region), NULL)
+						   : ident(t->arena, pl->region);
+		const char *seed = arena_concat(t->arena, pl->account ? pl->account->id : "", "/",
+						pl->region, NULL);
+		p->alias = uniq_stem(u, provider_forms, FORMS(provider_forms), want, "_", seed, false);
 		p->ref = arena_concat(t->arena, "aws.", p->alias, NULL);
 	}
 }
@@ -100,14 +137,27 @@ static void refs_plan(struct tf *t)
 	}
 }
 
-void tf_names_plan(struct tf *t)
+/* Each bucket's name: its key as an identifier, which no other key makes
+ * (keys hold no underscore); all the same, every name made from it is
+ * claimed, and one that would meet another takes a hash of its key. */
+static void buckets_plan(struct tf *t, struct uniq *u)
 {
 	const struct crrc_desired *ds = t->ds;
 	t->names = arena_array(t->arena, ds->nbuckets + 1, sizeof(*t->names));
-	for (size_t i = 0; i < ds->nbuckets; i++)
-		t->names[i] = ident(t->arena, ds->buckets[i].key);
-	accounts_plan(t);
-	providers_plan(t);
+	for (size_t i = 0; i < ds->nbuckets; i++) {
+		const char *key = ds->buckets[i].key;
+		t->names[i] = uniq_stem(u, bucket_forms, FORMS(bucket_forms), ident(t->arena, key),
+					"_", key, false);
+	}
+}
+
+void tf_names_plan(struct tf *t)
+{
+	const struct crrc_desired *ds = t->ds;
+	struct uniq *u = uniq_create(t->arena, 4 * ds->nbuckets + 2 * ds->naccounts + ds->nplaces);
+	buckets_plan(t, u);
+	accounts_plan(t, u);
+	providers_plan(t, u);
 	refs_plan(t);
 }
 

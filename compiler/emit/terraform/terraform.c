@@ -2,13 +2,16 @@
  * reviewer expects: versions.tf, providers.tf (one aws provider per account
  * and region), variables.tf (the role Terraform assumes in each named
  * account), buckets.tf, iam.tf (the least-privilege role of iam.c),
- * replication.tf (replication.c) and outputs.tf. Modern split S3 resources
- * only. What each resource holds is the desired state's; names and
- * references are names.c's. */
+ * replication.tf (replication.c) and outputs.tf; and what owners must add
+ * (owner.h). Modern split S3 resources only. What each resource holds is
+ * the desired state's; names and references are names.c's. An existing
+ * bucket is configured, never overwritten: its bucket policy and Object
+ * Lock are its owner's. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "emit/owner.h"
 #include "emit/terraform/terraform.h"
 #include "emit/terraform/tf.h"
 #include "model/iam.h"
@@ -100,7 +103,7 @@ static void bucket_resource(struct tf *t, struct hcl *h, const struct ds_bucket 
 		hcl_block(h, "resource \"aws_s3_bucket\" \"%s\"", name);
 		hcl_attr(h, "provider", "%s", provider);
 		hcl_attr_str(h, "bucket", b->name, strlen(b->name));
-		if (b->object_lock)
+		if (b->object_lock_by == DS_WRITER_CRRC)
 			hcl_attr(h, "object_lock_enabled", "true");
 		tf_tags(h, "tags", b->tags);
 		hcl_end(h);
@@ -132,22 +135,11 @@ static void encryption_resource(struct tf *t, struct hcl *h, const struct ds_buc
 	hcl_end(h);
 }
 
-/* A bucket that exists already gets Object Lock turned on here (S3 allows
- * it on a versioned bucket); a new one has it from its creation. */
-static void object_lock_resource(struct tf *t, struct hcl *h, const struct ds_bucket *b)
-{
-	const char *name = tf_name(t, b);
-	hcl_block(h, "resource \"aws_s3_bucket_object_lock_configuration\" \"%s\"", name);
-	hcl_attr(h, "provider", "%s", tf_provider(t, b)->ref);
-	hcl_attr(h, "bucket", "%s", tf_bucket_id(t, b));
-	hcl_attr(h, "object_lock_enabled", "\"Enabled\"");
-	hcl_attr(h, "depends_on", "[aws_s3_bucket_versioning.%s]", name);
-	hcl_end(h);
-}
-
+/* The bucket policy, when crrc writes it (a bucket it creates): an
+ * existing bucket's is its owner's (owner.h). */
 static void bucket_policy_resource(struct tf *t, struct hcl *h, const struct ds_bucket *b)
 {
-	json_t *policy = iam_bucket_policy(b);
+	json_t *policy = b->policy_by == DS_WRITER_CRRC ? iam_bucket_policy(b) : NULL;
 	if (!policy)
 		return;
 	hcl_block(h, "resource \"aws_s3_bucket_policy\" \"%s\"", tf_name(t, b));
@@ -168,8 +160,6 @@ static void buckets_tf(struct tf *t, struct crrc_sink *o)
 		bucket_resource(t, &h, b);
 		if (b->kms_key)
 			encryption_resource(t, &h, b);
-		if (!b->create && b->object_lock)
-			object_lock_resource(t, &h, b);
 		bucket_policy_resource(t, &h, b);
 	}
 	file_end(&h, o);
@@ -280,7 +270,6 @@ static void outputs_tf(struct tf *t, struct crrc_sink *o)
 static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *opt,
 		 struct crrc_sink *o, struct crrc_diags *d)
 {
-	(void)d;
 	struct tf t = {
 		.ds = ds,
 		.spec_path = opt && opt->spec_path ? opt->spec_path : ds->m->file,
@@ -302,6 +291,7 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	iam_tf(&t, o);
 	replication_tf(&t, o);
 	outputs_tf(&t, o);
+	owner_write(ds, opt, o, d);
 	arena_destroy(t.tmp);
 	arena_destroy(t.arena);
 	return true;

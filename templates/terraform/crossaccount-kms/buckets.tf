@@ -84,7 +84,6 @@ resource "aws_s3_bucket_policy" "vault" {
         }
         Action = [
           "s3:ReplicateObject",
-          "s3:ReplicateDelete",
           "s3:ReplicateTags",
           "s3:ObjectOwnerOverrideToBucketOwner",
         ]

@@ -56,7 +56,6 @@ resource "aws_iam_role_policy" "ledger_replication" {
         Effect = "Allow"
         Action = [
           "s3:ReplicateObject",
-          "s3:ReplicateDelete",
           "s3:ReplicateTags",
           "s3:ObjectOwnerOverrideToBucketOwner",
         ]

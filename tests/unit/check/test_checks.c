@@ -35,6 +35,10 @@
 #define REPL_HEAD(src) "replication:\n  - source: " src "\n    rules:\n"
 #define RULE(id, dest) "      - id: " id "\n        destination: " dest "\n"
 #define REPL REPL_HEAD("a") RULE("r1", "b") /* lines 8-12 */
+/* The same with a role of one's own (which may decrypt any key): 8-13. */
+#define REPL_ROLE                                                                               \
+	"replication:\n  - source: a\n    role: arn:aws:iam::111122223333:role/mine\n"          \
+	"    rules:\n" RULE("r1", "b")
 
 #define KEY_USE1 "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 #define KEY_USW2 "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -189,14 +193,17 @@ static const struct code_case code_cases[] = {
 	{"  c:\n    region: us-east-1\n    encryption: sse-kms\n    kms_key: " KEY_USE1 "\n"
 	 REPL_HEAD("c") RULE("r1", "b"),
 	 CRRC_E059, 15, 9, "destination 'b' has no kms_key", 10, 17},
-	{REPL "        sse_kms_objects: true\n        replica_kms_key: " KEY_USE1 "\n", CRRC_E060,
-	 14, 26, "destination 'b' is in us-west-2", 0, 0},
-	{REPL "        sse_kms_objects: true\n        replica_kms_key: arn:aws:kms:us-west-2:1:key/x\n",
-	 CRRC_E044, 14, 26, "'1', which is not 12 digits", 0, 0},
-	{REPL "        sse_kms_objects: true\n"
-	      "        replica_kms_key: arn:aws-cn:kms:cn-north-1:111122223333:key/x\n",
-	 CRRC_E046, 14, 26, "but destination 'b' is in aws", 0, 0},
-	{REPL "        owner: destination\n", CRRC_E061, 13, 16, "'b' has no account", 0, 0},
+	{REPL_ROLE "        sse_kms_objects: true\n        replica_kms_key: " KEY_USE1 "\n",
+	 CRRC_E060, 15, 26, "destination 'b' is in us-west-2", 0, 0},
+	{REPL_ROLE "        sse_kms_objects: true\n"
+		   "        replica_kms_key: arn:aws:kms:us-west-2:1:key/x\n",
+	 CRRC_E044, 15, 26, "'1', which is not 12 digits", 0, 0},
+	{REPL_ROLE "        sse_kms_objects: true\n"
+		   "        replica_kms_key: arn:aws-cn:kms:cn-north-1:111122223333:key/x\n",
+	 CRRC_E046, 15, 26, "but destination 'b' is in aws", 0, 0},
+	{"  c:\n    region: us-east-1\n    account: \"111122223333\"\n" REPL_HEAD("c")
+	 RULE("r1", "b") "        owner: destination\n",
+	 CRRC_E061, 16, 16, "'b' has no account", 0, 0},
 	{"  c:\n    region: us-east-1\n    object_lock: true\n" REPL_HEAD("c") RULE("r1", "b"),
 	 CRRC_E062, 15, 22, "object lock", 10, 18},
 	{"  c:\n    region: cn-north-1\n" REPL_HEAD("a") RULE("r1", "c"), CRRC_E063, 14, 22,
@@ -255,8 +262,9 @@ START_TEST(test_code)
 }
 END_TEST
 
-/* A source replicating into n buckets: the generated role's policy has a
- * statement a destination. 60 fit IAM's 10,240 characters, 70 do not. */
+/* A source replicating into n buckets, delete markers too: the generated
+ * role's policy has a statement a destination. 60 fit IAM's 10,240
+ * characters, 70 do not. */
 static void load_fan_out(int n)
 {
 	struct buf b = BUF_INIT;
@@ -265,7 +273,7 @@ static void load_fan_out(int n)
 		buf_printf(&b, "  d%d: {region: us-west-2}\n", i);
 	buf_puts(&b, "replication:\n  - source: src\n    rules:\n");
 	for (int i = 0; i < n; i++)
-		buf_printf(&b, "      - {id: r%d, destination: d%d}\n", i, i);
+		buf_printf(&b, "      - {id: r%d, destination: d%d, delete_markers: true}\n", i, i);
 	load(b.data);
 	buf_free(&b);
 }

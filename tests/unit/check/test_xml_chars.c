@@ -33,9 +33,10 @@ static const struct xml_case cases[] = {
 	 "tag value '\xef\xbf\xbf' contains U+FFFF (character 1)", 0},
 	{HEAD RULE("r1") "        storage_class: \"GLACIER\\a\"\n", 11, 24,
 	 "storage class 'GLACIER\a' contains U+0007 (character 8)", 1},
+	/* E044 too, and E074: the source has no key to decrypt with */
 	{HEAD RULE("r1") "        sse_kms_objects: true\n        replica_kms_key: "
 			 "\"arn:aws:kms:us-west-2:111122223333:key/a\\uFFFEb\"\n",
-	 12, 26, "replica KMS key", 1},
+	 12, 26, "replica KMS key", 2},
 	{"crrc: 1\nname: demo\nbuckets:\n  a: {region: us-east-1}\n  b: {region: us-west-2}\n"
 	 "replication:\n  - source: a\n    role: \"arn:aws:iam::111122223333:role/r\\u0001\"\n"
 	 "    rules:\n" RULE("r1"),
