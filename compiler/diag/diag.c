@@ -104,6 +104,24 @@ static char *cut_middle(char *msg)
 	return out;
 }
 
+const char *diag_quote(char buf[DIAG_QUOTE_BUF], const char *s, size_t len)
+{
+	if (!s)
+		return "";
+	if (len <= DIAG_QUOTE_MAX)
+		return s;
+	size_t head = DIAG_QUOTE_KEEP, tail = len - DIAG_QUOTE_KEEP;
+	while (head > 0 && ((unsigned char)s[head] & 0xC0) == 0x80)
+		head--;
+	while (tail < len && ((unsigned char)s[tail] & 0xC0) == 0x80)
+		tail++;
+	int m = snprintf(buf + head, DIAG_QUOTE_BUF - head, " [... %zu bytes ...] ", tail - head);
+	memcpy(buf, s, head);
+	memcpy(buf + head + m, s + tail, len - tail);
+	buf[head + (size_t)m + (len - tail)] = '\0';
+	return buf;
+}
+
 struct crrc_diags *diags_create(void)
 {
 	struct crrc_diags *d = xcalloc(1, sizeof(*d));

@@ -113,6 +113,16 @@ bool diags_ignore_everywhere(struct crrc_diags *d, enum crrc_code code);
  * W011, at the ignore. */
 void diags_report_unused_ignores(struct crrc_diags *d);
 
+/* Spec text for a message. A value of more than DIAG_QUOTE_MAX bytes is
+ * quoted by its first and last DIAG_QUOTE_KEEP bytes around
+ * " [... N bytes ...] ", written into buf; a shorter one is s itself. The
+ * cost is bounded whatever len is, so that a long value that aliases repeat
+ * costs little each time it is quoted. s may be NULL (then ""). */
+#define DIAG_QUOTE_MAX 512u
+#define DIAG_QUOTE_KEEP 240u
+#define DIAG_QUOTE_BUF (2 * DIAG_QUOTE_KEEP + 64)
+const char *diag_quote(char buf[DIAG_QUOTE_BUF], const char *s, size_t len);
+
 size_t diags_errors(const struct crrc_diags *d);
 size_t diags_count(const struct crrc_diags *d);
 /* The files diagnostics were added for, and how many of each file's were

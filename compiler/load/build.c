@@ -11,7 +11,7 @@
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "load/load_tree.h"
-#include "base/strmap.h"
+#include "base/ptrmap.h"
 #include "base/util.h"
 
 struct builder {
@@ -61,8 +61,10 @@ static const char *kind_name(const struct node *n)
 
 static void type_error(struct builder *b, const struct node *n, const char *what, const char *want)
 {
+	char q[DIAG_QUOTE_BUF];
 	if (n->kind == NODE_SCALAR && !is_null(n))
-		diags_add(b->d, CRRC_E022, n->pos, "%s must be %s, not '%s'", what, want, n->str);
+		diags_add(b->d, CRRC_E022, n->pos, "%s must be %s, not '%s'", what, want,
+			  diag_quote(q, n->str, n->len));
 	else
 		diags_add(b->d, CRRC_E022, n->pos, "%s must be %s, not %s", what, want, kind_name(n));
 }
@@ -74,10 +76,27 @@ static bool is_merge_key(const struct node *k)
 	return k->kind == NODE_SCALAR && !k->quoted && strcmp(k->str, "<<") == 0;
 }
 
+/* The pairs of a mapping, a set of keys. Keys are interned by the loader
+ * (equal keys share one text), so a key is found by its text's pointer:
+ * small sets are scanned, larger ones indexed. */
+#define SMALL_MAP 16
+
 struct pairs {
 	struct pair *v;
 	size_t n, cap;
+	struct ptrmap *index; /* key text -> key node, once past SMALL_MAP */
 };
+
+/* The key of ps equal to k, or NULL. */
+static const struct node *pairs_find(const struct pairs *ps, const struct node *k)
+{
+	if (ps->index)
+		return ptrmap_get(ps->index, k->str);
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].key->str == k->str)
+			return ps->v[i].key;
+	return NULL;
+}
 
 static void pairs_push(struct builder *b, struct pairs *ps, const struct node *k,
 		       const struct node *v)
@@ -91,6 +110,13 @@ static void pairs_push(struct builder *b, struct pairs *ps, const struct node *k
 		ps->cap = cap;
 	}
 	ps->v[ps->n++] = (struct pair){k, v};
+	if (!ps->index && ps->n > SMALL_MAP) {
+		ps->index = ptrmap_create(b->tmp, ps->cap);
+		for (size_t i = 0; i < ps->n; i++)
+			ptrmap_put(ps->index, ps->v[i].key->str, (void *)ps->v[i].key, NULL);
+	} else if (ps->index) {
+		ptrmap_put(ps->index, k->str, (void *)k, NULL);
+	}
 }
 
 static bool key_ok(struct builder *b, const struct node *k, const char *what)
@@ -101,36 +127,34 @@ static bool key_ok(struct builder *b, const struct node *k, const char *what)
 	return false;
 }
 
-/* Append the pairs merged in by one '<<' value, skipping keys in seen. */
-static void merge_in(struct builder *b, struct pairs *ps, struct strmap *seen,
-		     const struct node *src, const char *what);
+static struct pairs map_pairs(struct builder *b, const struct node *map, const char *what);
 
-static void merge_map(struct builder *b, struct pairs *ps, struct strmap *seen,
-		      const struct node *map, const char *what)
+/* Add the pairs of merged mapping src that ps lacks. src is resolved as
+ * any mapping is, its own keys over those it merges in turn, so a key given
+ * in a mapping wins at any depth of merging; a key it repeats is E021
+ * wherever it is merged. */
+static void merge_map(struct builder *b, struct pairs *ps, const struct node *src,
+		      const char *what)
 {
-	for (size_t i = 0; i + 1 < map->n; i += 2) {
-		const struct node *k = map->items[i], *v = map->items[i + 1];
-		if (is_merge_key(k)) {
-			merge_in(b, ps, seen, v, what);
-			continue;
-		}
-		if (k->kind != NODE_SCALAR || !strmap_put(seen, k->str, k->len, (void *)k, NULL))
-			continue;
-		pairs_push(b, ps, k, v);
-	}
+	struct pairs from = map_pairs(b, src, what);
+	for (size_t i = 0; i < from.n; i++)
+		if (!pairs_find(ps, from.v[i].key))
+			pairs_push(b, ps, from.v[i].key, from.v[i].val);
 }
 
-static void merge_in(struct builder *b, struct pairs *ps, struct strmap *seen,
-		     const struct node *src, const char *what)
+/* The pairs a '<<' value merges in: a mapping's, or those of a list of
+ * mappings, the earlier mapping winning. */
+static void merge_in(struct builder *b, struct pairs *ps, const struct node *src,
+		     const char *what)
 {
 	if (src->kind == NODE_MAPPING) {
-		merge_map(b, ps, seen, src, what);
+		merge_map(b, ps, src, what);
 		return;
 	}
 	if (src->kind == NODE_SEQUENCE) {
 		for (size_t i = 0; i < src->n; i++) {
 			if (src->items[i]->kind == NODE_MAPPING)
-				merge_map(b, ps, seen, src->items[i], what);
+				merge_map(b, ps, src->items[i], what);
 			else
 				diags_add(b->d, CRRC_E013, src->items[i]->pos,
 					  "a merge key (<<) list holds %s; only mappings merge",
@@ -142,57 +166,44 @@ static void merge_in(struct builder *b, struct pairs *ps, struct strmap *seen,
 		  "a merge key (<<) takes a mapping or a list of mappings, not %s", kind_name(src));
 }
 
-/* The earlier explicit key equal to k, if any. Small mappings (most of a
- * spec) are scanned; large ones go through a hash map. */
-#define SMALL_MAP 16
-
-static const struct node *find_dup(struct pairs *ps, struct strmap *seen, const struct node *k)
+static void dup_key(struct builder *b, const struct node *k, const struct node *first,
+		    const char *what)
 {
-	if (seen) {
-		void *first;
-		return strmap_put(seen, k->str, k->len, (void *)k, &first) ? NULL : first;
-	}
-	for (size_t i = 0; i < ps->n; i++)
-		if (ps->v[i].key->len == k->len && memcmp(ps->v[i].key->str, k->str, k->len) == 0)
-			return ps->v[i].key;
-	return NULL;
+	char q[DIAG_QUOTE_BUF];
+	struct crrc_diag *g = diags_add(b->d, CRRC_E021, k->pos, "key '%s' given twice in %s%s",
+					diag_quote(q, k->str, k->len), what,
+					is_merge_key(k) ? "; merge a list instead: <<: [*a, *b]" : "");
+	diag_note(g, first->pos, "first given here");
 }
 
-/* The pairs of a mapping: explicit keys first-class (a repeated one is
- * E021), merged keys filling in only what is not given explicitly. */
+/* The pairs of a mapping: its own keys first (a repeated one is E021, the
+ * first kept), then those its merge key brings in that it does not give.
+ * As in other YAML tools; a second '<<', which they read differently from
+ * one another, is E021 too. */
 static struct pairs map_pairs(struct builder *b, const struct node *map, const char *what)
 {
 	size_t np = map->n / 2;
-	struct pairs ps = {arena_array(b->tmp, np, sizeof(struct pair)), 0, np};
-	struct strmap *seen = np > SMALL_MAP ? strmap_create(b->tmp, np) : NULL;
-	bool merges = false;
+	struct pairs ps = {arena_array(b->tmp, np ? np : 1, sizeof(struct pair)), 0, np ? np : 1,
+			   NULL};
+	const struct node *merge = NULL, *merged = NULL;
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
-		const struct node *k = map->items[i];
+		const struct node *k = map->items[i], *first;
 		if (is_merge_key(k)) {
-			merges = true;
+			if (merge)
+				dup_key(b, k, merge, what);
+			else
+				merge = k, merged = map->items[i + 1];
 			continue;
 		}
 		if (!key_ok(b, k, what))
 			continue;
-		const struct node *first = find_dup(&ps, seen, k);
-		if (first) {
-			struct crrc_diag *g = diags_add(b->d, CRRC_E021, k->pos,
-							"key '%s' given twice in %s", k->str, what);
-			diag_note(g, first->pos, "first given here");
-			continue;
-		}
-		pairs_push(b, &ps, k, map->items[i + 1]);
+		if ((first = pairs_find(&ps, k)))
+			dup_key(b, k, first, what);
+		else
+			pairs_push(b, &ps, k, map->items[i + 1]);
 	}
-	if (!merges)
-		return ps;
-	if (!seen) {
-		seen = strmap_create(b->tmp, np);
-		for (size_t i = 0; i < ps.n; i++)
-			strmap_put(seen, ps.v[i].key->str, ps.v[i].key->len, (void *)ps.v[i].key, NULL);
-	}
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (is_merge_key(map->items[i]))
-			merge_in(b, &ps, seen, map->items[i + 1], what);
+	if (merged)
+		merge_in(b, &ps, merged, what);
 	return ps;
 }
 
@@ -235,22 +246,23 @@ static void read_bool(struct builder *b, const struct node *n, struct crrc_bool 
 	type_error(b, n, what, "true or false");
 }
 
+/* The integer the loader found in n (its digits), in bounded time: a value
+ * of more than 19 significant digits is out of range, however many leading
+ * zeros it has. */
 static void read_int(struct builder *b, const struct node *n, struct crrc_int *out,
 		     const char *what)
 {
-	if (n->kind == NODE_SCALAR && !n->quoted && n->len > 0) {
-		const char *s = n->str;
-		size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-		bool digits = i < n->len;
-		for (size_t j = i; j < n->len; j++)
-			digits = digits && s[j] >= '0' && s[j] <= '9';
-		if (digits) {
-			errno = 0;
-			long long v = strtoll(s, NULL, 10);
-			if (errno == 0) {
-				*out = (struct crrc_int){v, true, n->pos};
-				return;
-			}
+	if (n->kind == NODE_SCALAR && n->digits != NODE_NOT_INT && n->len - n->digits <= 19) {
+		char num[24];
+		size_t sig = n->len - n->digits;
+		num[0] = n->str[0] == '-' ? '-' : '+';
+		memcpy(num + 1, n->str + n->digits, sig);
+		num[1 + sig] = '\0';
+		errno = 0;
+		long long v = sig ? strtoll(num, NULL, 10) : 0;
+		if (errno == 0) {
+			*out = (struct crrc_int){v, true, n->pos};
+			return;
 		}
 	}
 	type_error(b, n, what, "an integer");
@@ -295,11 +307,13 @@ static void unknown_key(struct builder *b, const struct node *k, const struct fi
 			const char *what)
 {
 	const char *s = crrc_suggest_in(k->str, f, n, sizeof(*f), offsetof(struct field, key));
+	char q[DIAG_QUOTE_BUF];
+	const char *key = diag_quote(q, k->str, k->len);
 	if (s)
 		diags_add(b->d, CRRC_E020, k->pos, "unknown key '%s' in %s; did you mean '%s'?",
-			  k->str, what, s);
+			  key, what, s);
 	else
-		diags_add(b->d, CRRC_E020, k->pos, "unknown key '%s' in %s", k->str, what);
+		diags_add(b->d, CRRC_E020, k->pos, "unknown key '%s' in %s", key, what);
 }
 
 static void read_field(struct builder *b, const struct field *f, const struct node *k,

@@ -7,8 +7,11 @@
  * file. An entry of the buckets or replication section is built as soon as
  * it is complete (build_entry), its nodes in a scratch arena that is then
  * reset: the tree keeps a stub in its place. An entry that defines an
- * anchor is kept whole instead, since an alias may name it later. Ignore
- * comments are found beside the parse (comments.c). */
+ * anchor is kept whole instead, since an alias may name it later. Keys are
+ * interned as they are read (equal keys share one text in the model's
+ * arena), so that the builder compares and hashes them by pointer, whatever
+ * their length and however often an alias repeats them. Ignore comments
+ * are found beside the parse (comments.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -37,6 +40,7 @@ struct loader {
 	const char *text;
 	size_t len;
 	struct strmap *anchors;
+	struct strmap *keys;  /* key text -> its one copy, in the model's arena */
 	/* children of the open collections, contiguous; frames mark starts */
 	struct node **stack;
 	size_t nstack, capstack;
@@ -270,6 +274,49 @@ static bool node_budget(struct loader *l, const yaml_event_t *e)
 	return false;
 }
 
+/* Whether a child pushed now is a key of the innermost open mapping. */
+static bool at_key(const struct loader *l)
+{
+	return l->depth > 0 && !at_value(l) && l->open[l->depth - 1]->kind == NODE_MAPPING;
+}
+
+/* The one copy of key text s, made on first sight. */
+static const char *key_text(struct loader *l, const char *s, size_t len)
+{
+	const char *c = strmap_get(l->keys, s, len);
+	if (c)
+		return c;
+	c = arena_strndup(l->m->arena, s, len);
+	strmap_put(l->keys, c, len, (void *)c, NULL);
+	return c;
+}
+
+/* n is used as a key: its text becomes the key's one copy. An alias may
+ * bring a value here, interned then, once. */
+static void key_intern(struct loader *l, struct node *n)
+{
+	if (n->kind != NODE_SCALAR || n->interned)
+		return;
+	n->str = key_text(l, n->str, n->len);
+	n->kept = true;
+	n->interned = true;
+}
+
+/* Where the significant digits of plain scalar s start, when it is an
+ * integer (an optional sign, then decimal digits); NODE_NOT_INT otherwise. */
+static uint32_t int_digits(const char *s, size_t len, bool plain)
+{
+	size_t i = len > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+	if (!plain || i == len)
+		return NODE_NOT_INT;
+	for (size_t j = i; j < len; j++)
+		if (s[j] < '0' || s[j] > '9')
+			return NODE_NOT_INT;
+	while (i < len && s[i] == '0')
+		i++;
+	return (uint32_t)i;
+}
+
 static bool on_scalar(struct loader *l, const yaml_event_t *e)
 {
 	if (!node_budget(l, e))
@@ -282,18 +329,20 @@ static bool on_scalar(struct loader *l, const yaml_event_t *e)
 	}
 	comments_scalar(&l->comments, e->start_mark.index, e->end_mark.index);
 	struct node *n = arena_alloc(l->arena, sizeof(*n));
+	const char *text = (const char *)e->data.scalar.value;
 	n->kind = NODE_SCALAR;
 	n->pos = mark_pos(e->start_mark, e->end_mark);
 	n->len = e->data.scalar.length;
+	n->interned = at_key(l);
 	/* outside an entry the text goes where the model keeps it; an entry's
 	 * text is scratch, copied by the builder as far as it is kept */
-	n->kept = !l->in_entry;
-	n->str = arena_strndup(n->kept ? l->m->arena : l->arena,
-			       (const char *)e->data.scalar.value, n->len);
+	n->kept = !l->in_entry || n->interned;
+	n->str = n->interned ? key_text(l, text, n->len)
+			     : arena_strndup(n->kept ? l->m->arena : l->arena, text, n->len);
 	n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 		    (e->data.scalar.tag &&
 		     strcmp((const char *)e->data.scalar.tag, YAML_STR_TAG) == 0);
-	n->size = 1;
+	n->digits = int_digits(text, n->len, !n->quoted);
 	section_enter(l, n, e->data.scalar.anchor != NULL);
 	push_child(l, n);
 	if (e->data.scalar.anchor)
@@ -311,13 +360,15 @@ static bool on_alias(struct loader *l, const yaml_event_t *e)
 			  "alias *%s names no anchor defined before it (and outside it)", name);
 		return false;
 	}
-	l->expanded = add_sat(l->expanded, target->size);
+	l->expanded = add_sat(l->expanded, node_size(target));
 	if (l->expanded > CRRC_MAX_ALIAS_NODES) {
 		diags_add(l->d, CRRC_E011, pos,
 			  "aliases expand to more than %u nodes; refusing (an alias bomb?)",
 			  CRRC_MAX_ALIAS_NODES);
 		return false;
 	}
+	if (at_key(l))
+		key_intern(l, target);
 	section_enter(l, target, true);
 	push_child(l, target);
 	return true;
@@ -359,7 +410,7 @@ static bool on_end(struct loader *l)
 	l->nstack = start;
 	uint64_t size = 1;
 	for (size_t i = 0; i < n->n; i++)
-		size = add_sat(size, n->items[i]->size);
+		size = add_sat(size, node_size(n->items[i]));
 	n->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 	anchor_register(l, l->anchor[l->depth], n);
 	entry_end(l, n);
@@ -448,6 +499,7 @@ struct node *load_tree(struct arena *tree, struct crrc_model *m, struct load_sta
 	 * (arena_absorb), so they start small; a larger entry grows them */
 	l.scratch = arena_create_sized(1024u);
 	l.anchors = strmap_create(tree, 16);
+	l.keys = strmap_create(tree, 64);
 	l.open = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.open));
 	l.frame = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.frame));
 	l.anchor = xcalloc(CRRC_MAX_DEPTH + 1, sizeof(*l.anchor));

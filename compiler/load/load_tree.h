@@ -29,13 +29,20 @@ enum load_section {
 	SECTION_REPLICATION, /* the items of the replication list: crrc_replication */
 };
 
+/* A scalar that is not a plain integer (its digits field). */
+#define NODE_NOT_INT UINT32_MAX
+
 /* 32 bytes: a 20,000-bucket spec has some 425,000 of them. Counts fit in
  * 32 bits: a file is at most CRRC_MAX_FILE_BYTES with at most CRRC_MAX_NODES
- * nodes, and size saturates. */
+ * nodes, and size saturates. What costs a pass over a scalar's text is done
+ * once, by the loader, never again for each alias of it: keys are interned
+ * (equal keys share one text, so they compare by pointer) and an integer's
+ * digits are found. */
 struct node {
 	uint8_t kind;        /* enum node_kind */
 	bool quoted;         /* a scalar written quoted or tagged !!str */
 	bool kept;           /* str lives in the model's arena already */
+	bool interned;       /* a key: str is the one text of all keys equal to it */
 	struct crrc_pos pos;
 	union {
 		const char *str;     /* scalar text, NUL-terminated */
@@ -46,8 +53,18 @@ struct node {
 		uint32_t len;        /* scalar: bytes of str */
 		uint32_t n;          /* items (twice the pairs for a mapping) */
 	};
-	uint32_t size;       /* nodes in the expansion of this node, saturating */
+	union {
+		uint32_t size;   /* collection: nodes in its expansion, saturating */
+		uint32_t digits; /* scalar: where a plain integer's significant digits
+				    start (past sign and leading zeros), or NODE_NOT_INT */
+	};
 };
+
+/* Nodes in the expansion of n. */
+static inline uint32_t node_size(const struct node *n)
+{
+	return n->kind == NODE_SCALAR ? 1 : n->size;
+}
 
 /* The entries built as the loader completed them, in that order. Most
  * specs use them as they are: the vectors become the model's arrays. */

@@ -93,6 +93,135 @@ START_TEST(test_merge_bad)
 }
 END_TEST
 
+/* A rule of a spec with buckets src, archive and eu: the rule named by id. */
+#define RULE_SPEC(anchors, rules)                                                        \
+	"crrc: 1\nname: demo\n" anchors "buckets:\n  src: {region: us-east-1}\n"         \
+	"  archive: {region: us-west-2}\n  eu: {region: eu-west-1}\n"                   \
+	"replication:\n  - source: src\n    rules: " rules "\n"
+
+START_TEST(test_merge_nested_explicit_wins)
+{
+	/* a merged mapping's own keys win over those it merges, wherever the
+	 * '<<' is in it, at any depth: the rule goes to eu, as YAML says */
+	struct loaded l = load(RULE_SPEC(
+		"x-archive: &archive {destination: archive, storage_class: GLACIER}\n" /* 3 */
+		"x-eu: &eu {<<: *archive, destination: eu}\n"                          /* 4 */
+		"x-eu2: &eu2 {destination: eu, <<: *archive}\n"                        /* 5 */
+		"x-deep: &deep {<<: [*eu], storage_class: STANDARD_IA}\n",             /* 6 */
+		"[{<<: *eu, id: a, filter: {prefix: customers/eu/}},"
+		" {<<: *eu2, id: b}, {<<: *deep, id: c}, {<<: [*archive, *eu], id: d}]"));
+	no_diags(&l);
+	const struct crrc_rule *r = l.m->replications[0].rules;
+	str_at(r[0].destination, "eu", 4, 39);
+	str_at(r[0].storage_class, "GLACIER", 3, 59);
+	str_at(r[1].destination, "eu", 5, 27);
+	str_at(r[2].destination, "eu", 4, 39);
+	str_at(r[2].storage_class, "STANDARD_IA", 6, 42);
+	/* in a list the earlier mapping wins */
+	str_at(r[3].destination, "archive", 3, 35);
+	loaded_free(&l);
+}
+END_TEST
+
+START_TEST(test_merge_duplicate_in_merged)
+{
+	/* a key given twice in an anchored mapping is E021 wherever the mapping
+	 * is merged, even from an x- key that crrc otherwise ignores; reported
+	 * once for every use of the same kind, the first value kept */
+	struct loaded l = load(RULE_SPEC(
+		"x-eu: &eu {destination: eu, storage_class: GLACIER, destination: archive}\n",
+		"[{<<: *eu, id: a}, {<<: [*eu], id: b}]"));
+	const struct crrc_diag *g = only(&l, CRRC_E021, 3, 53);
+	ck_assert_ptr_nonnull(strstr(g->msg, "'destination' given twice in a rule"));
+	ck_assert_uint_eq(g->nnotes, 1);
+	ck_assert_uint_eq(g->notes[0].pos.line, 3);
+	ck_assert_uint_eq(g->notes[0].pos.col, 12);
+	str_at(l.m->replications[0].rules[1].destination, "eu", 3, 25);
+	loaded_free(&l);
+	/* never merged: an extension holds what it likes */
+	l = load("crrc: 1\nname: demo\nx-a: &a {k: 1, k: 2}\nbuckets: {b: {region: us-east-1}}\n");
+	no_diags(&l);
+	loaded_free(&l);
+}
+END_TEST
+
+START_TEST(test_merge_key_twice)
+{
+	/* two merge keys in one mapping: YAML tools read them differently (the
+	 * first or the last wins), so it is a repeated key; the first is read */
+	struct loaded l = load("crrc: 1\nname: demo\n"
+			       "x-a: &a {region: us-east-1}\nx-b: &b {region: us-west-2}\n"
+			       "buckets:\n  b: {<<: *a, existing: true, <<: *b}\n");
+	const struct crrc_diag *g = only(&l, CRRC_E021, 6, 31);
+	ck_assert_ptr_nonnull(strstr(g->msg, "<<: [*a, *b]"));
+	ck_assert_uint_eq(g->notes[0].pos.col, 7);
+	str_at(l.m->buckets[0].region, "us-east-1", 3, 18);
+	loaded_free(&l);
+}
+END_TEST
+
+START_TEST(test_merge_alias_keys)
+{
+	/* a key is a key however written: an alias of a scalar written as a
+	 * value elsewhere, a quoted key, a plain one. (An alias is reported
+	 * where its anchor is.) */
+	struct loaded l = load("crrc: 1\nname: demo\nx-k: &k region\n"
+			       "x-m: &m {\"region\": eu-west-1}\n"
+			       "buckets:\n  b: {<<: *m, *k : us-east-1, existing: true}\n"
+			       "  c: {region: us-west-2, *k : us-east-2}\n");
+	const struct crrc_diag *g = only(&l, CRRC_E021, 3, 6);
+	ck_assert_uint_eq(g->notes[0].pos.line, 7);
+	str_at(l.m->buckets[0].region, "us-east-1", 6, 20);
+	str_at(l.m->buckets[1].region, "us-west-2", 7, 15);
+	loaded_free(&l);
+}
+END_TEST
+
+START_TEST(test_merge_large)
+{
+	/* past the size where keys are scanned (an index then): 40 tags merged
+	 * over 40 explicit ones, half of them the same keys */
+	char text[8192];
+	size_t n = (size_t)sprintf(text, "crrc: 1\nname: demo\nx-t: &t {");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)sprintf(text + n, "%sk%02d: merged", i ? ", " : "", i + 20);
+	n += (size_t)sprintf(text + n, "}\nbuckets:\n  b:\n    region: us-east-1\n    tags: {");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)sprintf(text + n, "k%02d: own, %s", i, i == 20 ? "<<: *t, " : "");
+	sprintf(text + n, "k%02d: own}\n", 40);
+	struct loaded l = load(text);
+	no_diags(&l);
+	const struct crrc_tags *t = &l.m->buckets[0].own_tags;
+	ck_assert_uint_eq(t->n, 60);
+	for (size_t i = 0; i < t->n; i++)
+		ck_assert_str_eq(t->v[i].value.s, i <= 40 ? "own" : "merged");
+	loaded_free(&l);
+}
+END_TEST
+
+START_TEST(test_merge_chain)
+{
+	/* 600 mappings, each merging the one before and overriding a key: the
+	 * deepest value of every key is the one written last, in bounded time */
+	size_t cap = 64 * 1024;
+	char *text = malloc(cap);
+	size_t n = (size_t)sprintf(text, "crrc: 1\nname: demo\nx-m0: &m0 {region: us-east-1, "
+					 "existing: false}\n");
+	for (int i = 1; i < 600; i++)
+		n += (size_t)snprintf(text + n, cap - n, "x-m%d: &m%d {<<: *m%d, %s: %s}\n", i, i,
+				      i - 1, i % 2 ? "existing" : "region",
+				      i % 2 ? (i % 4 == 1 ? "true" : "false") : "us-west-2");
+	snprintf(text + n, cap - n, "buckets: {b: {<<: *m599}}\n");
+	struct loaded l = load(text);
+	no_diags(&l);
+	ck_assert_str_eq(l.m->buckets[0].region.s, "us-west-2");
+	ck_assert_uint_eq(l.m->buckets[0].region.pos.line, 601);
+	bool_at(l.m->buckets[0].existing, false, 602, 37);
+	loaded_free(&l);
+	free(text);
+}
+END_TEST
+
 /* --- anchors and aliases --------------------------------------------------- */
 
 START_TEST(test_anchors_aliases)
@@ -208,6 +337,12 @@ static Suite *load_yaml_suite(void)
 	tcase_add_test(t, test_merge_nested);
 	tcase_add_test(t, test_merge_unknown_key);
 	tcase_add_test(t, test_merge_bad);
+	tcase_add_test(t, test_merge_nested_explicit_wins);
+	tcase_add_test(t, test_merge_duplicate_in_merged);
+	tcase_add_test(t, test_merge_key_twice);
+	tcase_add_test(t, test_merge_alias_keys);
+	tcase_add_test(t, test_merge_large);
+	tcase_add_test(t, test_merge_chain);
 	suite_add_tcase(s, t);
 	t = tcase_create("aliases");
 	tcase_add_test(t, test_anchors_aliases);
