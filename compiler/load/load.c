@@ -589,7 +589,7 @@ static struct crrc_model *load_stream(const char *name, int fd, struct crrc_diag
 		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK); /* now wait for the writer's bytes */
 	struct buf b = BUF_INIT;
 	char chunk[65536];
-	ssize_t n;
+	ssize_t n = 0;
 	while (b.len <= CRRC_MAX_FILE_BYTES &&
 	       ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)))
 		if (n > 0)
