@@ -532,6 +532,12 @@ def test_flag_mistakes(d):
     for args, want in cases:
         res = run(*args)
         assert res.rc == 2 and want in res.stderr, (args, res)
+    # unknown spec keys: an abbreviation or a prefix of a key is suggested
+    path = write(d, "abbrev.crr.yaml", b"crrc: 1\nname: demo\nbuckets:\n"
+                 b"  a: {region: us-east-1, encrypt: sse-kms}\npolicies:\n  rpo: 15\n")
+    res = run("check", path)
+    assert "unknown key 'encrypt' in a bucket; did you mean 'encryption'?" in res.stderr, res
+    assert "unknown key 'rpo' in policies; did you mean 'rpo_minutes'?" in res.stderr, res
     # -- ends the options: a spec whose name starts with a dash
     dash = write(d, "-dash.crr.yaml", SRR)
     res = run("check", "--", os.path.basename(dash), cwd=d)
