@@ -112,7 +112,8 @@ static void providers_plan(struct tf *t, struct uniq *u)
 						   : ident(t->arena, pl->region);
 		const char *seed = arena_concat(t->arena, pl->account ? pl->account->id : "", "/",
 						pl->region, NULL);
-		p->alias = uniq_stem(u, provider_forms, FORMS(provider_forms), want, "_", seed, false);
+		p->alias = arena_strdup(t->arena, uniq_stem(u, provider_forms, FORMS(provider_forms),
+							    want, "_", seed, false));
 		p->ref = arena_concat(t->arena, "aws.", p->alias, NULL);
 	}
 }
@@ -146,18 +147,22 @@ static void buckets_plan(struct tf *t, struct uniq *u)
 	t->names = arena_array(t->arena, ds->nbuckets + 1, sizeof(*t->names));
 	for (size_t i = 0; i < ds->nbuckets; i++) {
 		const char *key = ds->buckets[i].key;
-		t->names[i] = uniq_stem(u, bucket_forms, FORMS(bucket_forms), ident(t->arena, key),
-					"_", key, false);
+		t->names[i] = arena_strdup(t->arena, uniq_stem(u, bucket_forms, FORMS(bucket_forms),
+							       ident(t->arena, key), "_", key, false));
 	}
 }
 
 void tf_names_plan(struct tf *t)
 {
 	const struct crrc_desired *ds = t->ds;
-	struct uniq *u = uniq_create(t->arena, 4 * ds->nbuckets + 2 * ds->naccounts + ds->nplaces);
+	/* the claims are needed while names are made, not after: 20,000
+	 * buckets claim some 5 MB of them */
+	struct arena *claims = arena_create();
+	struct uniq *u = uniq_create(claims, 4 * ds->nbuckets + 2 * ds->naccounts + ds->nplaces);
 	buckets_plan(t, u);
 	accounts_plan(t, u);
 	providers_plan(t, u);
+	arena_destroy(claims);
 	refs_plan(t);
 }
 
