@@ -49,6 +49,7 @@ PUBLIC = {
     "emit": {"emit.h", "outdir.h", "owner.h"},
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
+    "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h"},
     "cli": {"targets.h", "options.h"},
 }
 
