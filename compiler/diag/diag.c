@@ -45,16 +45,22 @@ struct crrc_diags {
 	struct crrc_diag sink; /* what diags_add returns for a dropped one */
 };
 
+/* Formatted into a buffer on the stack first: most messages fit, and are
+ * then formatted once (measuring with vsnprintf(NULL, 0) is slow). */
 __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, va_list ap)
 {
+	char buf[1024];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
 	char *s = xrealloc(NULL, (size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(buf))
+		memcpy(s, buf, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
@@ -245,6 +251,14 @@ static uint64_t diag_hash(size_t file, enum crrc_code code, struct crrc_pos pos,
 {
 	uint64_t key[4] = {file, code, ((uint64_t)pos.line << 32) | pos.col, crrc_hash(msg, strlen(msg))};
 	return crrc_hash(key, sizeof(key));
+}
+
+bool diags_once(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos, uint64_t key,
+		uint64_t key2)
+{
+	/* a tag keeps these apart from the hashes of messages */
+	uint64_t k[6] = {0x6f6e6365u, d->nfiles, code, crrc_pos_key(pos), key, key2};
+	return !seen_before(d, crrc_hash(k, sizeof(k)));
 }
 
 /* Count a diagnostic that is not kept. */
