@@ -199,6 +199,19 @@ def aliased_in_entries(field, value, nent=2000):
     return ("\n".join(lines) + "\n").encode()
 
 
+def aliased_region_measured():
+    """A 100 KB unknown region given to 2,500 buckets, and a source into 70
+    buckets whose role policy must be measured (E073): the desired state
+    keyed each bucket's place by its region's text, 250 MB of it."""
+    lines = ["crrc: 1", "name: ds", "x-v: &v " + "r" * LONG, "buckets:",
+             "  src: {region: us-east-1}"]
+    lines += [f"  d{i}: {{region: us-west-2}}" for i in range(70)]
+    lines += [f"  u{i}: {{region: *v}}" for i in range(2500)]
+    lines += ["replication:", "  - source: src", "    rules:"]
+    lines += [f"      - {{id: r{i}, destination: d{i}}}" for i in range(70)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def aliased_spec_name():
     """A 100 KB spec name (E030): each of 10,000 default bucket names and
     generated role names once began with it, 1 GB of names."""
@@ -263,6 +276,7 @@ ALIASED = {
     "aliased-role": (lambda: aliased_in_entries(
         "role", "arn:aws:iam::111122223333:role/" + "r" * LONG), "E067", 3, 6),
     "aliased-spec-name": (aliased_spec_name, "E030", 2, 7),
+    "aliased-region-measured": (aliased_region_measured, "E034", 3, 6),
     "merge-chain": (merge_chain, "E020", 404, 19),
 }
 for _name in ALIASED:
