@@ -15,10 +15,11 @@ struct ptrmap;
 
 /* Each rule once in each context (once.c). An alias repeats a rule node
  * (its position) in many entries; a check whose findings depend only on the
- * rule and its entry's source need not run again, nor format its messages
- * again for the diagnostics to drop as repeats. */
+ * rule and its entry's source need not run again for a node seen in the
+ * same context, nor format its messages again for the diagnostics to drop
+ * as repeats. One slot a rule node. */
 struct check_once {
-	struct ptrmap *seen;
+	struct ptrmap *seen; /* rule position -> the context it was last seen in */
 };
 
 struct check_once check_once_start(struct arena *a, const struct crrc_model *m);

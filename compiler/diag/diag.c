@@ -273,22 +273,49 @@ static struct crrc_diag *drop(struct crrc_diags *d, enum crrc_severity sev, char
 	return &d->sink;
 }
 
+/* A message: formatted into buf when it fits (*heap is then NULL), else on
+ * the heap (in *heap), cut in the middle past MSG_MAX. Nothing is allocated
+ * for the messages most often dropped, short repeats and those past the
+ * cap. */
+#define MSG_BUF 1024u
+
+__attribute__((format(printf, 3, 0))) static const char *format_msg(char *buf, char **heap,
+								    const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(buf, MSG_BUF, fmt, ap2);
+	va_end(ap2);
+	*heap = NULL;
+	if (n >= 0 && (size_t)n < MSG_BUF)
+		return buf;
+	*heap = cut_middle(xvasprintf(fmt, ap));
+	return *heap;
+}
+
 struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
 			    const char *fmt, ...)
 {
+	char buf[MSG_BUF], *heap;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = cut_middle(xvasprintf(fmt, ap));
+	const char *text = format_msg(buf, &heap, fmt, ap);
 	va_end(ap);
 	struct file_rec *f = d->nfiles ? &d->files[d->nfiles - 1] : NULL;
-	if (seen_before(d, diag_hash(d->nfiles, code, pos, msg))) {
-		free(msg);
+	if (seen_before(d, diag_hash(d->nfiles, code, pos, text))) {
+		free(heap);
 		d->sink.code = CRRC_CODE_COUNT;
 		return &d->sink; /* the same mistake, reached again through an alias */
 	}
 	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE && !stops_reading(code)) {
 		f->suppressed++;
-		return drop(d, severity_of(d, code), msg);
+		return drop(d, severity_of(d, code), heap);
+	}
+	char *msg = heap;
+	if (!msg) {
+		size_t len = strlen(text);
+		msg = xrealloc(NULL, len + 1);
+		memcpy(msg, text, len + 1);
 	}
 	if (f)
 		f->shown++;

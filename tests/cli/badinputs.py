@@ -212,6 +212,18 @@ def aliased_region_measured():
     return ("\n".join(lines) + "\n").encode()
 
 
+def aliased_rules_repeated_ids():
+    """1,000 rules with one id, shared by 40 entries: 40,000 rules and
+    as many distinct diagnostics (E054 names each entry's source), all
+    counted, each made in bounded time; a check's memory of the rules it
+    has seen holds one slot a rule node, not one a use."""
+    rules = ", ".join("{id: a, destination: d}" for _ in range(1000))
+    lines = ["crrc: 1", "name: dups", "buckets:", "  d: {region: us-east-1}"] + _sources(40)
+    lines += ["x-r: &r [" + rules + "]", "replication:"]
+    lines += [f"  - {{source: s{i}, rules: *r}}" for i in range(40)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def aliased_spec_name():
     """A 100 KB spec name (E030): each of 10,000 default bucket names and
     generated role names once began with it, 1 GB of names."""
@@ -277,6 +289,7 @@ ALIASED = {
         "role", "arn:aws:iam::111122223333:role/" + "r" * LONG), "E067", 3, 6),
     "aliased-spec-name": (aliased_spec_name, "E030", 2, 7),
     "aliased-region-measured": (aliased_region_measured, "E034", 3, 6),
+    "aliased-rules-repeated-ids": (aliased_rules_repeated_ids, "E054", 45, 40),
     "merge-chain": (merge_chain, "E020", 404, 19),
 }
 for _name in ALIASED:
