@@ -216,30 +216,31 @@ static void names_bucket(struct names *c, const struct crrc_bucket *b, bool key_
 	if (!n->s || (!n->set && !(key_ok && c->spec_ok)))
 		return; /* no name, or a default built of names already reported */
 	const struct names_verdict *v = names_judge(c, n);
+	/* a default name is not "set" (crrc_shown would quote nothing) */
 	char q[DIAG_QUOTE_BUF], qk[DIAG_QUOTE_BUF], qf[DIAG_QUOTE_BUF];
 	if (v->broken && n->set)
-		diags_add(c->d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", crrc_shown(q, n),
+		diags_add(c->d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", diag_quote(q, n->s, n->len),
 			  v->broken);
 	else if (v->broken)
 		diags_add(c->d, CRRC_E032, n->pos,
 			  "the default S3 name '%s' of bucket '%s' (spec name, '-', key) %s; give "
 			  "the bucket a name:",
-			  crrc_shown(q, n), crrc_shown(qk, &b->key), v->broken);
+			  diag_quote(q, n->s, n->len), crrc_shown(qk, &b->key), v->broken);
 	const struct crrc_bucket *first = names_first(c, b);
 	if (first != b) {
 		struct crrc_diag *g = diags_add(
 			c->d, CRRC_E033, n->pos,
 			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
 			"within a partition; give one of them another name:",
-			crrc_shown(qf, &first->key), crrc_shown(qk, &b->key), crrc_shown(q, n));
-		diag_note(g, first->name.pos, "first bucket named '%s' here", crrc_shown(q, n));
+			crrc_shown(qf, &first->key), crrc_shown(qk, &b->key), diag_quote(q, n->s, n->len));
+		diag_note(g, first->name.pos, "first bucket named '%s' here", diag_quote(q, n->s, n->len));
 	}
 	if (!v->broken && v->dots)
 		diags_add(c->d, CRRC_W001, n->pos,
 			  "S3 bucket name '%s' has dots: virtual-hosted-style HTTPS requests fail "
 			  "certificate validation and Transfer Acceleration cannot be used; prefer "
 			  "hyphens",
-			  crrc_shown(q, n));
+			  diag_quote(q, n->s, n->len));
 }
 
 void check_names(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)

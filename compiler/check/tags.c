@@ -108,7 +108,7 @@ static void tags_count(const struct crrc_model *m, struct arena *a, struct crrc_
 		if (b->tags.n <= CRRC_MAX_TAGS)
 			continue;
 		char q[DIAG_QUOTE_BUF];
-		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->pos,
+		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->key.pos,
 			  "bucket '%s' has %zu tags once its %zu own tags are merged over the %zu "
 			  "top-level ones: AWS allows at most %d tags on a resource",
 			  crrc_shown(q, &b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);

@@ -220,13 +220,14 @@ static void resolve_bucket(struct resolve *rs, struct crrc_bucket *b, size_t i)
 	b->index = i;
 	if (crrc_given(&b->key))
 		strmap_put(rs->buckets, b->key.s, b->key.len, b, NULL);
-	/* the default name, of a spec name that can make one (else E030) */
+	/* the default name, of a spec name that can make one (else E030); what
+	 * is said of it is said where it comes from: at the bucket's key */
 	if (!crrc_given(&b->name) && crrc_given(&m->name) && m->name.len <= CRRC_MAX_SPEC_NAME &&
 	    crrc_given(&b->key)) {
 		char *name = arena_concat(m->arena, m->name.s, "-", b->key.s, NULL);
 		b->name.s = name;
 		b->name.len = m->name.len + 1 + b->key.len;
-		b->name.pos = b->pos;
+		b->name.pos = b->key.pos;
 	}
 	if (crrc_given(&b->region))
 		b->reg = resolve_region(rs, &b->region);
