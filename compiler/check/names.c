@@ -1,6 +1,8 @@
 /* check_names.c: names. The spec's name and the buckets' logical names follow
  * crrc's rule; S3 bucket names follow every S3 naming rule, are unique
- * within a partition, and are warned about when they hold dots. A name that
+ * within a partition, and are warned about when they hold dots. A bucket
+ * that exists already in us-east-1 may keep a legacy name, which S3 gave
+ * buckets there until March 2018: a warning, not an error. A name that
  * aliases give to many buckets is judged once. */
 #include <stdio.h>
 #include <string.h>
@@ -166,11 +168,28 @@ static const char *names_s3_rule(struct arena *a, const char *s, size_t len)
 	return NULL;
 }
 
+/* Whether s is a name S3 gave buckets created in us-east-1 before March 1,
+ * 2018: 3 to 255 letters (either case), digits, dots, hyphens and
+ * underscores. */
+static bool names_legacy(const char *s, size_t len)
+{
+	if (len < 3 || len > 255)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!names_lower_digit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '-' &&
+		    c != '_')
+			return false;
+	}
+	return true;
+}
+
 /* What names_s3_rule says of a name, once per name: aliases may give one
  * name to thousands of buckets. */
 struct names_verdict {
 	const char *broken; /* the rule broken, or NULL */
 	bool dots;
+	bool legacy; /* broken, but a legacy us-east-1 name */
 };
 
 struct names {
@@ -190,6 +209,7 @@ static const struct names_verdict *names_judge(struct names *c, const struct crr
 		struct names_verdict *v = arena_alloc(c->a, sizeof(*v));
 		v->broken = names_s3_rule(c->a, n->s, n->len);
 		v->dots = memchr(n->s, '.', n->len) != NULL;
+		v->legacy = v->broken && names_legacy(n->s, n->len);
 		*slot = v;
 	}
 	return *slot;
@@ -210,6 +230,19 @@ static const struct crrc_bucket *names_first(struct names *c, const struct crrc_
 	return *slot;
 }
 
+/* When a broken name would be a legacy one for an existing bucket in
+ * us-east-1, what stands in the way. */
+static const char *names_legacy_hint(const struct crrc_bucket *b, const struct names_verdict *v)
+{
+	bool east = b->reg && strcmp(b->reg->code, "us-east-1") == 0;
+	if (!v->legacy || (east && b->existing.v))
+		return "";
+	if (!b->existing.v && east)
+		return " (a legacy us-east-1 name is kept only for a bucket that exists already: "
+		       "existing: true)";
+	return b->existing.v ? " (legacy names were given only in us-east-1)" : "";
+}
+
 static void names_bucket(struct names *c, const struct crrc_bucket *b, bool key_ok)
 {
 	const struct crrc_str *n = &b->name;
@@ -218,29 +251,36 @@ static void names_bucket(struct names *c, const struct crrc_bucket *b, bool key_
 	const struct names_verdict *v = names_judge(c, n);
 	/* a default name is not "set" (crrc_shown would quote nothing) */
 	char q[DIAG_QUOTE_BUF], qk[DIAG_QUOTE_BUF], qf[DIAG_QUOTE_BUF];
-	if (v->broken && n->set)
-		diags_add(c->d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", diag_quote(q, n->s, n->len),
-			  v->broken);
+	if (v->legacy && b->existing.v && b->reg && strcmp(b->reg->code, "us-east-1") == 0)
+		diags_add(c->d, CRRC_W008, n->pos,
+			  "S3 bucket name '%s' %s; S3 gave such names to buckets created in "
+			  "us-east-1 before March 1, 2018, and this one exists already: crrc "
+			  "configures it and never creates it, but no new bucket can be named so",
+			  diag_quote(q, n->s, n->len), v->broken);
+	else if (v->broken && n->set)
+		diags_add(c->d, CRRC_E032, n->pos, "S3 bucket name '%s' %s%s",
+			  diag_quote(q, n->s, n->len), v->broken, names_legacy_hint(b, v));
 	else if (v->broken)
 		diags_add(c->d, CRRC_E032, n->pos,
 			  "the default S3 name '%s' of bucket '%s' (spec name, '-', key) %s; give "
 			  "the bucket a name:",
 			  diag_quote(q, n->s, n->len), crrc_shown(qk, &b->key), v->broken);
 	const struct crrc_bucket *first = names_first(c, b);
+	const char *name = diag_quote(q, n->s, n->len);
 	if (first != b) {
 		struct crrc_diag *g = diags_add(
 			c->d, CRRC_E033, n->pos,
 			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
 			"within a partition; give one of them another name:",
-			crrc_shown(qf, &first->key), crrc_shown(qk, &b->key), diag_quote(q, n->s, n->len));
-		diag_note(g, first->name.pos, "first bucket named '%s' here", diag_quote(q, n->s, n->len));
+			crrc_shown(qf, &first->key), crrc_shown(qk, &b->key), name);
+		diag_note(g, first->name.pos, "first bucket named '%s' here", name);
 	}
 	if (!v->broken && v->dots)
 		diags_add(c->d, CRRC_W001, n->pos,
 			  "S3 bucket name '%s' has dots: virtual-hosted-style HTTPS requests fail "
 			  "certificate validation and Transfer Acceleration cannot be used; prefer "
 			  "hyphens",
-			  diag_quote(q, n->s, n->len));
+			  name);
 }
 
 void check_names(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
