@@ -20,15 +20,19 @@ struct strmap {
 	size_t cap, n;
 };
 
-uint64_t crrc_hash(const void *data, size_t len)
+uint64_t crrc_hash_more(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= 1099511628211ull;
 	}
 	return h;
+}
+
+uint64_t crrc_hash(const void *data, size_t len)
+{
+	return crrc_hash_more(1469598103934665603ull, data, len);
 }
 
 struct strmap *strmap_create(struct arena *a, size_t expected)

@@ -19,5 +19,7 @@ bool strmap_put(struct strmap *m, const char *key, size_t len, void *val, void *
 void strmap_set(struct strmap *m, const char *key, size_t len, void *val);
 
 uint64_t crrc_hash(const void *data, size_t len); /* FNV-1a, 64 bits */
+/* The hash of what h hashed followed by data: crrc_hash in pieces. */
+uint64_t crrc_hash_more(uint64_t h, const void *data, size_t len);
 
 #endif

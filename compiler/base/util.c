@@ -6,7 +6,8 @@
 
 size_t crrc_edit_distance(const char *a, const char *b, size_t limit)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	/* never more than 65 bytes of either: a long word costs no more */
+	size_t la = strnlen(a, 65), lb = strnlen(b, 65);
 	if (la > 64 || lb > 64)
 		return limit + 1;
 	if ((la > lb ? la - lb : lb - la) > limit)
@@ -46,7 +47,7 @@ static size_t common_prefix(const char *a, const char *b)
 
 static size_t suggest_limit(const char *word)
 {
-	size_t n = strlen(word);
+	size_t n = strnlen(word, 9);
 	return n <= 3 ? 1 : n <= 8 ? 2 : 3;
 }
 

@@ -5,10 +5,28 @@
 #ifndef CRRC_CHECKS_H
 #define CRRC_CHECKS_H
 
+#include <stdbool.h>
+
 #include "model/model.h"
 
 struct arena;
 struct crrc_diags;
+struct ptrmap;
+
+/* Each rule once in each context (once.c). An alias repeats a rule node
+ * (its position) in many entries; a check whose findings depend only on the
+ * rule and its entry's source need not run again for a node seen in the
+ * same context, nor format its messages again for the diagnostics to drop
+ * as repeats. One slot a rule node. */
+struct check_once {
+	struct ptrmap *seen; /* rule position -> the context it was last seen in */
+};
+
+struct check_once check_once_start(struct arena *a, const struct crrc_model *m);
+/* Whether rule, in an entry of r's source (any, when r is NULL), is reached
+ * the first time. */
+bool check_once(struct check_once *o, const struct crrc_replication *r,
+		const struct crrc_rule *rule);
 
 typedef void (*check_fn)(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
 

@@ -3,7 +3,8 @@
  * bucket's region and partition; a rule that replicates SSE-KMS objects has a
  * replica key in the destination's region, a source with a key for the role
  * to decrypt with, and no AWS managed key at either end, whose key policy
- * cannot grant the role. */
+ * cannot grant the role. An ARN that aliases repeat is parsed once, and a
+ * rule node that aliases repeat is checked once. */
 #include <string.h>
 
 #include "base/arena.h"
@@ -11,6 +12,7 @@
 #include "check/checks.h"
 #include "model/arn.h"
 #include "model/regions.h"
+#include "base/ptrmap.h"
 #include "base/util.h"
 
 #define KMS_SHAPE                                                                               \
@@ -75,76 +77,99 @@ static const char *kms_arn_problem(struct arena *a, const struct crrc_str *key,
 	return NULL;
 }
 
+/* What kms_arn_problem says of a key ARN, once per ARN. */
+struct kms_verdict {
+	const char *problem;
+	const struct crrc_region *reg;
+};
+
+struct kms {
+	struct arena *a;
+	struct crrc_diags *d;
+	struct ptrmap *verdicts; /* (ARN, position) -> verdict */
+};
+
+/* key's verdict; E044 when it is malformed, said the first time. */
+static const struct kms_verdict *kms_judge(struct kms *c, const struct crrc_str *key)
+{
+	bool fresh;
+	void **slot = ptrmap_slot(c->verdicts, key->s, crrc_pos_key(key->pos), &fresh);
+	if (!fresh)
+		return *slot;
+	struct kms_verdict *v = arena_alloc(c->a, sizeof(*v));
+	*slot = v;
+	v->problem = kms_arn_problem(c->a, key, &v->reg);
+	char q[DIAG_QUOTE_BUF];
+	if (v->problem)
+		diags_add(c->d, CRRC_E044, key->pos, "KMS key ARN '%s' %s: write it as " KMS_SHAPE,
+			  crrc_shown(q, key), v->problem);
+	return v;
+}
+
 /* Check key's syntax (E044), then that it lives in want's partition (E046)
  * and region (region_code); whose describes the bucket for messages. */
-static void kms_key_check(const struct crrc_model *m, struct arena *a,
-			  struct crrc_diags *d, const struct crrc_str *key,
-			  const struct crrc_bucket *b, enum crrc_code region_code,
-			  const char *whose)
+static void kms_key_check(struct kms *c, const struct crrc_str *key, const struct crrc_bucket *b,
+			  enum crrc_code region_code, const char *whose)
 {
-	const struct crrc_region *reg = NULL;
-	const char *problem = kms_arn_problem(a, key, &reg);
-	if (problem) {
-		diags_add(d, CRRC_E044, key->pos, "KMS key ARN '%s' %s: write it as " KMS_SHAPE,
-			  key->s, problem);
+	const struct kms_verdict *v = kms_judge(c, key);
+	const struct crrc_region *reg = v->reg, *want = b ? b->reg : NULL;
+	if (v->problem || !want || reg == want)
 		return;
-	}
-	const struct crrc_region *want = b ? b->reg : NULL;
-	if (!want || reg == want)
-		return;
+	char q[DIAG_QUOTE_BUF], qb[DIAG_QUOTE_BUF];
 	if (strcmp(reg->partition, want->partition) != 0)
-		diags_add(d, CRRC_E046, key->pos,
+		diags_add(c->d, CRRC_E046, key->pos,
 			  "KMS key '%s' is in partition %s, but %s '%s' is in %s (%s): a key is "
 			  "usable only in its own partition",
-			  key->s, reg->partition, whose, crrc_text(&b->key), want->partition,
-			  want->code);
+			  crrc_shown(q, key), reg->partition, whose, crrc_shown(qb, &b->key),
+			  want->partition, want->code);
 	else
-		diags_add(d, region_code, key->pos,
+		diags_add(c->d, region_code, key->pos,
 			  "KMS key '%s' is in %s, but %s '%s' is in %s: S3 uses only keys of the "
 			  "bucket's own region; give a key from %s",
-			  key->s, reg->code, whose, crrc_text(&b->key), want->code, want->code);
+			  crrc_shown(q, key), reg->code, whose, crrc_shown(qb, &b->key), want->code,
+			  want->code);
 }
 
-static void kms_bucket(const struct crrc_model *m, struct arena *a,
-		       struct crrc_diags *d, const struct crrc_bucket *b)
+static void kms_bucket(struct kms *c, const struct crrc_bucket *b)
 {
 	bool has_key = crrc_given(&b->kms_key);
+	char q[DIAG_QUOTE_BUF];
 	if (b->enc == CRRC_SSE_KMS && !has_key)
-		diags_add(d, CRRC_E042, b->encryption.pos,
+		diags_add(c->d, CRRC_E042, b->encryption.pos,
 			  "bucket '%s' is sse-kms but has no kms_key: give the ARN of its KMS key%s%s, "
 			  "or use sse-s3",
-			  crrc_text(&b->key), b->reg ? " in " : "", b->reg ? b->reg->code : "");
+			  crrc_shown(q, &b->key), b->reg ? " in " : "", b->reg ? b->reg->code : "");
 	if (has_key && b->enc != CRRC_SSE_KMS)
-		diags_add(d, CRRC_E043, b->kms_key.pos,
+		diags_add(c->d, CRRC_E043, b->kms_key.pos,
 			  "bucket '%s' has a kms_key but is not sse-kms: add encryption: sse-kms, "
 			  "or remove the key",
-			  crrc_text(&b->key));
+			  crrc_shown(q, &b->key));
 	if (has_key)
-		kms_key_check(m, a, d, &b->kms_key, b, CRRC_E045, "bucket");
+		kms_key_check(c, &b->kms_key, b, CRRC_E045, "bucket");
 }
 
-static void kms_rule(const struct crrc_model *m, struct arena *a,
-		     struct crrc_diags *d, const struct crrc_replication *r,
+static void kms_rule(struct kms *c, const struct crrc_replication *r,
 		     const struct crrc_rule *rule)
 {
 	const struct crrc_str *key = &rule->replica_kms_key;
+	char q[DIAG_QUOTE_BUF], qd[DIAG_QUOTE_BUF];
 	if (key->set && key->s)
-		kms_key_check(m, a, d, key, rule->dest, CRRC_E060, "destination");
+		kms_key_check(c, key, rule->dest, CRRC_E060, "destination");
 	if (key->set && !rule->sse_kms_objects.v)
-		diags_add(d, CRRC_W007, key->pos,
+		diags_add(c->d, CRRC_W007, key->pos,
 			  "rule '%s' has a replica_kms_key but does not replicate SSE-KMS objects "
 			  "(sse_kms_objects is false%s): the key is unused; remove it, or set "
 			  "sse_kms_objects: true",
-			  crrc_rule_name(rule),
+			  crrc_rule_shown(q, rule),
 			  rule->sse_kms_objects.set ? "" : ", as the source is not sse-kms");
 	if (!rule->sse_kms_objects.v || !rule->dest || key->s)
 		return;
 	struct crrc_diag *g = diags_add(
-		d, CRRC_E059, rule->sse_kms_objects.set ? rule->sse_kms_objects.pos : rule->pos,
+		c->d, CRRC_E059, rule->sse_kms_objects.set ? rule->sse_kms_objects.pos : rule->pos,
 		"rule '%s' replicates SSE-KMS objects%s, but has no replica_kms_key and its "
 		"destination '%s' has no kms_key: give replica_kms_key (a KMS key ARN%s%s)",
-		crrc_rule_name(rule), rule->sse_kms_objects.set ? "" : " (its source is sse-kms)",
-		crrc_text(&rule->dest->key), rule->dest->reg ? " in " : "",
+		crrc_rule_shown(q, rule), rule->sse_kms_objects.set ? "" : " (its source is sse-kms)",
+		crrc_shown(qd, &rule->dest->key), rule->dest->reg ? " in " : "",
 		rule->dest->reg ? rule->dest->reg->code : "");
 	if (!rule->sse_kms_objects.set && r->src)
 		diag_note(g, r->src->encryption.pos, "the source is sse-kms here");
@@ -180,52 +205,55 @@ static void kms_rule_managed(struct crrc_diags *d, const struct crrc_rule *rule)
 			  crrc_text(&rule->dest->key));
 }
 
-/* What the source of r must have for the rules that replicate SSE-KMS
+/* What the source of r must have for a rule that replicates SSE-KMS
  * objects: a key (else the role crrc generates may decrypt nothing: it is
- * granted the source's key alone; E074, at each such rule), and one that
- * is not AWS managed (the role must be granted it: E075, once). */
-static void kms_source(struct crrc_diags *d, const struct crrc_replication *r)
+ * granted the source's key alone; E074, at the rule), and one that is not
+ * AWS managed (the role must be granted it: E075, once an entry). */
+static void kms_source(struct crrc_diags *d, const struct crrc_replication *r,
+		       const struct crrc_rule *rule, bool *managed_said)
 {
 	const struct crrc_bucket *src = r->src;
-	bool managed_said = false;
-	for (size_t i = 0; src && i < r->nrules; i++) {
-		const struct crrc_rule *rule = &r->rules[i];
-		if (!rule->sse_kms_objects.v)
-			continue;
-		if (!crrc_given(&src->kms_key) && src->enc != CRRC_SSE_KMS && !crrc_given(&r->role)) {
-			struct crrc_diag *g = diags_add(
-				d, CRRC_E074, rule->sse_kms_objects.pos,
-				"rule '%s' replicates SSE-KMS objects, but its source '%s' has no KMS "
-				"key: the role crrc generates may decrypt with the source's key "
-				"alone, so it could replicate none of them; make '%s' sse-kms with "
-				"its kms_key, or remove sse_kms_objects",
-				crrc_rule_name(rule), crrc_text(&src->key), crrc_text(&src->key));
-			diag_note(g, src->pos, "source '%s' here", crrc_text(&src->key));
-		}
-		if (!managed_said && kms_aws_managed(&src->kms_key)) {
-			struct crrc_diag *g = diags_add(
-				d, CRRC_E075, src->kms_key.pos,
-				"bucket '%s' is encrypted with the AWS managed key '%s', but rule '%s' "
-				"replicates its SSE-KMS objects: the replication role must decrypt "
-				"them, and the key policy of an AWS managed key is AWS's, which cannot "
-				"grant it; use a customer managed key",
-				crrc_text(&src->key), src->kms_key.s, crrc_rule_name(rule));
-			diag_note(g, rule->pos, "rule '%s' here", crrc_rule_name(rule));
-			managed_said = true;
-		}
+	if (!src || !rule->sse_kms_objects.v)
+		return;
+	if (!crrc_given(&src->kms_key) && src->enc != CRRC_SSE_KMS && !crrc_given(&r->role)) {
+		struct crrc_diag *g = diags_add(
+			d, CRRC_E074, rule->sse_kms_objects.pos,
+			"rule '%s' replicates SSE-KMS objects, but its source '%s' has no KMS "
+			"key: the role crrc generates may decrypt with the source's key "
+			"alone, so it could replicate none of them; make '%s' sse-kms with "
+			"its kms_key, or remove sse_kms_objects",
+			crrc_rule_name(rule), crrc_text(&src->key), crrc_text(&src->key));
+		diag_note(g, src->pos, "source '%s' here", crrc_text(&src->key));
+	}
+	if (!*managed_said && kms_aws_managed(&src->kms_key)) {
+		struct crrc_diag *g = diags_add(
+			d, CRRC_E075, src->kms_key.pos,
+			"bucket '%s' is encrypted with the AWS managed key '%s', but rule '%s' "
+			"replicates its SSE-KMS objects: the replication role must decrypt "
+			"them, and the key policy of an AWS managed key is AWS's, which cannot "
+			"grant it; use a customer managed key",
+			crrc_text(&src->key), src->kms_key.s, crrc_rule_name(rule));
+		diag_note(g, rule->pos, "rule '%s' here", crrc_rule_name(rule));
+		*managed_said = true;
 	}
 }
 
 void check_kms(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
+	struct kms c = {a, d, ptrmap_create(a, m->nbuckets)};
+	struct check_once once = check_once_start(a, m);
 	for (size_t i = 0; i < m->nbuckets; i++)
-		kms_bucket(m, a, d, &m->buckets[i]);
+		kms_bucket(&c, &m->buckets[i]);
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
+		bool managed_said = false;
 		for (size_t j = 0; j < r->nrules; j++) {
-			kms_rule(m, a, d, r, &r->rules[j]);
-			kms_rule_managed(d, &r->rules[j]);
+			const struct crrc_rule *rule = &r->rules[j];
+			if (!check_once(&once, r, rule))
+				continue;
+			kms_rule(&c, r, rule);
+			kms_rule_managed(d, rule);
+			kms_source(d, r, rule, &managed_said);
 		}
-		kms_source(d, r);
 	}
 }

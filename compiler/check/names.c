@@ -1,12 +1,16 @@
 /* check_names.c: names. The spec's name and the buckets' logical names follow
  * crrc's rule; S3 bucket names follow every S3 naming rule, are unique
- * within a partition, and are warned about when they hold dots. */
+ * within a partition, and are warned about when they hold dots. A bucket
+ * that exists already in us-east-1 may keep a legacy name, which S3 gave
+ * buckets there until March 2018: a warning, not an error. A name that
+ * aliases give to many buckets is judged once. */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "base/ptrmap.h"
 #include "base/strmap.h"
 #include "base/util.h"
 
@@ -30,22 +34,22 @@ static bool names_spec(const struct crrc_model *m, struct arena *a, struct crrc_
 	if (!crrc_given(n))
 		return false;
 	size_t chars = crrc_utf8_len(n->s, n->len), bad = names_bad_char(n->s, n->len);
-	char c[8];
+	char c[8], q[DIAG_QUOTE_BUF];
 	if (bad < n->len) {
 		utf8_char_at(n->s, n->len, bad, c);
 		diags_add(d, CRRC_E030, n->pos,
 			  "spec name '%s' contains '%s' (character %zu): use only lowercase letters, "
 			  "digits and hyphens",
-			  n->s, c, crrc_utf8_len(n->s, bad) + 1);
-	} else if (chars < 2 || chars > 32) {
+			  crrc_shown(q, n), c, crrc_utf8_len(n->s, bad) + 1);
+	} else if (chars < 2 || chars > CRRC_MAX_SPEC_NAME) {
 		diags_add(d, CRRC_E030, n->pos,
-			  "spec name '%s' is %zu characters long: it must have 2 to 32, as it "
+			  "spec name '%s' is %zu characters long: it must have 2 to %d, as it "
 			  "prefixes every generated name",
-			  n->s, chars);
+			  crrc_shown(q, n), chars, CRRC_MAX_SPEC_NAME);
 	} else if (n->s[0] < 'a' || n->s[0] > 'z') {
 		diags_add(d, CRRC_E030, n->pos,
 			  "spec name '%s' starts with '%c': it must start with a lowercase letter",
-			  n->s, n->s[0]);
+			  crrc_shown(q, n), n->s[0]);
 	} else {
 		return true;
 	}
@@ -65,12 +69,12 @@ static bool names_key(const struct crrc_bucket *b, struct crrc_diags *d)
 	size_t bad = names_bad_char(k->s, k->len);
 	if (bad == k->len)
 		return true;
-	char c[8];
+	char c[8], q[DIAG_QUOTE_BUF];
 	utf8_char_at(k->s, k->len, bad, c);
 	diags_add(d, CRRC_E031, k->pos,
 		  "bucket key '%s' contains '%s' (character %zu): a bucket's logical name uses "
 		  "only lowercase letters, digits and hyphens",
-		  k->s, c, crrc_utf8_len(k->s, bad) + 1);
+		  crrc_shown(q, k), c, crrc_utf8_len(k->s, bad) + 1);
 	return false;
 }
 
@@ -164,48 +168,131 @@ static const char *names_s3_rule(struct arena *a, const char *s, size_t len)
 	return NULL;
 }
 
-static void names_bucket(const struct crrc_model *m, struct arena *a,
-			 struct crrc_diags *d, const struct crrc_bucket *b,
-			 bool key_ok, bool spec_ok, struct strmap **seen)
+/* Whether s is a name S3 gave buckets created in us-east-1 before March 1,
+ * 2018: 3 to 255 letters (either case), digits, dots, hyphens and
+ * underscores. */
+static bool names_legacy(const char *s, size_t len)
+{
+	if (len < 3 || len > 255)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!names_lower_digit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '-' &&
+		    c != '_')
+			return false;
+	}
+	return true;
+}
+
+/* What names_s3_rule says of a name, once per name: aliases may give one
+ * name to thousands of buckets. */
+struct names_verdict {
+	const char *broken; /* the rule broken, or NULL */
+	bool dots;
+	bool legacy; /* broken, but a legacy us-east-1 name */
+};
+
+struct names {
+	struct arena *a;
+	struct crrc_diags *d;
+	bool spec_ok;
+	struct ptrmap *verdicts;                 /* (name, position) -> verdict */
+	struct strmap *seen[PARTITION_COUNT];    /* name -> first bucket */
+	struct ptrmap *seen_at[PARTITION_COUNT]; /* name text -> first bucket */
+};
+
+static const struct names_verdict *names_judge(struct names *c, const struct crrc_str *n)
+{
+	bool fresh;
+	void **slot = ptrmap_slot(c->verdicts, n->s, crrc_pos_key(n->pos), &fresh);
+	if (fresh) {
+		struct names_verdict *v = arena_alloc(c->a, sizeof(*v));
+		v->broken = names_s3_rule(c->a, n->s, n->len);
+		v->dots = memchr(n->s, '.', n->len) != NULL;
+		v->legacy = v->broken && names_legacy(n->s, n->len);
+		*slot = v;
+	}
+	return *slot;
+}
+
+/* The first bucket named n in b's partition, b when it is the first. */
+static const struct crrc_bucket *names_first(struct names *c, const struct crrc_bucket *b)
+{
+	size_t p = partition_index(b->reg ? b->reg->partition : NULL);
+	bool fresh;
+	void **slot = ptrmap_slot(c->seen_at[p], b->name.s, 0, &fresh);
+	if (fresh) {
+		void *first = (void *)b;
+		strmap_put(c->seen[p], b->name.s, b->name.len, (void *)b, &first);
+		*ptrmap_slot(c->seen_at[p], b->name.s, 0, &fresh) = first;
+		return first;
+	}
+	return *slot;
+}
+
+/* When a broken name would be a legacy one for an existing bucket in
+ * us-east-1, what stands in the way. */
+static const char *names_legacy_hint(const struct crrc_bucket *b, const struct names_verdict *v)
+{
+	bool east = b->reg && strcmp(b->reg->code, "us-east-1") == 0;
+	if (!v->legacy || (east && b->existing.v))
+		return "";
+	if (!b->existing.v && east)
+		return " (a legacy us-east-1 name is kept only for a bucket that exists already: "
+		       "existing: true)";
+	return b->existing.v ? " (legacy names were given only in us-east-1)" : "";
+}
+
+static void names_bucket(struct names *c, const struct crrc_bucket *b, bool key_ok)
 {
 	const struct crrc_str *n = &b->name;
-	if (!n->s || (!n->set && !(key_ok && spec_ok)))
+	if (!n->s || (!n->set && !(key_ok && c->spec_ok)))
 		return; /* no name, or a default built of names already reported */
-	const char *broken = names_s3_rule(a, n->s, n->len);
-	if (broken && n->set)
-		diags_add(d, CRRC_E032, n->pos, "S3 bucket name '%s' %s", n->s, broken);
-	else if (broken)
-		diags_add(d, CRRC_E032, n->pos,
+	const struct names_verdict *v = names_judge(c, n);
+	/* a default name is not "set" (crrc_shown would quote nothing) */
+	char q[DIAG_QUOTE_BUF], qk[DIAG_QUOTE_BUF], qf[DIAG_QUOTE_BUF];
+	if (v->legacy && b->existing.v && b->reg && strcmp(b->reg->code, "us-east-1") == 0)
+		diags_add(c->d, CRRC_W008, n->pos,
+			  "S3 bucket name '%s' %s; S3 gave such names to buckets created in "
+			  "us-east-1 before March 1, 2018, and this one exists already: crrc "
+			  "configures it and never creates it, but no new bucket can be named so",
+			  diag_quote(q, n->s, n->len), v->broken);
+	else if (v->broken && n->set)
+		diags_add(c->d, CRRC_E032, n->pos, "S3 bucket name '%s' %s%s",
+			  diag_quote(q, n->s, n->len), v->broken, names_legacy_hint(b, v));
+	else if (v->broken)
+		diags_add(c->d, CRRC_E032, n->pos,
 			  "the default S3 name '%s' of bucket '%s' (spec name, '-', key) %s; give "
 			  "the bucket a name:",
-			  n->s, b->key.s, broken);
-	const struct crrc_bucket *first = NULL;
-	struct strmap *names = seen[partition_index(b->reg ? b->reg->partition : NULL)];
-	if (!strmap_put(names, n->s, n->len, (void *)b, (void **)&first)) {
+			  diag_quote(q, n->s, n->len), crrc_shown(qk, &b->key), v->broken);
+	const struct crrc_bucket *first = names_first(c, b);
+	const char *name = diag_quote(q, n->s, n->len);
+	if (first != b) {
 		struct crrc_diag *g = diags_add(
-			d, CRRC_E033, n->pos,
+			c->d, CRRC_E033, n->pos,
 			"buckets '%s' and '%s' are both named '%s': S3 bucket names are unique "
 			"within a partition; give one of them another name:",
-			crrc_text(&first->key), crrc_text(&b->key), n->s);
-		diag_note(g, first->name.pos, "first bucket named '%s' here", n->s);
+			crrc_shown(qf, &first->key), crrc_shown(qk, &b->key), name);
+		diag_note(g, first->name.pos, "first bucket named '%s' here", name);
 	}
-	if (!broken && memchr(n->s, '.', n->len))
-		diags_add(d, CRRC_W001, n->pos,
+	if (!v->broken && v->dots)
+		diags_add(c->d, CRRC_W001, n->pos,
 			  "S3 bucket name '%s' has dots: virtual-hosted-style HTTPS requests fail "
 			  "certificate validation and Transfer Acceleration cannot be used; prefer "
 			  "hyphens",
-			  n->s);
+			  name);
 }
 
 void check_names(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
-	bool spec_ok = names_spec(m, a, d);
-	struct strmap *seen[PARTITION_COUNT];
-	for (size_t i = 0; i < PARTITION_COUNT; i++)
-		seen[i] = strmap_create(a, i == 0 ? m->nbuckets : 0);
+	struct names c = {.a = a, .d = d, .spec_ok = names_spec(m, a, d)};
+	c.verdicts = ptrmap_create(a, m->nbuckets);
+	for (size_t i = 0; i < PARTITION_COUNT; i++) {
+		c.seen[i] = strmap_create(a, i == 0 ? m->nbuckets : 0);
+		c.seen_at[i] = ptrmap_create(a, i == 0 ? m->nbuckets : 0);
+	}
 	for (size_t i = 0; i < m->nbuckets; i++) {
 		const struct crrc_bucket *b = &m->buckets[i];
-		bool key_ok = names_key(b, d);
-		names_bucket(m, a, d, b, key_ok, spec_ok, seen);
+		names_bucket(&c, b, names_key(b, d));
 	}
 }

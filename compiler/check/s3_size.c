@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/ptrmap.h"
 #include "check/checks.h"
 #include "diag/diag.h"
 #include "model/iam.h"
@@ -66,9 +67,10 @@ static size_t policy_size(const struct ds_bucket *b)
 	return len;
 }
 
-static void replication_check(struct crrc_diags *d, const struct ds_replication *r)
+static void replication_check(struct crrc_diags *d, const struct ds_replication *r,
+			      struct ptrmap *memo)
 {
-	size_t len = s3xml_replication_size(r);
+	size_t len = s3xml_replication_size(r, memo);
 	if (len > S3_REPLICATION_MAX)
 		diags_add(d, CRRC_E077, r->spec->source.pos,
 			  "the replication configuration of '%s' is %zu bytes of XML, over the "
@@ -111,9 +113,10 @@ void check_s3_size(const struct crrc_model *m, struct arena *a, struct crrc_diag
 	if (!any)
 		return;
 	struct crrc_desired *ds = desired_create(m);
+	struct ptrmap *memo = ptrmap_create(a, 64);
 	for (size_t i = 0; i < ds->nreplications; i++)
 		if (big[ds->replications[i].spec - m->replications])
-			replication_check(d, &ds->replications[i]);
+			replication_check(d, &ds->replications[i], memo);
 	for (size_t b = 0; b < ds->nbuckets; b++)
 		if (admits[b] > S3_BUCKET_POLICY_MAX && ds->buckets[b].nadmits)
 			policy_check(d, &ds->buckets[b]);

@@ -3,7 +3,8 @@
  * letters, digits, spaces and + - = . _ : / @ only in ASCII (S3 takes any
  * character beyond it), no aws: prefix, and at most 50 tags on a resource
  * once merged. Top-level tags are checked once, not again on every bucket
- * that carries them. They also go on every role crrc generates, and IAM is
+ * that carries them, and a key or value that aliases repeat once, not again
+ * at each use. They also go on every role crrc generates, and IAM is
  * stricter (E079): keys unique but for case, and beyond ASCII only the
  * general categories L, Z and N (base/unicode.h). */
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "base/arena.h"
 #include "diag/diag.h"
 #include "check/checks.h"
+#include "base/ptrmap.h"
 #include "base/strmap.h"
 #include "base/unicode.h"
 #include "base/util.h"
@@ -74,19 +76,27 @@ static bool tags_text(struct arena *a, struct crrc_diags *d, enum crrc_code code
 	return false;
 }
 
-static void tags_check(const struct crrc_model *m, struct arena *a,
-		       struct crrc_diags *d, const struct crrc_tags *tags)
+/* Whether t, as a key (n 1) or a value (n 2), is seen the first time. */
+static bool tags_first(struct ptrmap *seen, const struct crrc_str *t, uint64_t role)
+{
+	bool fresh;
+	ptrmap_slot(seen, t->s, crrc_pos_key(t->pos) << 1 | role, &fresh);
+	return fresh;
+}
+
+static void tags_check(struct ptrmap *seen, struct arena *a, struct crrc_diags *d,
+		       const struct crrc_tags *tags)
 {
 	for (size_t i = 0; i < tags->n; i++) {
 		const struct crrc_tag *t = &tags->v[i];
-		if (crrc_given(&t->key) &&
+		if (crrc_given(&t->key) && tags_first(seen, &t->key, 0) &&
 		    tags_text(a, d, CRRC_E037, &t->key, "key", 1, 128) &&
 		    t->key.len >= 4 && strncasecmp(t->key.s, "aws:", 4) == 0)
 			diags_add(d, CRRC_E039, t->key.pos,
 				  "tag key '%s' starts with '%.4s', a prefix AWS reserves for its own "
 				  "tags: rename the key",
 				  tags_show(a, t->key.s, t->key.len), t->key.s);
-		if (crrc_given(&t->value))
+		if (crrc_given(&t->value) && tags_first(seen, &t->value, 1))
 			tags_text(a, d, CRRC_E038, &t->value, "value", 0, 256);
 	}
 }
@@ -104,10 +114,11 @@ static void tags_count(const struct crrc_model *m, struct arena *a, struct crrc_
 		const struct crrc_bucket *b = &m->buckets[i];
 		if (b->tags.n <= CRRC_MAX_TAGS)
 			continue;
-		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->pos,
+		char q[DIAG_QUOTE_BUF];
+		diags_add(d, CRRC_E040, b->own_tags.set ? b->own_tags.pos : b->key.pos,
 			  "bucket '%s' has %zu tags once its %zu own tags are merged over the %zu "
 			  "top-level ones: AWS allows at most %d tags on a resource",
-			  crrc_text(&b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);
+			  crrc_shown(q, &b->key), b->tags.n, b->own_tags.n, m->tags.n, CRRC_MAX_TAGS);
 	}
 }
 
@@ -192,13 +203,14 @@ static void tags_iam(const struct crrc_model *m, struct arena *a, struct crrc_di
 void check_tags(const struct crrc_model *m, struct arena *a, struct crrc_diags *d)
 {
 	tags_iam(m, a, d);
-	tags_check(m, a, d, &m->tags);
+	struct ptrmap *seen = ptrmap_create(a, m->tags.n + m->nbuckets);
+	tags_check(seen, a, d, &m->tags);
 	for (size_t i = 0; i < m->nbuckets; i++)
-		tags_check(m, a, d, &m->buckets[i].own_tags);
+		tags_check(seen, a, d, &m->buckets[i].own_tags);
 	for (size_t i = 0; i < m->nreplications; i++) {
 		const struct crrc_replication *r = &m->replications[i];
 		for (size_t j = 0; j < r->nrules; j++)
-			tags_check(m, a, d, &r->rules[j].filter.tags);
+			tags_check(seen, a, d, &r->rules[j].filter.tags);
 	}
 	tags_count(m, a, d);
 }

@@ -48,16 +48,22 @@ struct crrc_diags {
 	struct ignores *ignores;
 };
 
+/* Formatted into a buffer on the stack first: most messages fit, and are
+ * then formatted once (measuring with vsnprintf(NULL, 0) is slow). */
 __attribute__((format(printf, 1, 0))) static char *xvasprintf(const char *fmt, va_list ap)
 {
+	char buf[1024];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
 	char *s = xrealloc(NULL, (size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(buf))
+		memcpy(s, buf, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
@@ -272,6 +278,14 @@ static uint64_t diag_hash(size_t file, enum crrc_code code, struct crrc_pos pos,
 	return crrc_hash(key, sizeof(key));
 }
 
+bool diags_once(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos, uint64_t key,
+		uint64_t key2)
+{
+	/* a tag keeps these apart from the hashes of messages */
+	uint64_t k[6] = {0x6f6e6365u, d->nfiles, code, crrc_pos_key(pos), key, key2};
+	return !seen_before(d, crrc_hash(k, sizeof(k)));
+}
+
 /* Count a diagnostic that is not kept. */
 static struct crrc_diag *drop(struct crrc_diags *d, enum crrc_severity sev, char *msg)
 {
@@ -301,14 +315,34 @@ static bool ignored(struct crrc_diags *d, size_t k, enum crrc_code code, struct 
 	return e || g->external;
 }
 
-/* Add msg (owned) as a diagnostic of file k (of nfiles; none when k ==
- * nfiles). */
+/* A message: formatted into buf when it fits (*heap is then NULL), else on
+ * the heap (in *heap), cut in the middle past MSG_MAX. Nothing is allocated
+ * for the messages most often dropped, short repeats and those past the
+ * cap. */
+#define MSG_BUF 1024u
+
+__attribute__((format(printf, 3, 0))) static const char *format_msg(char *buf, char **heap,
+								    const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(buf, MSG_BUF, fmt, ap2);
+	va_end(ap2);
+	*heap = NULL;
+	if (n >= 0 && (size_t)n < MSG_BUF)
+		return buf;
+	*heap = cut_middle(xvasprintf(fmt, ap));
+	return *heap;
+}
+
+/* Add text as a diagnostic of file k (of nfiles; none when k == nfiles);
+ * heap, when not NULL, is text's allocation and is taken over. */
 static struct crrc_diag *add_in(struct crrc_diags *d, size_t k, enum crrc_code code,
-				struct crrc_pos pos, char *msg)
+				struct crrc_pos pos, const char *text, char *heap)
 {
 	struct file_rec *f = k < d->nfiles ? &d->files[k] : NULL;
-	if (seen_before(d, diag_hash(k + 1, code, pos, msg))) {
-		free(msg);
+	if (seen_before(d, diag_hash(k + 1, code, pos, text))) {
+		free(heap);
 		d->sink.code = CRRC_CODE_COUNT;
 		return &d->sink; /* the same mistake, reached again through an alias */
 	}
@@ -316,12 +350,18 @@ static struct crrc_diag *add_in(struct crrc_diags *d, size_t k, enum crrc_code c
 	bool ign = ignored(d, k, code, pos, &mark);
 	if (f && f->shown >= CRRC_MAX_DIAGS_PER_FILE && !stops_reading(code)) {
 		if (ign) { /* neither shown nor counted */
-			free(msg);
+			free(heap);
 			d->sink.code = CRRC_CODE_COUNT;
 			return &d->sink;
 		}
 		f->suppressed++;
-		return drop(d, severity_of(d, code), msg);
+		return drop(d, severity_of(d, code), heap);
+	}
+	char *msg = heap;
+	if (!msg) {
+		size_t len = strlen(text);
+		msg = xrealloc(NULL, len + 1);
+		memcpy(msg, text, len + 1);
 	}
 	if (f && !ign)
 		f->shown++;
@@ -357,11 +397,12 @@ static struct crrc_diag *add_in(struct crrc_diags *d, size_t k, enum crrc_code c
 struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos,
 			    const char *fmt, ...)
 {
+	char buf[MSG_BUF], *heap;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = cut_middle(xvasprintf(fmt, ap));
+	const char *text = format_msg(buf, &heap, fmt, ap);
 	va_end(ap);
-	return add_in(d, d->nfiles ? d->nfiles - 1 : 0, code, pos, msg);
+	return add_in(d, d->nfiles ? d->nfiles - 1 : 0, code, pos, text, heap);
 }
 
 struct diags_mark diags_mark(const struct crrc_diags *d)
@@ -536,7 +577,7 @@ void diags_report_unused_ignores(struct crrc_diags *d)
 				    : xasprintf("ignore: %s matches no %s diagnostic in this file: "
 						"remove it from the list",
 						name, name);
-		add_in(d, e->file, CRRC_W011, e->pos, msg);
+		add_in(d, e->file, CRRC_W011, e->pos, msg, msg);
 	}
 }
 

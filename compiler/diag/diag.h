@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag/pos.h"
 
@@ -93,6 +94,19 @@ struct crrc_diag *diags_add(struct crrc_diags *d, enum crrc_code code, struct cr
 			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_note(struct crrc_diag *g, struct crrc_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Whether a diagnostic of code at pos about what key names is new, for a
+ * pass that reaches the same mistake again through an alias: asked before
+ * diags_add, it spares formatting and hashing a message that would be
+ * dropped as a repeat. The keys must name everything the message says
+ * beyond code and pos (a value's pointer, a field's, a packed position).
+ * Records it: false from the second time on. */
+bool diags_once(struct crrc_diags *d, enum crrc_code code, struct crrc_pos pos, uint64_t key,
+		uint64_t key2);
+/* A pointer as such a key. */
+static inline uint64_t diag_key(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
 
 /* Warnings accepted on purpose. An ignore in the current file names a code
  * as written (len bytes) at pos, and covers that code's diagnostics on

@@ -11,4 +11,11 @@ struct crrc_pos {
 	uint32_t line, col, len;
 };
 
+/* The place as one number: no two nodes of a file start at one place, so
+ * it names a node (an alias included: it has its anchor's position). */
+static inline uint64_t crrc_pos_key(struct crrc_pos p)
+{
+	return (uint64_t)p.line << 32 | p.col;
+}
+
 #endif

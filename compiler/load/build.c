@@ -59,9 +59,13 @@ static const char *kind_name(const struct node *n)
 	return n->kind == NODE_MAPPING ? "a mapping" : n->kind == NODE_SEQUENCE ? "a list" : "a scalar";
 }
 
+/* A type error, said once for each node and field, however often aliases
+ * bring the node here. */
 static void type_error(struct builder *b, const struct node *n, const char *what, const char *want)
 {
 	char q[DIAG_QUOTE_BUF];
+	if (!diags_once(b->d, CRRC_E022, n->pos, diag_key(what), diag_key(want)))
+		return;
 	if (n->kind == NODE_SCALAR && !is_null(n))
 		diags_add(b->d, CRRC_E022, n->pos, "%s must be %s, not '%s'", what, want,
 			  diag_quote(q, n->str, n->len));
@@ -91,7 +95,7 @@ struct pairs {
 static const struct node *pairs_find(const struct pairs *ps, const struct node *k)
 {
 	if (ps->index)
-		return ptrmap_get(ps->index, k->str);
+		return ptrmap_get(ps->index, k->str, 0);
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->v[i].key->str == k->str)
 			return ps->v[i].key;
@@ -113,9 +117,9 @@ static void pairs_push(struct builder *b, struct pairs *ps, const struct node *k
 	if (!ps->index && ps->n > SMALL_MAP) {
 		ps->index = ptrmap_create(b->tmp, ps->cap);
 		for (size_t i = 0; i < ps->n; i++)
-			ptrmap_put(ps->index, ps->v[i].key->str, (void *)ps->v[i].key, NULL);
+			ptrmap_put(ps->index, ps->v[i].key->str, 0, (void *)ps->v[i].key, NULL);
 	} else if (ps->index) {
-		ptrmap_put(ps->index, k->str, (void *)k, NULL);
+		ptrmap_put(ps->index, k->str, 0, (void *)k, NULL);
 	}
 }
 
@@ -123,7 +127,8 @@ static bool key_ok(struct builder *b, const struct node *k, const char *what)
 {
 	if (k->kind == NODE_SCALAR)
 		return true;
-	diags_add(b->d, CRRC_E022, k->pos, "a key of %s must be a scalar, not %s", what, kind_name(k));
+	if (diags_once(b->d, CRRC_E022, k->pos, diag_key(what), 1))
+		diags_add(b->d, CRRC_E022, k->pos, "a key of %s must be a scalar, not %s", what, kind_name(k));
 	return false;
 }
 
@@ -155,14 +160,15 @@ static void merge_in(struct builder *b, struct pairs *ps, const struct node *src
 		for (size_t i = 0; i < src->n; i++) {
 			if (src->items[i]->kind == NODE_MAPPING)
 				merge_map(b, ps, src->items[i], what);
-			else
+			else if (diags_once(b->d, CRRC_E013, src->items[i]->pos, 0, 0))
 				diags_add(b->d, CRRC_E013, src->items[i]->pos,
 					  "a merge key (<<) list holds %s; only mappings merge",
 					  kind_name(src->items[i]));
 		}
 		return;
 	}
-	diags_add(b->d, CRRC_E013, src->pos,
+	if (diags_once(b->d, CRRC_E013, src->pos, 0, 0))
+		diags_add(b->d, CRRC_E013, src->pos,
 		  "a merge key (<<) takes a mapping or a list of mappings, not %s", kind_name(src));
 }
 
@@ -170,6 +176,8 @@ static void dup_key(struct builder *b, const struct node *k, const struct node *
 		    const char *what)
 {
 	char q[DIAG_QUOTE_BUF];
+	if (!diags_once(b->d, CRRC_E021, k->pos, diag_key(what), crrc_pos_key(first->pos)))
+		return;
 	struct crrc_diag *g = diags_add(b->d, CRRC_E021, k->pos, "key '%s' given twice in %s%s",
 					diag_quote(q, k->str, k->len), what,
 					is_merge_key(k) ? "; merge a list instead: <<: [*a, *b]" : "");
@@ -306,6 +314,8 @@ static const struct field *field_find(const struct field *f, size_t n, const cha
 static void unknown_key(struct builder *b, const struct node *k, const struct field *f, size_t n,
 			const char *what)
 {
+	if (!diags_once(b->d, CRRC_E020, k->pos, diag_key(what), diag_key(f)))
+		return;
 	const char *s = crrc_suggest_in(k->str, f, n, sizeof(*f), offsetof(struct field, key));
 	char q[DIAG_QUOTE_BUF];
 	const char *key = diag_quote(q, k->str, k->len);
@@ -340,7 +350,8 @@ static void read_field(struct builder *b, const struct field *f, const struct no
 			f->read(b, v, obj);
 		break;
 	case F_VERSIONING:
-		diags_add(b->d, CRRC_E025, k->pos,
+		if (diags_once(b->d, CRRC_E025, k->pos, 0, 0))
+			diags_add(b->d, CRRC_E025, k->pos,
 			  "versioning cannot be configured: crrc always enables it, because "
 			  "replication needs it on source and destination; remove this key");
 		break;
@@ -371,7 +382,8 @@ static bool read_fields_ext(struct builder *b, const struct node *node, const st
 		read_field(b, fd, ps.v[i].key, ps.v[i].val, obj);
 	}
 	for (size_t i = 0; i < nf; i++)
-		if (f[i].required && !(given & (1ull << i)))
+		if (f[i].required && !(given & (1ull << i)) &&
+		    diags_once(b->d, CRRC_E023, node->pos, diag_key(what), diag_key(&f[i])))
 			diags_add(b->d, CRRC_E023, node->pos, "%s needs the key '%s'", what, f[i].key);
 	return true;
 }
@@ -487,7 +499,7 @@ static void read_rules(struct builder *b, const struct node *v, void *obj)
 		return;
 	r->rules_set = true;
 	r->rules_pos = v->pos;
-	if (v->n == 0 || v->n > CRRC_MAX_RULES)
+	if ((v->n == 0 || v->n > CRRC_MAX_RULES) && diags_once(b->d, CRRC_E026, v->pos, 0, 0))
 		diags_add(b->d, CRRC_E026, v->pos,
 			  "an entry has %u rules; S3 takes 1 to %d in one configuration", v->n,
 			  CRRC_MAX_RULES);
@@ -581,7 +593,7 @@ static void read_regions(struct builder *b, const struct node *v, void *obj)
 	if (!is_list(b, v, "regions"))
 		return;
 	p->regions_pos = v->pos;
-	if (v->n == 0)
+	if (v->n == 0 && diags_once(b->d, CRRC_E026, v->pos, 0, 0))
 		diags_add(b->d, CRRC_E026, v->pos,
 			  "regions is empty; a residency policy allows at least one region");
 	p->regions = arena_array(b->a, v->n, sizeof(*p->regions));

@@ -42,12 +42,25 @@ static const struct ds_account *account_of(struct build *bd, const struct crrc_b
 	return a;
 }
 
+/* A place's key, "<account id>/<region>", into key. A region that is not
+ * known (E034; such a spec never reaches a back end) is keyed by its text
+ * when short, else by its string: aliases may give a long one to thousands
+ * of buckets, and it must not cost its length each time. */
+static void place_key(struct buf *key, const struct crrc_bucket *b)
+{
+	const char *id = b->account_id ? b->account_id : "";
+	key->len = 0;
+	if (b->reg || crrc_textlen(&b->region) <= 64)
+		buf_printf(key, "%s/%s", id, b->reg ? b->reg->code : crrc_text(&b->region));
+	else
+		buf_printf(key, "%s/?%p", id, (const void *)b->region.s);
+}
+
 static const struct ds_place *place_of(struct build *bd, const struct crrc_bucket *b)
 {
 	const struct ds_account *a = account_of(bd, b);
 	const char *region = b->reg ? b->reg->code : crrc_text(&b->region);
-	bd->key.len = 0;
-	buf_printf(&bd->key, "%s/%s", a ? a->id : "", region);
+	place_key(&bd->key, b);
 	struct ds_place *p = strmap_get(bd->places, bd->key.data, bd->key.len);
 	if (!p) {
 		p = &bd->ds->places[bd->ds->nplaces++];
@@ -288,8 +301,7 @@ static void count_places(const struct crrc_model *m, size_t *nplaces, size_t *na
 		const char *id = b->account_id ? b->account_id : "";
 		if (b->account_id && strmap_put(accounts, id, strlen(id), (void *)b, NULL))
 			++*naccounts;
-		key.len = 0;
-		buf_printf(&key, "%s/%s", id, b->reg ? b->reg->code : crrc_text(&b->region));
+		place_key(&key, b);
 		if (!strmap_get(places, key.data, key.len)) {
 			strmap_put(places, arena_strndup(a, key.data, key.len), key.len, (void *)b, NULL);
 			++*nplaces;

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/oom.h"
+#include "base/ptrmap.h"
 #include "base/strmap.h"
 #include "base/uniq.h"
 #include "model/arn.h"
@@ -169,6 +171,12 @@ static bool kms_arn_parse(const struct crrc_str *s, struct kms_arn *k)
 	return true;
 }
 
+bool iam_kms_named(const struct crrc_str *key)
+{
+	struct kms_arn k;
+	return kms_arn_parse(key, &k);
+}
+
 /* KMS is used only by S3 in the key's region, and only for the objects of
  * bucket b or for b itself (the context when S3 Bucket Keys are on). A key
  * given as an alias ARN cannot be matched as a resource (IAM matches key
@@ -260,22 +268,26 @@ struct dest_keys {
 };
 
 /* The replica keys of r's rules, by destination (r->dests' order); the
- * caller frees the array. */
+ * caller frees the array. A key that another rule named for the same
+ * destination adds nothing, and is skipped before it is read: aliases may
+ * give one long key to a thousand rules. */
 static struct dest_keys *dest_keys(const struct ds_replication *r, struct sids *s)
 {
 	struct dest_keys *g = xcalloc(r->ndests, sizeof(*g));
-	struct buf scope = BUF_INIT;
+	struct arena *a = arena_create_sized(4096);
+	struct ptrmap *seen = ptrmap_create(a, r->nrules);
+	char scope[48];
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct ds_rule *rule = &r->rules[i];
-		struct kms_arn k;
-		if (!kms_arn_parse(rule->replica_kms_key, &k))
-			continue;
 		size_t d = rule->dest_index;
-		scope.len = 0;
-		buf_printf(&scope, "encrypt\n%s", rule->dest->key);
-		kms_keys_add(s, k.alias ? &g[d].alias_keys : &g[d].keys, scope.data, &k);
+		struct kms_arn k;
+		if (!rule->replica_kms_key || !ptrmap_put(seen, rule->replica_kms_key->s, d + 1, g, NULL) ||
+		    !kms_arn_parse(rule->replica_kms_key, &k))
+			continue;
+		snprintf(scope, sizeof(scope), "encrypt\n%zu", d);
+		kms_keys_add(s, k.alias ? &g[d].alias_keys : &g[d].keys, scope, &k);
 	}
-	buf_free(&scope);
+	arena_destroy(a);
 	return g;
 }
 

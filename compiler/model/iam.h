@@ -16,6 +16,9 @@ json_t *iam_trust_policy(void);
  * conditioned on kms:ViaService and the encryption context. NULL when the
  * source's ARN is unknown. */
 json_t *iam_role_policy(const struct ds_replication *r);
+/* Whether a replica key ARN is one the role policy names (it is left out
+ * when it cannot be read as a KMS ARN). */
+bool iam_kms_named(const struct crrc_str *key);
 /* The bucket policy of dest, which admits the roles of dest->admits (in
  * other accounts); NULL when it needs none. */
 json_t *iam_bucket_policy(const struct ds_bucket *dest);

@@ -21,6 +21,8 @@
 #define CRRC_MAX_TAGS 50
 #define CRRC_MAX_PREFIX 1024
 #define CRRC_MAX_ROLE_NAME 64
+/* bytes of a valid spec name (E030): longer, it makes no default name */
+#define CRRC_MAX_SPEC_NAME 32
 /* YAML nodes in a file: about 190,000 buckets */
 #define CRRC_MAX_NODES 4000000u
 
@@ -190,5 +192,11 @@ static inline const char *crrc_rule_name(const struct crrc_rule *r)
 {
 	return crrc_given(&r->id) ? r->id.s : "(without id)";
 }
+
+/* A value, and a rule's id, as a message quotes them: bounded whatever
+ * their length (diag_quote, into q of DIAG_QUOTE_BUF bytes), so that a long
+ * value that aliases repeat costs little each time it is quoted. */
+const char *crrc_shown(char *q, const struct crrc_str *s);
+const char *crrc_rule_shown(char *q, const struct crrc_rule *r);
 
 #endif

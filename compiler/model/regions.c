@@ -71,27 +71,33 @@ struct strmap *regions_index(struct arena *a)
 	return index;
 }
 
+/* No region code is longer: a longer word is not looked up, nor hashed. */
+#define REGION_CODE_MAX 31
+
 const struct crrc_region *regions_lookup(const struct strmap *index, const struct crrc_str *s,
 				      struct crrc_diags *d)
 {
 	if (!crrc_given(s))
 		return NULL;
-	const struct crrc_region *r =
-		index ? strmap_get(index, s->s, s->len) : crrc_region_find(s->s);
+	const struct crrc_region *r = NULL;
+	if (s->len <= REGION_CODE_MAX)
+		r = index ? strmap_get(index, s->s, s->len) : crrc_region_find(s->s);
 	if (r)
 		return r;
 	size_t n = crrc_region_count();
 	const char *sug = crrc_suggest_in(s->s, crrc_region_at(0), n, sizeof(*r),
 					  offsetof(struct crrc_region, code));
-	for (size_t i = 0; !sug && i < n; i++)
+	for (size_t i = 0; !sug && s->len <= REGION_CODE_MAX && i < n; i++)
 		if (strcasecmp(crrc_region_at(i)->code, s->s) == 0)
 			sug = crrc_region_at(i)->code;
+	char q[DIAG_QUOTE_BUF];
 	if (sug)
-		diags_add(d, CRRC_E034, s->pos, "unknown region '%s'; did you mean '%s'?", s->s,
-			  sug);
+		diags_add(d, CRRC_E034, s->pos, "unknown region '%s'; did you mean '%s'?",
+			  diag_quote(q, s->s, s->len), sug);
 	else
 		diags_add(d, CRRC_E034, s->pos,
-			  "unknown region '%s': give an AWS region code, such as us-east-1", s->s);
+			  "unknown region '%s': give an AWS region code, such as us-east-1",
+			  diag_quote(q, s->s, s->len));
 	return NULL;
 }
 

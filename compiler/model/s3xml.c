@@ -2,17 +2,57 @@
  * (PutBucketReplication), element by element in the order of the API
  * reference, from the desired state's V2 rules. Text is escaped as the AWS
  * SDKs' XML encoders escape it: & < > " ' and tab, line feed and carriage
- * return as character references. */
+ * return as character references. Measuring writes nothing: a text's
+ * escaped length is counted once per text, however often aliases repeat
+ * it. */
 #include "model/s3xml.h"
 
 #include <string.h>
 
+#include <stdint.h>
+
 #include "base/buf.h"
+#include "base/ptrmap.h"
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 
+/* A buffer that keeps nothing, and what it has measured by text. */
+struct measure {
+	struct buf b;
+	struct ptrmap *memo; /* (text, length) -> escaped length + 1 */
+};
+
+static void discard(struct buf *b)
+{
+	(void)b;
+}
+
+static size_t escaped_len(const char *s, size_t len)
+{
+	size_t n = len;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '&' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? 4
+		     : s[i] == '"' || s[i] == '\'' ? 4
+		     : s[i] == '<' || s[i] == '>' ? 3
+						  : 0;
+	return n;
+}
+
 static void xml_escaped(struct buf *b, const char *s, size_t len)
 {
+	if (b->drain == discard) {
+		struct measure *m = CRRC_CONTAINER_OF(b, struct measure, b);
+		bool fresh = true;
+		void **slot = m->memo ? ptrmap_slot(m->memo, s, len, &fresh) : NULL;
+		if (fresh) {
+			size_t n = escaped_len(s, len);
+			if (slot)
+				*slot = (void *)(uintptr_t)(n + 1);
+			b->drained += n;
+		} else
+			b->drained += (size_t)(uintptr_t)*slot - 1;
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		switch (s[i]) {
 		case '&': buf_puts(b, "&amp;"); break;
@@ -136,18 +176,12 @@ void s3xml_replication(const struct ds_replication *r, struct buf *out)
 	buf_puts(out, "</ReplicationConfiguration>");
 }
 
-/* A buffer that keeps nothing: measuring needs no room for the document. */
-static void discard(struct buf *b)
+size_t s3xml_replication_size(const struct ds_replication *r, struct ptrmap *memo)
 {
-	(void)b;
-}
-
-size_t s3xml_replication_size(const struct ds_replication *r)
-{
-	struct buf b = BUF_INIT;
-	b.drain = discard;
-	s3xml_replication(r, &b);
-	size_t n = buf_size(&b);
-	buf_free(&b);
+	struct measure m = {BUF_INIT, memo};
+	m.b.drain = discard;
+	s3xml_replication(r, &m.b);
+	size_t n = buf_size(&m.b);
+	buf_free(&m.b);
 	return n;
 }

@@ -8,11 +8,14 @@
 #include "model/desired.h"
 
 struct buf;
+struct ptrmap;
 
 /* r's ReplicationConfiguration. A generated role whose account is not known
  * yet is written with a 12-digit placeholder account, the size it will have. */
 void s3xml_replication(const struct ds_replication *r, struct buf *out);
-/* The size in bytes of s3xml_replication's document. */
-size_t s3xml_replication_size(const struct ds_replication *r);
+/* The size in bytes of s3xml_replication's document, written nowhere.
+ * memo (or NULL) keeps the escaped length of each text measured, by its
+ * pointer and length: pass one map for many documents that share texts. */
+size_t s3xml_replication_size(const struct ds_replication *r, struct ptrmap *memo);
 
 #endif

@@ -1,7 +1,8 @@
 """Merge keys (<<) as YAML reads them: crrc resolves every merge the way
 PyYAML does. Generates specs (from fixed seeds) full of nested merge
 shapes: mappings and lists of mappings merged, merges of mappings that
-merge in turn, explicit keys before and after '<<', anchors on x- keys, on
+merge in turn (anchored, or written in place), explicit keys before and
+after '<<', anchors on x- keys, on
 buckets, rules and entries inside the sections (so both the streamed entries
 and those kept whole are built), anchored sections, merges inside tag maps
 and filters; reads each with yaml.safe_load and with `crrc model`, and
@@ -48,12 +49,16 @@ class Gen:
     def word(self):
         return self.r.choice(WORDS)
 
-    def merge_value(self, anchors, most=3):
-        """`*a` or `[*a, *b, ...]` over some of anchors."""
+    def merge_value(self, anchors, most=3, depth=0):
+        """`*a`, `[*a, *b, ...]` over some of anchors, or a mapping written
+        in place that merges them in turn (`{<<: *a}`), also in a list."""
         picks = self.r.sample(anchors, self.r.randint(1, min(most, len(anchors))))
-        if len(picks) == 1 and self.flip(0.6):
-            return f"*{picks[0]}"
-        return "[" + ", ".join(f"*{a}" for a in picks) + "]"
+        if depth < 2 and self.flip(0.15):
+            return "{<<: " + self.merge_value(anchors, most, depth + 1) + "}"
+        items = [f"*{a}" if depth >= 2 or not self.flip(0.15) else f"{{<<: *{a}}}" for a in picks]
+        if len(items) == 1 and self.flip(0.6):
+            return items[0]
+        return "[" + ", ".join(items) + "]"
 
     def mapping(self, pairs, anchors, must_merge=False, anchor=None):
         """A flow mapping of pairs, with a '<<' over some of anchors placed

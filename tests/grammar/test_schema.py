@@ -169,6 +169,18 @@ def main():
                     lambda d: d.update(ignore=["same-region"]), "same-region")
     expect_rejected(v, base, "an RPO below 15 minutes",
                     lambda d: d["policies"].update(rpo_minutes=5), "rpo_minutes")
+    # a legacy name (W008) only for an existing bucket in us-east-1
+    legacy = dict(name="Media_Archive_2016", region="us-east-1", existing=True)
+    expect_rejected(v, base, "a legacy name on a bucket crrc creates",
+                    lambda d: bucket(d).update({**legacy, "existing": False}), "name")
+    expect_rejected(v, base, "a legacy name outside us-east-1",
+                    lambda d: bucket(d).update({**legacy, "region": "us-west-2"}), "name")
+    expect_rejected(v, base, "a name invalid even then",
+                    lambda d: bucket(d).update({**legacy, "name": "media archive"}), "name")
+    doc = copy.deepcopy(base)
+    bucket(doc).update(legacy)
+    if errors_of(v, doc):
+        fail("a legacy name of an existing bucket in us-east-1 is rejected")
 
 
 if __name__ == "__main__":

@@ -140,8 +140,9 @@ static const struct code_case code_cases[] = {
 	{"crrc: 1\nname: Demo\nbuckets:\n  a:\n    region: us-east-1\n", CRRC_E030, 2, 7, "'D'", 0, 0},
 	{"  Bad:\n    region: us-east-1\n", CRRC_E031, 8, 3, "contains 'B'", 0, 0},
 	{"  c:\n    name: my_bucket\n    region: us-east-1\n", CRRC_E032, 9, 11, "'_'", 0, 0},
-	{"  c:\n    name: demo-a\n    region: eu-west-1\n", CRRC_E033, 9, 11, "'a' and 'c'", 5,
-	 5},
+	/* the first is a's default name: the note is at a's key */
+	{"  c:\n    name: demo-a\n    region: eu-west-1\n", CRRC_E033, 9, 11, "'a' and 'c'", 4,
+	 3},
 	{"  c:\n    region: us-est-1\n", CRRC_E034, 9, 13, "did you mean 'us-east-1'", 0, 0},
 	{"policies:\n  residency:\n    - prefix: x/\n      regions: [eu-wset-1]\n", CRRC_E034,
 	 11, 17, "did you mean 'eu-west-1'", 0, 0},
@@ -324,9 +325,10 @@ END_TEST
 
 START_TEST(test_default_name_too_long)
 {
+	/* said at the key the default name is made of, not inside the bucket */
 	load("  a-very-long-bucket-key-that-makes-the-default-name-too-long:\n"
 	     "    region: us-east-1\n");
-	const struct crrc_diag *g = expect_only(CRRC_E032, 9, 5);
+	const struct crrc_diag *g = expect_only(CRRC_E032, 8, 3);
 	ck_assert_ptr_nonnull(strstr(g->msg, "give the bucket a name:"));
 }
 END_TEST
@@ -450,8 +452,8 @@ START_TEST(test_default_names_and_arns)
 	ck_assert_str_eq(a->name.s, "demo-a");
 	ck_assert_uint_eq(a->name.len, 6);
 	ck_assert(!a->name.set);
-	ck_assert_uint_eq(a->name.pos.line, a->pos.line);
-	ck_assert_uint_eq(a->name.pos.col, a->pos.col);
+	ck_assert_uint_eq(a->name.pos.line, a->key.pos.line); /* the key it is made of */
+	ck_assert_uint_eq(a->name.pos.col, a->key.pos.col);
 	ck_assert_str_eq(a->arn, "arn:aws:s3:::demo-a");
 	ck_assert(c->name.set);
 	ck_assert_str_eq(c->arn, "arn:aws-cn:s3:::explicit-name");

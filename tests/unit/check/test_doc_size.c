@@ -9,6 +9,8 @@
 #include "base/buf.h"
 #include "check_helpers.h"
 #include "model/desired.h"
+#include "base/arena.h"
+#include "base/ptrmap.h"
 #include "model/s3xml.h"
 
 /* An entry of n rules, each with a prefix of 1024 bytes: "NNN" and 1021
@@ -111,7 +113,36 @@ START_TEST(test_replication_xml)
 		"<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication>"
 		"<Destination><Bucket>arn:aws:s3:::xy-d</Bucket></Destination></Rule>"
 		"</ReplicationConfiguration>");
-	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0]), b.len);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], NULL), b.len);
+	/* measured through a memo of texts: the same, the second time too */
+	struct arena *a = arena_create();
+	struct ptrmap *memo = ptrmap_create(a, 4);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], memo), b.len);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], memo), b.len);
+	arena_destroy(a);
+	buf_free(&b);
+	desired_destroy(ds);
+}
+END_TEST
+
+/* Every character S3's XML escapes, measured without writing: the size is
+ * that of the document written. */
+START_TEST(test_replication_xml_measured)
+{
+	spec_check("crrc: 1\nname: xy\naccounts: {a: \"111122223333\"}\nbuckets:\n"
+		   "  s: {region: us-east-1, account: a}\n  d: {region: us-west-2, account: a}\n"
+		   "replication:\n  - source: s\n    rules:\n"
+		   "      - {id: r, destination: d, filter: {prefix: \"x\\\"'<>&\\t\\n\\ry\"}}\n");
+	struct crrc_desired *ds = desired_create(model);
+	struct buf b = BUF_INIT;
+	s3xml_replication(&ds->replications[0], &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "<Prefix>x&#34;&#39;&lt;&gt;&amp;&#x9;&#xA;&#xD;y</Prefix>"));
+	struct arena *a = arena_create();
+	struct ptrmap *memo = ptrmap_create(a, 4);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], NULL), b.len);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], memo), b.len);
+	ck_assert_uint_eq(s3xml_replication_size(&ds->replications[0], memo), b.len);
+	arena_destroy(a);
 	buf_free(&b);
 	desired_destroy(ds);
 }
@@ -127,6 +158,7 @@ static Suite *doc_size_suite(void)
 	tcase_add_test(t, test_replication_near_limit);
 	tcase_add_test(t, test_bucket_policy_too_large);
 	tcase_add_test(t, test_replication_xml);
+	tcase_add_test(t, test_replication_xml_measured);
 	suite_add_tcase(s, t);
 	return s;
 }
