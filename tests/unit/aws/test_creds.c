@@ -364,39 +364,90 @@ static unsigned long rnd(unsigned long *s)
 	return *s;
 }
 
-static const char *const pieces[] = {
-	"[", "]", "[profile a]", "[profile b]", "[default]", "[a]", "[b]", "[DEFAULT]",
-	"\n", "\n", "\n", "\r\n", "=", ":", " ", "\t", "#", ";", "a", "b", "\"",
-	"role_arn", "source_profile", "credential_source", "Environment", "aws_access_key_id",
-	"aws_secret_access_key", "aws_session_token", "region", "duration_seconds", "99999",
-	"external_id", "mfa_serial", "credential_process", "profile", "  ", "\xff", "\xc3",
+static const char *const headers[] = {
+	"[profile a]", "[profile b]", "[default]", "[a]", "[b]", "[DEFAULT]", "[profile  a ]",
+	"[profile \"b\"]", "[profile]",
 };
+static const char *const bad_headers[] = {"[]", "[x", "x]"};
+static const char *const keys[] = {
+	"role_arn", "source_profile", "credential_source", "aws_access_key_id",
+	"aws_secret_access_key", "aws_session_token", "region", "duration_seconds",
+	"external_id", "mfa_serial", "credential_process",
+};
+static const char *const values[] = {
+	"a", "b", "default", "Environment", "R", "99999", "900", "AK", SECRET, "", "x y",
+};
+static const char *const seps[] = {"=", " = ", ":", "\t=  "};
 
-static void garbage(char *out, size_t len, unsigned long *seed)
+#define PICK(seed, a) (a)[rnd(seed) % (sizeof(a) / sizeof(*(a)))]
+
+/* One line "key = value", the value likely to make sense for the key. */
+static size_t fuzz_entry(char *out, const char *key, unsigned long *seed)
 {
-	size_t i = 0;
-	while (i < len) {
-		if (rnd(seed) % 8 == 0) {
-			out[i++] = (char)(rnd(seed) & 0xff);
-			continue;
-		}
-		const char *p = pieces[rnd(seed) % (sizeof(pieces) / sizeof(*pieces))];
-		for (; *p && i < len; p++)
-			out[i++] = *p;
+	static const char *const profiles[] = {"a", "b", "default"};
+	const char *v = PICK(seed, values);
+	if (rnd(seed) % 4) {
+		if (strcmp(key, "source_profile") == 0)
+			v = PICK(seed, profiles);
+		else if (strcmp(key, "credential_source") == 0)
+			v = "Environment";
+		else if (strncmp(key, "aws_", 4) == 0)
+			v = SECRET;
 	}
+	return (size_t)sprintf(out, "%s%s%s", key, PICK(seed, seps), v);
+}
+
+/* A random permutation of the n strings of from. */
+static void shuffle(const char **to, const char *const *from, size_t n, unsigned long *seed)
+{
+	memcpy(to, from, n * sizeof(*to));
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = rnd(seed) % (i + 1);
+		const char *t = to[i];
+		to[i] = to[j];
+		to[j] = t;
+	}
+}
+
+/* A few sections of distinct keys each, mostly well-formed (so that
+ * profiles resolve, chain and loop), with comments, continuations and a
+ * little garbage. */
+static size_t garbage(char *out, unsigned long *seed)
+{
+	size_t len = 0, nsect = rnd(seed) % 5, nkeys = sizeof(keys) / sizeof(*keys);
+	const char *sects[sizeof(headers) / sizeof(*headers)];
+	shuffle(sects, headers, sizeof(headers) / sizeof(*headers), seed);
+	for (size_t sect = 0; sect < nsect; sect++) {
+		bool bad = rnd(seed) % 20 == 0;
+		len += (size_t)sprintf(out + len, "%s\n", bad ? PICK(seed, bad_headers) : sects[sect]);
+		const char *order[sizeof(keys) / sizeof(*keys)];
+		shuffle(order, keys, nkeys, seed); /* distinct keys */
+		for (size_t i = 0, n = rnd(seed) % 6; i < n; i++) {
+			unsigned long k = rnd(seed) % 100;
+			if (k < 3)
+				for (unsigned long m = rnd(seed) % 20; m--;)
+					out[len++] = (char)(rnd(seed) & 0xff);
+			else if (k < 6)
+				len += (size_t)sprintf(out + len, "  continued");
+			else if (k < 9)
+				len += (size_t)sprintf(out + len, "# comment");
+			else
+				len += fuzz_entry(out + len, order[i], seed);
+			out[len++] = rnd(seed) % 32 ? '\n' : '\r';
+		}
+	}
+	return len;
 }
 
 START_TEST(fuzz)
 {
 	unsigned long seed = 0x9e3779b97f4a7c15ul;
-	char cfg[2048], cred[2048];
+	char cfg[4096], cred[4096]; /* 4 sections of 6 lines of 90 bytes at most */
 	env_set("AWS_ACCESS_KEY_ID", "AKENV");
 	env_set("AWS_SECRET_ACCESS_KEY", SECRET);
 	const char *profiles[] = {NULL, "a", "b", "default"};
-	for (int round = 0; round < 1500; round++) {
-		size_t a = rnd(&seed) % sizeof(cfg), b = rnd(&seed) % sizeof(cred);
-		garbage(cfg, a, &seed);
-		garbage(cred, b, &seed);
+	for (int round = 0; round < 4000; round++) {
+		size_t a = garbage(cfg, &seed), b = garbage(cred, &seed);
 		write_file(cfg_path, cfg, a);
 		write_file(cred_path, cred, b);
 		char *err = NULL;
