@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Noreturn void oom_abort(void)
 {
@@ -38,4 +39,12 @@ void *xrealloc(void *p, size_t size)
 	if (!p)
 		oom_abort();
 	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
 }

@@ -15,5 +15,7 @@ _Noreturn void oom_bug(const char *what);
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
+/* A copy of s, or NULL when s is NULL. */
+char *xstrdup(const char *s);
 
 #endif
