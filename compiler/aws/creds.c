@@ -22,14 +22,6 @@
 /* The longest chain of roles followed: deeper is surely a mistake. */
 #define CHAIN_MAX 32
 
-static char *str_dup(const char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 static void secret_free(char *s)
 {
 	if (s)
@@ -40,8 +32,8 @@ static void secret_free(char *s)
 void aws_creds_set(struct aws_creds *c, const char *access_key_id,
 		   const char *secret_access_key, const char *session_token)
 {
-	struct aws_creds n = {str_dup(access_key_id), str_dup(secret_access_key),
-			      str_dup(session_token)};
+	struct aws_creds n = {xstrdup(access_key_id), xstrdup(secret_access_key),
+			      xstrdup(session_token)};
 	aws_creds_clear(c);
 	*c = n;
 }
@@ -219,7 +211,7 @@ static struct aws_cred_step *step_push(struct aws_cred_plan *plan, enum aws_cred
 {
 	plan->steps = xrealloc(plan->steps, (plan->nsteps + 1) * sizeof(*plan->steps));
 	struct aws_cred_step *s = &plan->steps[plan->nsteps++];
-	*s = (struct aws_cred_step){.kind = k, .origin = str_dup(origin)};
+	*s = (struct aws_cred_step){.kind = k, .origin = xstrdup(origin)};
 	return s;
 }
 
@@ -332,9 +324,9 @@ static void role_step(struct resolver *r, const struct profile *p, long secs)
 	buf_printf(&o, "profile %s", p->name);
 	struct aws_cred_step *s = step_push(r->plan, AWS_CRED_ASSUME_ROLE, o.data);
 	buf_free(&o);
-	s->role_arn = str_dup(profile_get(r, p, "role_arn"));
-	s->external_id = str_dup(profile_get(r, p, "external_id"));
-	s->role_session_name = str_dup(profile_get(r, p, "role_session_name"));
+	s->role_arn = xstrdup(profile_get(r, p, "role_arn"));
+	s->external_id = xstrdup(profile_get(r, p, "external_id"));
+	s->role_session_name = xstrdup(profile_get(r, p, "role_session_name"));
 	s->duration_seconds = secs;
 }
 
@@ -410,7 +402,7 @@ static void region_pick(struct resolver *r, const struct profile *p)
 		v = env_get(r, "AWS_DEFAULT_REGION");
 	if (!v && profile_exists(p))
 		v = profile_get(r, p, "region");
-	r->plan->region = str_dup(v);
+	r->plan->region = xstrdup(v);
 }
 
 static bool resolve(struct resolver *r, const char *explicit_profile)
@@ -427,7 +419,7 @@ static bool resolve(struct resolver *r, const char *explicit_profile)
 			    r->credentials.path ? r->credentials.path : "the credentials file");
 	region_pick(r, &p);
 	if (profile_exists(&p))
-		r->plan->profile = str_dup(p.name);
+		r->plan->profile = xstrdup(p.name);
 	if (!explicit_profile) {
 		if (!env_static(r, false, ""))
 			return false;
@@ -452,7 +444,7 @@ struct aws_cred_plan *aws_creds_resolve(const char *profile, aws_getenv_fn *env,
 	r.credentials.path = file_path(&r, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
 	if (!resolve(&r, profile && *profile ? profile : NULL)) {
 		if (!*err)
-			*err = str_dup("credentials could not be resolved");
+			*err = xstrdup("credentials could not be resolved");
 		aws_cred_plan_destroy(r.plan);
 		r.plan = NULL;
 	}

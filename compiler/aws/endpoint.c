@@ -40,12 +40,6 @@ const char *aws_partition(const char *region)
 	return p ? p->name : NULL;
 }
 
-static char *str_dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 static bool fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(char **err, const char *fmt, ...)
 {
@@ -98,7 +92,7 @@ static bool override_of(const char *suffix, aws_getenv_fn *env, char **url, char
 static bool endpoint_set(struct aws_endpoint *ep, char *url, const char *region,
 			 const char *service, const char *prefix, bool overridden)
 {
-	*ep = (struct aws_endpoint){url, str_dup(prefix), str_dup(region), str_dup(service),
+	*ep = (struct aws_endpoint){url, xstrdup(prefix), xstrdup(region), xstrdup(service),
 				    overridden};
 	return true;
 }

@@ -9,12 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-static char *str_dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 struct aws_request *aws_request_create(const char *method, const char *endpoint,
 				       const char *path, const char *region,
 				       const char *service)
@@ -25,10 +19,10 @@ struct aws_request *aws_request_create(const char *method, const char *endpoint,
 	if (strlen(method) >= sizeof(req->method))
 		oom_bug("aws_request_create: an HTTP method longer than 7 characters");
 	strcpy(req->method, method);
-	req->endpoint = str_dup(endpoint);
-	req->path = str_dup(path ? path : "/");
-	req->region = str_dup(region);
-	req->service = str_dup(service);
+	req->endpoint = xstrdup(endpoint);
+	req->path = xstrdup(path ? path : "/");
+	req->region = xstrdup(region);
+	req->service = xstrdup(service);
 	return req;
 }
 
@@ -68,23 +62,23 @@ static struct aws_kv *kv_push(struct aws_kv **kv, size_t *n, size_t *cap)
 void aws_request_add_query(struct aws_request *req, const char *name, const char *value)
 {
 	struct aws_kv *kv = kv_push(&req->query, &req->nquery, &req->query_cap);
-	kv->name = str_dup(name);
-	kv->value = value ? str_dup(value) : NULL;
+	kv->name = xstrdup(name);
+	kv->value = value ? xstrdup(value) : NULL;
 }
 
 void aws_request_set_header(struct aws_request *req, const char *name, const char *value)
 {
 	for (size_t i = 0; i < req->nheaders; i++) {
 		if (strcasecmp(req->headers[i].name, name) == 0) {
-			char *v = str_dup(value);
+			char *v = xstrdup(value);
 			free(req->headers[i].value);
 			req->headers[i].value = v;
 			return;
 		}
 	}
 	struct aws_kv *kv = kv_push(&req->headers, &req->nheaders, &req->headers_cap);
-	kv->name = str_dup(name);
-	kv->value = str_dup(value);
+	kv->name = xstrdup(name);
+	kv->value = xstrdup(value);
 }
 
 const char *aws_request_header(const struct aws_request *req, const char *name)

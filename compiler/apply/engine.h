@@ -1,0 +1,56 @@
+/* engine.h: apply's machinery, shared by its stages (accounts.c, read.c,
+ * exec.c): the desired state, one AWS client per account, the transport
+ * they share, the live state being read, and the diagnostics. Private to
+ * apply/. */
+#ifndef CRRC_APPLY_ENGINE_H
+#define CRRC_APPLY_ENGINE_H
+
+#include <stdbool.h>
+
+#include "apply/apply.h"
+#include "apply/live.h"
+#include "apply/plan.h"
+#include "aws/client.h"
+#include "aws/endpoint.h"
+#include "diag/diag.h"
+#include "model/desired.h"
+
+struct http;
+
+/* The credentials of one account of the spec (or the deploying ones). */
+struct engine_account {
+	const struct ds_account *spec; /* NULL: the deploying credentials */
+	struct aws_client *client;     /* NULL when its credentials failed */
+	char *id;                      /* what GetCallerIdentity says */
+	char *error;                   /* why there is no client, or a wrong id */
+	const char *region;            /* for STS: its first place's region */
+};
+
+struct engine {
+	const struct crrc_desired *ds;
+	const struct apply_options *o;
+	struct crrc_diags *d;
+	struct http *http;
+	struct engine_account *accounts; /* ds->naccounts, then the deploying */
+	size_t naccounts;
+	struct live *live;
+	aws_getenv_fn *env;
+	unsigned long failures;
+};
+
+/* The account whose credentials serve place p. */
+struct engine_account *engine_account_of(struct engine *e, const struct ds_place *p);
+/* A diagnostic for a call that failed, at pos: what was done, to what, and
+ * AWS's code, message and request id. */
+void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, const char *name,
+		   const struct aws_call_end *end);
+
+/* Set up the accounts' clients and prove each account's identity. */
+bool engine_accounts(struct engine *e);
+void engine_accounts_free(struct engine *e);
+/* Read what AWS holds into e->live. */
+void engine_read(struct engine *e);
+/* Carry out the plan; counts what was done into sum. */
+void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum);
+
+#endif

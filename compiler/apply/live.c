@@ -1,0 +1,89 @@
+/* live.c: the live-state snapshot's memory (live.h). */
+#include "apply/live.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/s3.h"
+#include "base/oom.h"
+
+struct live *live_create(size_t nbuckets, size_t nroles, size_t nplaces)
+{
+	struct live *l = xcalloc(1, sizeof(*l));
+	l->buckets = xcalloc(nbuckets + 1, sizeof(*l->buckets));
+	l->roles = xcalloc(nroles + 1, sizeof(*l->roles));
+	l->place_accounts = xcalloc(nplaces + 1, sizeof(*l->place_accounts));
+	l->place_errors = xcalloc(nplaces + 1, sizeof(*l->place_errors));
+	l->nbuckets = nbuckets;
+	l->nroles = nroles;
+	l->nplaces = nplaces;
+	return l;
+}
+
+void live_tags_clear(struct live_tags *tags)
+{
+	for (size_t i = 0; i < tags->n; i++) {
+		free(tags->v[i].name);
+		free(tags->v[i].value);
+	}
+	free(tags->v);
+	*tags = (struct live_tags){0};
+}
+
+void live_tags_add(struct live_tags *tags, const char *key, const char *value)
+{
+	if ((tags->n & (tags->n - 1)) == 0) /* 0, 1, 2, 4...: full */
+		tags->v = xrealloc(tags->v, (tags->n ? tags->n * 2 : 1) * sizeof(*tags->v));
+	tags->v[tags->n++] = (struct aws_kv){xstrdup(key), xstrdup(value ? value : "")};
+}
+
+const char *live_tag(const struct live_tags *tags, const char *key)
+{
+	for (size_t i = 0; i < tags->n; i++)
+		if (strcmp(tags->v[i].name, key) == 0)
+			return tags->v[i].value;
+	return NULL;
+}
+
+static void bucket_free(struct live_bucket *b)
+{
+	free(b->region);
+	free(b->versioning);
+	free(b->sse);
+	free(b->kms_key);
+	live_tags_clear(&b->tags);
+	json_decref(b->policy);
+	if (b->replication) {
+		s3_replication_free(b->replication);
+		free(b->replication);
+	}
+	free(b->error);
+}
+
+static void role_free(struct live_role *r)
+{
+	free(r->arn);
+	json_decref(r->trust);
+	json_decref(r->policy);
+	live_tags_clear(&r->tags);
+	free(r->error);
+}
+
+void live_destroy(struct live *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nbuckets; i++)
+		bucket_free(&l->buckets[i]);
+	for (size_t i = 0; i < l->nroles; i++)
+		role_free(&l->roles[i]);
+	for (size_t i = 0; i < l->nplaces; i++) {
+		free(l->place_accounts[i]);
+		free(l->place_errors[i]);
+	}
+	free(l->place_errors);
+	free(l->buckets);
+	free(l->roles);
+	free(l->place_accounts);
+	free(l);
+}

@@ -1,0 +1,80 @@
+/* live.h: what AWS holds for the buckets and roles of a desired state, as
+ * apply's reads (read.c) found it, and what the plan (plan.c) compares
+ * with the desired state. Indexed like the desired state: bucket i of the
+ * desired state is live->buckets[i], the role and the configuration of
+ * replication i are live->roles[i] and live->buckets[source].replication.
+ * Everything here is owned by the struct live (live_free). */
+#ifndef CRRC_APPLY_LIVE_H
+#define CRRC_APPLY_LIVE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/request.h"
+
+struct s3_replication;
+
+/* The tag crrc puts on what it creates, naming the spec: a re-run adopts
+ * what carries it, and nothing else that exists unasked. */
+#define LIVE_MARK_KEY "crrc:spec"
+
+enum live_presence {
+	LIVE_UNREAD = 0, /* not read (not needed, or a read before it failed) */
+	LIVE_ABSENT,     /* it does not exist */
+	LIVE_PRESENT,    /* it exists, in the expected region and account */
+	LIVE_ELSEWHERE,  /* a bucket of that name exists in another region */
+	LIVE_FORBIDDEN,  /* it exists and the account may not read it: another's */
+	LIVE_FAILED,     /* reading it failed: error says why */
+};
+
+struct live_tags {
+	struct aws_kv *v;
+	size_t n;
+};
+
+struct live_bucket {
+	enum live_presence presence;
+	char *region;     /* where it is (HeadBucket), when it exists */
+	char *versioning; /* "Enabled", "Suspended", or NULL: never enabled */
+	bool sse_read;    /* the encryption configuration was read */
+	char *sse;        /* "AES256", "aws:kms", "aws:kms:dsse", or NULL: none */
+	char *kms_key;
+	bool bucket_key;
+	struct live_tags tags;
+	json_t *policy;   /* its bucket policy, or NULL: none */
+	struct s3_replication *replication; /* NULL: none */
+	bool object_lock;
+	bool empty;       /* holds no object version (read only when it matters) */
+	char *error;      /* LIVE_FAILED: what failed */
+};
+
+struct live_role {
+	enum live_presence presence;
+	char *arn;
+	json_t *trust;    /* the assume-role policy, decoded */
+	json_t *policy;   /* the inline policy crrc names, or NULL: none */
+	struct live_tags tags;
+	char *error;
+};
+
+struct live {
+	struct live_bucket *buckets; /* desired->nbuckets */
+	struct live_role *roles;     /* desired->nreplications */
+	size_t nbuckets, nroles;
+	/* the account each place's credentials are for (GetCallerIdentity) */
+	char **place_accounts;       /* desired->nplaces */
+	char **place_errors;         /* why a place has no credentials, or NULL */
+	size_t nplaces;
+};
+
+/* An empty snapshot sized for a desired state's counts. */
+struct live *live_create(size_t nbuckets, size_t nroles, size_t nplaces);
+void live_destroy(struct live *l); /* NULL is fine */
+/* The value of key in tags, or NULL. */
+const char *live_tag(const struct live_tags *tags, const char *key);
+/* Append a copy of (key, value). */
+void live_tags_add(struct live_tags *tags, const char *key, const char *value);
+void live_tags_clear(struct live_tags *tags);
+
+#endif

@@ -1,0 +1,477 @@
+/* plan.c: the desired state against the live state, item by item: a
+ * bucket, a role, a replication configuration. Everything is compared as
+ * what it means, never as text: policies as parsed JSON (aws/iam.h),
+ * replication configurations parsed from XML field by field with S3's
+ * defaults (aws/s3.h), tags as sets. What exists and is not crrc's is never
+ * taken: a bucket crrc would create that exists without its mark is
+ * blocked, unless it is empty and bare (what an interrupted run leaves),
+ * which is adopted; tags and bucket-policy statements that the spec does
+ * not own are kept, merged by key and by Sid. */
+#include "apply/plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "aws/iam.h"
+#include "aws/s3.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/oom.h"
+#include "model/iam.h"
+#include "model/s3xml.h"
+
+struct planner {
+	struct plan *p;
+	const struct crrc_desired *ds;
+	const struct live *l;
+	struct arena *a;
+	struct arena_vec changes; /* of the item being planned */
+	char *err;
+	size_t errlen;
+};
+
+static void change(struct planner *pl, const char *field, const char *old, const char *new)
+{
+	struct plan_change *c = arena_vec_push(&pl->changes, sizeof(*c));
+	c->field = field;
+	c->old = old ? arena_strdup(pl->a, old) : NULL;
+	c->new = new ? arena_strdup(pl->a, new) : NULL;
+}
+
+static struct plan_item *item_begin(struct planner *pl, enum plan_kind kind, size_t index,
+				    const char *name, const struct ds_place *place,
+				    struct crrc_pos pos)
+{
+	struct plan_item *it = &pl->p->items[pl->p->n++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->index = index;
+	it->name = name;
+	it->place = place;
+	it->pos = pos;
+	size_t k = (size_t)(place - pl->ds->places);
+	it->account = place->account ? place->account->id
+		      : k < pl->l->nplaces ? pl->l->place_accounts[k]
+					   : NULL;
+	return it;
+}
+
+static void blocked(struct planner *pl, struct plan_item *it, const char *why);
+
+static void item_end(struct planner *pl, struct plan_item *it)
+{
+	size_t k = (size_t)(it->place - pl->ds->places);
+	if (k < pl->l->nplaces && pl->l->place_errors[k])
+		blocked(pl, it, pl->l->place_errors[k]);
+	it->nchanges = pl->changes.n;
+	it->changes = arena_vec_take(&pl->changes, pl->a);
+	if (it->action == PLAN_NONE && it->steps)
+		it->action = PLAN_UPDATE;
+	switch (it->action) {
+	case PLAN_CREATE: pl->p->ncreate++; break;
+	case PLAN_UPDATE: pl->p->nupdate++; break;
+	case PLAN_ADOPT: pl->p->nadopt++; break;
+	case PLAN_BLOCKED: pl->p->nblocked++; break;
+	case PLAN_NONE: break;
+	}
+}
+
+static void blocked(struct planner *pl, struct plan_item *it, const char *why)
+{
+	it->action = PLAN_BLOCKED;
+	it->steps = 0;
+	it->why = arena_strdup(pl->a, why);
+	arena_vec_free(&pl->changes);
+	pl->changes = (struct arena_vec){0};
+}
+
+/* The tags a bucket or role crrc creates carries: the spec's, and the mark. */
+static void desired_tags(struct planner *pl, struct live_tags *out, const struct crrc_tags *t)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		live_tags_add(out, t->v[i].key.s, t->v[i].value.s ? t->v[i].value.s : "");
+	live_tags_add(out, LIVE_MARK_KEY, pl->ds->name ? pl->ds->name : "");
+}
+
+/* want's tags merged into have's: have's other keys kept. Changes listed;
+ * true when anything differs. */
+static bool tags_merge(struct planner *pl, const struct live_tags *want,
+		       const struct live_tags *have, struct live_tags *out)
+{
+	bool differs = false;
+	for (size_t i = 0; i < have->n; i++)
+		if (!live_tag(want, have->v[i].name))
+			live_tags_add(out, have->v[i].name, have->v[i].value);
+	for (size_t i = 0; i < want->n; i++) {
+		const char *old = live_tag(have, want->v[i].name);
+		live_tags_add(out, want->v[i].name, want->v[i].value);
+		if (old && strcmp(old, want->v[i].value) == 0)
+			continue;
+		differs = true;
+		change(pl, arena_concat(pl->a, "tag ", want->v[i].name, NULL), old, want->v[i].value);
+	}
+	return differs;
+}
+
+/* Whether a bucket that exists is bare: empty, with no configuration of
+ * anyone's, what a run killed between CreateBucket and its mark leaves. */
+static bool bucket_bare(const struct live_bucket *lb)
+{
+	return lb->empty && lb->tags.n == 0 && !lb->policy && !lb->replication &&
+	       !lb->versioning && (!lb->sse || strcmp(lb->sse, "AES256") == 0);
+}
+
+/* Why a bucket crrc creates may not be touched, or NULL. */
+static const char *bucket_refusal(struct planner *pl, const struct ds_bucket *b,
+				  const struct live_bucket *lb)
+{
+	switch (lb->presence) {
+	case LIVE_ELSEWHERE:
+		return arena_concat(pl->a, "a bucket named ", b->name, " exists in ",
+				    lb->region ? lb->region : "another region", ", not in ",
+				    b->place->region, NULL);
+	case LIVE_FORBIDDEN:
+		return arena_concat(pl->a, "a bucket named ", b->name,
+				    " exists and belongs to another account (access denied)", NULL);
+	case LIVE_UNREAD:
+		return "its state was not read";
+	case LIVE_FAILED:
+		return arena_concat(pl->a, "its state could not be read: ",
+				    lb->error ? lb->error : "unknown error", NULL);
+	case LIVE_ABSENT:
+		return b->create ? NULL
+				 : arena_concat(pl->a, "it is declared existing: true, but no bucket "
+						       "named ", b->name, " exists", NULL);
+	default:
+		break;
+	}
+	const char *mark = live_tag(&lb->tags, LIVE_MARK_KEY);
+	if (!b->create || (mark && pl->ds->name && strcmp(mark, pl->ds->name) == 0) ||
+	    bucket_bare(lb))
+		return NULL;
+	if (mark)
+		return arena_concat(pl->a, "it exists and was created by crrc for spec '", mark,
+				    "', not this one", NULL);
+	return arena_concat(pl->a, "it exists and crrc did not create it; declare it "
+				   "existing: true to configure it", NULL);
+}
+
+static void bucket_encryption(struct planner *pl, struct plan_item *it, const struct ds_bucket *b,
+			      const struct live_bucket *lb)
+{
+	if (!b->kms_key)
+		return;
+	const char *want = b->kms_key->s;
+	bool same = lb->sse && strcmp(lb->sse, "aws:kms") == 0 && lb->kms_key &&
+		    strcmp(lb->kms_key, want) == 0 && lb->bucket_key;
+	if (same)
+		return;
+	it->steps |= STEP_ENCRYPTION;
+	change(pl, "encryption", lb->sse ? (lb->kms_key ? lb->kms_key : lb->sse) : NULL,
+	       arena_concat(pl->a, "aws:kms ", want, ", bucket key", NULL));
+}
+
+static void policy_change(void *ud, const char *field, const char *old, const char *new)
+{
+	change(ud, field, old, new);
+}
+
+/* have's statements, with want's in place of those of the same Sid and the
+ * rest of want's after: the policy crrc puts keeps what others wrote. */
+static json_t *policy_merge(json_t *have, json_t *want)
+{
+	json_t *out = json_deep_copy(want), *sts = json_array();
+	json_t *have_sts = have ? json_object_get(have, "Statement") : NULL;
+	json_t *want_sts = json_object_get(want, "Statement");
+	size_t i, j;
+	json_t *st, *w;
+	if (json_is_object(have_sts)) /* one statement, not in a list */
+		json_array_append(sts, have_sts);
+	else
+		json_array_foreach(have_sts, i, st) {
+			const char *sid = json_string_value(json_object_get(st, "Sid"));
+			bool ours = false;
+			json_array_foreach(want_sts, j, w) {
+				const char *wsid = json_string_value(json_object_get(w, "Sid"));
+				ours |= sid && wsid && strcmp(sid, wsid) == 0;
+			}
+			if (!ours)
+				json_array_append(sts, st);
+		}
+	json_array_foreach(want_sts, j, w)
+		json_array_append(sts, w);
+	json_object_set_new(out, "Statement", sts);
+	return out;
+}
+
+/* The bucket policy crrc writes, merged into what the bucket has: its
+ * statements replace those of the same Sid, the others are kept. */
+static void bucket_policy(struct planner *pl, struct plan_item *it, const struct ds_bucket *b,
+			  const struct live_bucket *lb)
+{
+	if (b->policy_by != DS_WRITER_CRRC)
+		return;
+	json_t *want = iam_bucket_policy(b);
+	if (!want)
+		return;
+	json_t *merged = policy_merge(lb->policy, want);
+	if (!lb->policy || !aws_policy_equal(merged, lb->policy)) {
+		it->steps |= STEP_POLICY;
+		it->policy = merged;
+		aws_policy_changes(lb->policy, merged, policy_change, pl);
+	} else
+		json_decref(merged);
+	json_decref(want);
+}
+
+static void plan_bucket(struct planner *pl, const struct ds_bucket *b)
+{
+	const struct live_bucket *lb = &pl->l->buckets[b->index];
+	struct plan_item *it = item_begin(pl, PLAN_BUCKET, b->index, b->name, b->place, b->pos);
+	const char *refusal = bucket_refusal(pl, b, lb);
+	if (refusal) {
+		blocked(pl, it, refusal);
+		item_end(pl, it);
+		return;
+	}
+	bool absent = lb->presence == LIVE_ABSENT;
+	if (absent) {
+		it->action = PLAN_CREATE;
+		it->steps |= STEP_CREATE_BUCKET;
+		change(pl, "region", NULL, b->place->region);
+		if (b->object_lock_by == DS_WRITER_CRRC)
+			change(pl, "object_lock", NULL, "Enabled");
+	} else if (b->create && !live_tag(&lb->tags, LIVE_MARK_KEY)) {
+		it->action = PLAN_ADOPT;
+		it->why = "it is empty and bare, as a run interrupted after creating it leaves it";
+	}
+	if (!lb->versioning || strcmp(lb->versioning, "Enabled") != 0) {
+		it->steps |= STEP_VERSIONING;
+		change(pl, "versioning", lb->versioning, "Enabled");
+	}
+	bucket_encryption(pl, it, b, lb);
+	if (b->create) {
+		struct live_tags want = {0};
+		desired_tags(pl, &want, b->tags);
+		if (tags_merge(pl, &want, &lb->tags, &it->tags))
+			it->steps |= absent || it->action == PLAN_ADOPT ? STEP_MARK : STEP_TAGS;
+		live_tags_clear(&want);
+	}
+	bucket_policy(pl, it, b, lb);
+	item_end(pl, it);
+}
+
+/* The ARN of r's role: generated roles without one are in the account of
+ * the source's credentials. */
+static const char *role_arn(struct planner *pl, const struct ds_replication *r,
+			    const char *account)
+{
+	if (r->role.arn)
+		return r->role.arn;
+	if (!account || !r->role.name)
+		return NULL;
+	return arena_concat(pl->a, "arn:", r->source->place->partition, ":iam::", account,
+			    ":role/", r->role.name, NULL);
+}
+
+static void plan_role(struct planner *pl, const struct ds_replication *r)
+{
+	const struct live_role *lr = &pl->l->roles[r->index];
+	struct plan_item *it =
+		item_begin(pl, PLAN_ROLE, r->index, r->role.name, r->source->place, r->role.pos);
+	struct live_tags want = {0};
+	desired_tags(pl, &want, pl->ds->tags);
+	it->trust = iam_trust_policy();
+	it->role_policy = iam_role_policy(r);
+	const char *mark = live_tag(&lr->tags, LIVE_MARK_KEY);
+	if (lr->presence == LIVE_FAILED)
+		blocked(pl, it, arena_concat(pl->a, "its state could not be read: ",
+					     lr->error ? lr->error : "unknown error", NULL));
+	else if (lr->presence == LIVE_ABSENT) {
+		it->action = PLAN_CREATE;
+		it->steps = STEP_CREATE_ROLE | STEP_ROLE_POLICY;
+		change(pl, "trust", NULL, "s3.amazonaws.com");
+		change(pl, "policy s3-replication", NULL, "the least-privilege replication policy");
+		for (size_t i = 0; i < want.n; i++)
+			live_tags_add(&it->tags, want.v[i].name, want.v[i].value);
+	} else if (!mark || !pl->ds->name || strcmp(mark, pl->ds->name) != 0)
+		blocked(pl, it, mark ? arena_concat(pl->a, "the role exists and was created by "
+							 "crrc for spec '", mark, "', not this one",
+						    NULL)
+				     : "the role exists and crrc did not create it");
+	else {
+		if (!lr->trust || !aws_policy_equal(lr->trust, it->trust)) {
+			it->steps |= STEP_TRUST;
+			change(pl, "trust", lr->trust ? "another trust policy" : NULL,
+			       "s3.amazonaws.com");
+		}
+		if (it->role_policy && (!lr->policy || !aws_policy_equal(lr->policy, it->role_policy))) {
+			it->steps |= STEP_ROLE_POLICY;
+			aws_policy_changes(lr->policy, it->role_policy, policy_change, pl);
+		}
+		struct live_tags merged = {0};
+		if (tags_merge(pl, &want, &lr->tags, &merged)) {
+			it->steps |= STEP_ROLE_TAGS;
+			for (size_t i = 0; i < want.n; i++)
+				live_tags_add(&it->tags, want.v[i].name, want.v[i].value);
+		}
+		live_tags_clear(&merged);
+	}
+	live_tags_clear(&want);
+	item_end(pl, it);
+}
+
+struct diff_ctx {
+	struct planner *pl;
+};
+
+static void repl_change(const char *rule_id, const char *field, const char *want,
+			const char *have, void *ud)
+{
+	struct planner *pl = ud;
+	const char *what = rule_id ? arena_concat(pl->a, "rule ", rule_id, " ", field, NULL)
+				   : arena_strdup(pl->a, field);
+	change(pl, what, have, want);
+}
+
+/* The configuration crrc writes for r, read back into S3's shape. */
+static struct s3_replication *want_replication(struct planner *pl, const struct ds_replication *r,
+					       const char *arn)
+{
+	struct buf xml = BUF_INIT;
+	s3xml_replication(r, &xml);
+	struct s3_replication *want = xcalloc(1, sizeof(*want));
+	bool ok = s3_replication_parse(xml.data, xml.len, want, pl->err, pl->errlen);
+	buf_free(&xml);
+	if (!ok) {
+		s3_replication_free(want);
+		free(want);
+		return NULL;
+	}
+	free(want->role);
+	want->role = xstrdup(arn);
+	return want;
+}
+
+static bool plan_replication(struct planner *pl, const struct ds_replication *r)
+{
+	const struct live_bucket *lb = &pl->l->buckets[r->source->index];
+	struct plan_item *it = item_begin(pl, PLAN_REPLICATION, r->index, r->source->name,
+					  r->source->place, r->pos);
+	it->role_arn = role_arn(pl, r, it->account);
+	if (!it->role_arn) {
+		blocked(pl, it, "the account of its role is not known");
+		item_end(pl, it);
+		return true;
+	}
+	it->replication = want_replication(pl, r, it->role_arn);
+	if (!it->replication)
+		return false;
+	if (!lb->replication) {
+		it->action = PLAN_CREATE;
+		it->steps = STEP_REPLICATION;
+		change(pl, "role", NULL, it->role_arn);
+		char n[32];
+		snprintf(n, sizeof(n), "%zu", r->nrules);
+		change(pl, "rules", NULL, n);
+	} else {
+		size_t before = pl->changes.n;
+		s3_replication_diff(it->replication, lb->replication, repl_change, pl);
+		if (pl->changes.n > before)
+			it->steps = STEP_REPLICATION;
+		it->replaces_foreign = it->steps && !s3_replication_shares_rule(it->replication,
+										  lb->replication);
+	}
+	item_end(pl, it);
+	return true;
+}
+
+/* Why r's configuration cannot be put: its source, a destination or its
+ * role is blocked. NULL when it can. */
+static const char *replication_blocked_by(struct planner *pl, const struct ds_replication *r,
+					  const struct plan_item *role)
+{
+	const struct plan_item *items = pl->p->items;
+	if (items[r->source->index].action == PLAN_BLOCKED)
+		return "its source bucket is blocked";
+	for (size_t i = 0; i < r->ndests; i++)
+		if (items[r->dests[i].bucket->index].action == PLAN_BLOCKED)
+			return arena_concat(pl->a, "its destination ", r->dests[i].bucket->name,
+					    " is blocked", NULL);
+	if (role && role->action == PLAN_BLOCKED)
+		return "its role is blocked";
+	return NULL;
+}
+
+static bool plan_entries(struct planner *pl)
+{
+	for (size_t i = 0; i < pl->ds->nreplications; i++) {
+		const struct ds_replication *r = &pl->ds->replications[i];
+		if (r->nrules == 0)
+			continue;
+		const struct plan_item *role = NULL;
+		if (r->role.create && r->role.name) {
+			plan_role(pl, r);
+			role = &pl->p->items[pl->p->n - 1];
+		}
+		const char *why = replication_blocked_by(pl, r, role);
+		if (why) {
+			struct plan_item *it = item_begin(pl, PLAN_REPLICATION, r->index,
+							  r->source->name, r->source->place, r->pos);
+			blocked(pl, it, why);
+			item_end(pl, it);
+		} else if (!plan_replication(pl, r))
+			return false;
+	}
+	return true;
+}
+
+struct plan *plan_create(const struct crrc_desired *ds, const struct live *l, char *err,
+			 size_t errlen)
+{
+	struct plan *p = xcalloc(1, sizeof(*p));
+	p->ds = ds;
+	p->arena = arena_create();
+	p->items = xcalloc(ds->nbuckets + 2 * ds->nreplications + 1, sizeof(*p->items));
+	struct planner pl = {p, ds, l, p->arena, {0}, err, errlen};
+	for (size_t i = 0; i < ds->nbuckets; i++)
+		plan_bucket(&pl, &ds->buckets[i]);
+	bool ok = plan_entries(&pl);
+	arena_vec_free(&pl.changes);
+	if (!ok) {
+		plan_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+void plan_destroy(struct plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_item *it = &p->items[i];
+		json_decref(it->policy);
+		json_decref(it->role_policy);
+		json_decref(it->trust);
+		live_tags_clear(&it->tags);
+		if (it->replication) {
+			s3_replication_free(it->replication);
+			free(it->replication);
+		}
+	}
+	free(p->items);
+	arena_destroy(p->arena);
+	free(p);
+}
+
+bool plan_has_changes(const struct plan *p)
+{
+	return p->ncreate + p->nupdate + p->nadopt + p->nblocked > 0;
+}
+
+const char *plan_action_name(enum plan_action a)
+{
+	static const char *const names[] = {"none", "create", "update", "adopt", "blocked"};
+	return names[a];
+}
