@@ -375,6 +375,7 @@ static CURLcode set_options(struct transfer *t)
 	do { if (!rc) rc = curl_easy_setopt(e, opt, val); } while (0)
 	SET(CURLOPT_PRIVATE, (void *)t);
 	SET(CURLOPT_URL, t->url.data);
+	SET(CURLOPT_PATH_AS_IS, 1L); /* an S3 key "a/../b" is signed as it is */
 	SET(CURLOPT_ERRORBUFFER, t->errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -463,9 +464,10 @@ static void start(struct http *h, struct transfer *t)
 
 static void finish(struct http *h, CURL *e, CURLcode rc)
 {
-	struct transfer *t = NULL;
+	char *priv = NULL;
 	long status = 0, connects = 0;
-	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&t);
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
+	struct transfer *t = (struct transfer *)(void *)priv;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &connects);
 	h->stats.connections += (unsigned long)connects;

@@ -5,7 +5,7 @@ script of requests through the transport and prints what came back.
 
 It proves: bodies arrive intact both ways (large random bodies compared by
 SHA-256) with the right method; the request's headers are sent verbatim and
-no Expect, Accept or Content-Type of libcurl's own; HEAD works; the number
+no Expect, Accept or Content-Type of libcurl's own; HEAD works; the path goes as given (no dot segments resolved); the number
 of requests in flight is bounded, in all and per endpoint; keep-alive reuses
 connections (sockets counted at the server); a delayed submission waits and
 is prepared (signed) only when sent; done callbacks can resubmit; a server
@@ -240,7 +240,7 @@ class Transport(unittest.TestCase):
         return body
 
     def test_head(self):
-        done, _ = drive([f"HEAD {self.url} /head", f"GET {self.url} /echo"])
+        done, _ = drive([f"HEAD {self.url} /head", f"GET {self.url} /echo/./a/../b//c%2F"])
         d = done[1][0]
         self.ok(d)
         self.assertEqual(d["len"], 0)
@@ -248,6 +248,8 @@ class Transport(unittest.TestCase):
         self.assertEqual(header(d, "x-thing"), ["spaced value"])
         self.ok(done[2][0])  # the connection is still good after a HEAD
         self.assertEqual(self.srv.log[0]["method"], "HEAD")
+        # The path as given: an S3 key's dot segments are not resolved.
+        self.assertEqual(self.srv.log[1]["path"], "/echo/./a/../b//c%2F")
 
     def test_concurrency_bounded(self):
         script = [f"GET {self.url} /sleep/200"] * 24
