@@ -1,7 +1,7 @@
 """crrctest: what the Python tests share: finding crrc and the real tools,
 skipping (exit 77, meson's code for a skip) when a tool is missing, or
 failing instead when CI is set, so CI never passes by skipping; and a
-moto_server on a free loopback port."""
+moto_server on a free loopback port (motoserver.py)."""
 import contextlib
 import json
 import os
@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 SKIP = 77
@@ -55,32 +54,12 @@ def free_port():
 
 
 @contextlib.contextmanager
-def moto_server():
-    """Start moto_server on a free loopback port; yield its base URL."""
-    exe = require_tool("moto_server")
-    port = free_port()
-    log = open(os.devnull, "w")
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/moto-api/data.json", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("moto_server did not start")
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def moto_server(patched=False):
+    """Start moto_server on a free loopback port; yield its base URL. (The
+    fixture itself, with request counts, is motoserver.Moto.)"""
+    import motoserver
+    with motoserver.Moto(patched=patched, record=False) as moto:
+        yield moto.url
 
 
 def moto_state(url):

@@ -36,11 +36,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.environ.get("CRRC_SOURCE_ROOT",
                                                os.path.dirname(os.path.dirname(HERE))),
                                 "tests", "lib"))
-# moto's GetBucketReplication drops filters, delete marker replication and
-# source selection; the wrapper in moto/ answers as S3 does (see there).
-PATH = os.environ.get("PATH", "")
-os.environ["PATH"] = os.path.join(HERE, "moto") + os.pathsep + PATH
 import crrctest  # noqa: E402
+# moto's GetBucketReplication drops filters, delete marker replication and
+# source selection; motoserver runs it patched to answer as S3 does
+# (tests/lib/motopatch/moto_server).
+import motoserver  # noqa: E402
 
 MIRROR = os.environ.get("CRRC_TF_MIRROR", "/opt/tf-plugins")
 MOTO_ACCOUNT = "123456789012"   # moto's account for the deploying credentials
@@ -695,7 +695,8 @@ def run_spec(rel, root, env, init_dir):
     shutil.copy(os.path.join(init_dir, ".terraform.lock.hcl"), out)
     terraform(env, out, "validate")
     clock.lap("fmt+validate")
-    with crrctest.moto_server() as url:
+    with motoserver.Moto(record=False) as moto:
+        url = moto.url
         create_existing(model, url)
         moto_override(out, url)
         clock.lap("moto")
@@ -736,8 +737,7 @@ def shared_init(root, env, versions_tf):
 
 def main(argv):
     crrctest.require_tool("terraform")
-    if not shutil.which("moto_server", path=PATH):   # the real one, behind the wrapper
-        crrctest.missing("the tool 'moto_server'")
+    motoserver.require()
     if not os.path.isdir(os.path.join(MIRROR, "registry.terraform.io", "hashicorp", "aws")):
         crrctest.missing(f"the Terraform AWS provider in a mirror at {MIRROR}")
     if not os.access(crrctest.CRRC, os.X_OK):

@@ -1,0 +1,165 @@
+"""motoserver: the moto_server of the Python tests, in one place.
+
+    with motoserver.Moto() as moto:      # skips (exit 77), or fails under CI,
+        moto.url                         # when moto_server is missing
+        moto.counts()                    # requests moto received, reads and writes
+        moto.reset_counts()
+        moto.state()                     # /moto-api/data.json
+
+It starts moto_server on a free loopback port, waits until it answers, and
+stops it on exit. By default it runs motopatch/moto_server, moto with its
+GetBucketReplication answering as S3 does (the configuration as stored);
+patched=False runs moto as installed. Requests are counted from moto's own
+recorder (MOTO_ENABLE_RECORDING, a file of one JSON line a request), so
+what is counted is what reached moto. (Not named moto.py: with tests/lib
+on sys.path it would shadow the moto package itself.)"""
+import base64
+import collections
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import crrctest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PATCHED = os.path.join(HERE, "motopatch", "moto_server")
+
+# Query-API actions (IAM, STS) that change nothing.
+READ_ACTIONS = ("Get", "List", "Describe", "Simulate", "AssumeRole")
+
+
+def require():
+    """The real moto_server's path, or skip (fail under CI)."""
+    path = shutil.which("moto_server")
+    if not path:
+        crrctest.missing("the tool 'moto_server'")
+    return path
+
+
+def service_of(headers):
+    """The signing scope's service (s3, iam, sts...) of a recorded request."""
+    auth = headers.get("Authorization") or headers.get("authorization") or ""
+    scope = auth.partition("Credential=")[2].split(",")[0].split("/")
+    return scope[3] if len(scope) >= 5 else "s3"
+
+
+def is_write(method, service, action):
+    if action:  # a query API: every call is a POST
+        return not action.startswith(READ_ACTIONS)
+    return method not in ("GET", "HEAD", "OPTIONS")
+
+
+class Moto:
+    def __init__(self, patched=True, record=True):
+        self.patched = patched
+        self.record = record
+        self.url = None
+        self.proc = None
+        self.dir = None
+
+    # ------------------------------------------------------------ lifetime
+
+    def start(self):
+        exe = require()
+        if self.patched:
+            exe = PATCHED
+        self.dir = tempfile.mkdtemp(prefix="crrc-moto-")
+        self.recording = os.path.join(self.dir, "requests.jsonl")
+        env = dict(os.environ)
+        for k in [k for k in env if k.startswith("MOTO_")]:
+            del env[k]
+        if self.record:
+            env.update(MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=self.recording)
+        port = crrctest.free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = open(os.path.join(self.dir, "moto.log"), "w")
+        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1).read()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    self.stop()
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.1)
+        self.reset_counts()
+        return self
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+        if self.dir:
+            self.log.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # ------------------------------------------------------------ what moto holds
+
+    def state(self):
+        with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=30) as r:
+            return json.load(r)
+
+    def reset(self):
+        """Forget every resource (the counts stay)."""
+        req = urllib.request.Request(self.url + "/moto-api/reset", method="POST")
+        urllib.request.urlopen(req, timeout=30).read()
+
+    # ------------------------------------------------------------ requests received
+
+    def reset_counts(self):
+        if self.record:
+            open(self.recording, "w").close()
+
+    def requests(self):
+        """Every request moto received since the last reset_counts, as
+        dicts of method, path, query, service and action (query APIs)."""
+        if not self.record:
+            raise RuntimeError("Moto(record=False) counts nothing")
+        out = []
+        with open(self.recording) as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                e = json.loads(line)
+                url = urllib.parse.urlsplit(e["url"])
+                if url.path.startswith("/moto-api/"):
+                    continue
+                body = e.get("body") or ""
+                if e.get("body_encoded"):
+                    body = base64.b64decode(body).decode("latin-1")
+                service = service_of(e["headers"])
+                action = ""
+                if service not in ("s3", "s3-control") and e["method"] == "POST":
+                    action = urllib.parse.parse_qs(body).get("Action", [""])[0]
+                out.append({"method": e["method"], "path": url.path, "query": url.query,
+                            "service": service, "action": action,
+                            "write": is_write(e["method"], service, action)})
+        return out
+
+    def counts(self):
+        """{"reads": n, "writes": n, "by_method": {...}, "by_action": {...}}."""
+        reqs = self.requests()
+        return {"reads": sum(not r["write"] for r in reqs),
+                "writes": sum(r["write"] for r in reqs),
+                "by_method": dict(collections.Counter(r["method"] for r in reqs)),
+                "by_action": dict(collections.Counter(r["action"] for r in reqs if r["action"]))}
