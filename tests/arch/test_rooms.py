@@ -49,7 +49,8 @@ PUBLIC = {
     "emit": {"emit.h", "outdir.h", "owner.h"},
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
-    "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h"},
+    "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h",
+            "api.h", "s3.h", "s3_replication.h", "iam.h", "sts.h", "policy.h"},
     "cli": {"targets.h", "options.h"},
 }
 
