@@ -58,11 +58,11 @@ static json_t *as_set(json_t *v, bool principal)
 	}
 	qsort(s, k, sizeof(*s), str_cmp);
 	json_t *out = json_array();
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < k; i++)
 		if (!i || strcmp(s[i], s[i - 1]) != 0)
 			json_array_append_new(out, json_string(s[i]));
+	for (size_t i = 0; i < k; i++)
 		free(s[i]);
-	}
 	free(s);
 	return out;
 }
