@@ -11,7 +11,6 @@
 
 #include "aws/api.h"
 #include "aws/request.h"
-#include "aws/s3.h"
 #include "base/buf.h"
 
 /* A Status element: absent, or its value. */
