@@ -15,7 +15,9 @@
 #include "apply/engine.h"
 #include "aws/creds.h"
 #include "aws/http.h"
+#include "aws/api.h"
 #include "aws/sts.h"
+#include <openssl/crypto.h>
 #include "base/oom.h"
 
 /* One STS call, run to its end before going on: set-up is sequential. */
@@ -42,6 +44,7 @@ static bool sync_call(struct engine *e, struct aws_client *c, struct aws_request
 		      struct sync *s)
 {
 	aws_response_init(&s->resp);
+	e->reads++;
 	aws_client_call(c, req, NULL, sync_done, s);
 	http_run(e->http);
 	return s->done && s->ok;
@@ -59,6 +62,13 @@ static char *sync_error(const struct sync *s, const char *what)
 	return xstrdup(msg);
 }
 
+/* An answer that held credentials, gone from memory. */
+static void wipe_body(struct aws_response *r)
+{
+	if (r->body.data)
+		OPENSSL_cleanse(r->body.data, r->body.cap ? r->body.cap : r->body.len);
+}
+
 /* AssumeRole with from's credentials into out. */
 static bool assume(struct engine *e, const struct aws_creds *from, const char *region,
 		   const char *role_arn, const char *external_id, const char *session,
@@ -74,9 +84,16 @@ static bool assume(struct engine *e, const struct aws_creds *from, const char *r
 	struct aws_request *req = sts_assume_role(ep.url, ep.signing_region, role_arn,
 						  session ? session : "crrc-apply", external_id, 0);
 	struct sync s = {0};
-	bool ok = sync_call(e, c, req, &s) && sts_parse_assume_role(&s.resp, out);
-	if (!ok)
+	struct sts_credentials got = {0};
+	char perr[256] = "";
+	bool ok = sync_call(e, c, req, &s) &&
+		  sts_assume_role_parse(&s.resp, &got, perr, sizeof(perr)) == AWS_READ_OK;
+	if (ok)
+		aws_creds_set(out, got.access_key_id, got.secret_access_key, got.session_token);
+	else
 		*err = sync_error(&s, "sts:AssumeRole");
+	sts_credentials_free(&got);
+	wipe_body(&s.resp);
 	aws_response_clear(&s.resp);
 	aws_client_destroy(c);
 	aws_endpoint_clear(&ep);
@@ -170,13 +187,14 @@ static bool identify(struct engine *e, struct engine_account *acc)
 	}
 	struct sync s = {0};
 	struct sts_identity id = {0};
+	char perr[256] = "";
 	bool ok = sync_call(e, acc->client, sts_get_caller_identity(ep.url, ep.signing_region), &s) &&
-		  sts_parse_caller_identity(&s.resp, &id);
+		  sts_get_caller_identity_parse(&s.resp, &id, perr, sizeof(perr)) == AWS_READ_OK;
 	if (ok)
 		acc->id = xstrdup(id.account);
 	else
 		acc->error = sync_error(&s, "sts:GetCallerIdentity");
-	sts_identity_clear(&id);
+	sts_identity_free(&id);
 	aws_response_clear(&s.resp);
 	aws_endpoint_clear(&ep);
 	if (ok && acc->spec && strcmp(acc->id, acc->spec->id) != 0) {

@@ -36,6 +36,9 @@ struct engine {
 	struct live *live;
 	aws_getenv_fn *env;
 	unsigned long failures;
+	/* calls made (each may take several attempts): IAM's and STS's reads
+	 * are POSTs, so the transport's counts by method do not tell */
+	unsigned long reads, writes;
 };
 
 /* The account whose credentials serve place p. */

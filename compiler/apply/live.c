@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/s3.h"
+#include "aws/s3_replication.h"
 #include "base/oom.h"
 
 struct live *live_create(size_t nbuckets, size_t nroles, size_t nplaces)

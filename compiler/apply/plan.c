@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/iam.h"
-#include "aws/s3.h"
+#include "aws/policy.h"
+#include "aws/s3_replication.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/oom.h"
@@ -171,9 +171,32 @@ static void bucket_encryption(struct planner *pl, struct plan_item *it, const st
 	       arena_concat(pl->a, "aws:kms ", want, ", bucket key", NULL));
 }
 
-static void policy_change(void *ud, const char *field, const char *old, const char *new)
+struct policy_diff {
+	struct planner *pl;
+	const char *label; /* "policy", "role policy" */
+	size_t n;
+};
+
+static void policy_action(const char *sid, const char *action, bool added, void *ud)
 {
-	change(ud, field, old, new);
+	struct policy_diff *pd = ud;
+	const char *field = arena_concat(pd->pl->a, pd->label, " ", sid ? sid : "(no Sid)", NULL);
+	change(pd->pl, field, added ? NULL : action, added ? action : NULL);
+	pd->n++;
+}
+
+/* have against want, action by action, statement by Sid; a change that is
+ * not of actions (a resource, a condition) is said as such. */
+static void policy_changes(struct planner *pl, const char *label, json_t *have, json_t *want)
+{
+	struct policy_diff pd = {pl, label, 0};
+	if (!have) {
+		change(pl, label, NULL, "crrc's statements");
+		return;
+	}
+	aws_policy_actions_diff(want, have, policy_action, &pd);
+	if (pd.n == 0)
+		change(pl, label, "other resources or conditions", "crrc's statements");
 }
 
 /* have's statements, with want's in place of those of the same Sid and the
@@ -218,7 +241,7 @@ static void bucket_policy(struct planner *pl, struct plan_item *it, const struct
 	if (!lb->policy || !aws_policy_equal(merged, lb->policy)) {
 		it->steps |= STEP_POLICY;
 		it->policy = merged;
-		aws_policy_changes(lb->policy, merged, policy_change, pl);
+		policy_changes(pl, "bucket policy", lb->policy, merged);
 	} else
 		json_decref(merged);
 	json_decref(want);
@@ -307,7 +330,7 @@ static void plan_role(struct planner *pl, const struct ds_replication *r)
 		}
 		if (it->role_policy && (!lr->policy || !aws_policy_equal(lr->policy, it->role_policy))) {
 			it->steps |= STEP_ROLE_POLICY;
-			aws_policy_changes(lr->policy, it->role_policy, policy_change, pl);
+			policy_changes(pl, "policy s3-replication", lr->policy, it->role_policy);
 		}
 		struct live_tags merged = {0};
 		if (tags_merge(pl, &want, &lr->tags, &merged)) {
@@ -332,6 +355,16 @@ static void repl_change(const char *rule_id, const char *field, const char *want
 	const char *what = rule_id ? arena_concat(pl->a, "rule ", rule_id, " ", field, NULL)
 				   : arena_strdup(pl->a, field);
 	change(pl, what, have, want);
+}
+
+/* Whether have has a rule of want's (by ID): a configuration crrc wrote. */
+static bool shares_rule(const struct s3_replication *want, const struct s3_replication *have)
+{
+	for (size_t i = 0; i < want->nrules; i++)
+		for (size_t j = 0; j < have->nrules && want->rules[i].id; j++)
+			if (have->rules[j].id && strcmp(want->rules[i].id, have->rules[j].id) == 0)
+				return true;
+	return false;
 }
 
 /* The configuration crrc writes for r, read back into S3's shape. */
@@ -379,8 +412,7 @@ static bool plan_replication(struct planner *pl, const struct ds_replication *r)
 		s3_replication_diff(it->replication, lb->replication, repl_change, pl);
 		if (pl->changes.n > before)
 			it->steps = STEP_REPLICATION;
-		it->replaces_foreign = it->steps && !s3_replication_shares_rule(it->replication,
-										  lb->replication);
+		it->replaces_foreign = it->steps && !shares_rule(it->replication, lb->replication);
 	}
 	item_end(pl, it);
 	return true;

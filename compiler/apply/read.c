@@ -11,6 +11,7 @@
 
 #include "apply/engine.h"
 #include "aws/api.h"
+#include "aws/policy.h"
 #include "aws/http.h"
 #include "aws/iam.h"
 #include "aws/s3.h"
@@ -73,4 +74,244 @@ static void read_free(struct read *r)
 {
 	aws_endpoint_clear(&r->ep);
 	free(r);
+}
+
+static void tags_from_s3(struct live_tags *out, const struct aws_tags *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		live_tags_add(out, t->v[i].key, t->v[i].value);
+}
+
+/* The parse of a bucket read into lb; false (lb failed) when it failed. */
+static bool bucket_parse(struct read *r, struct live_bucket *lb, const struct aws_response *resp)
+{
+	char err[256] = "";
+	enum aws_read rd = AWS_READ_FAILED;
+	switch (r->what) {
+	case READ_VERSIONING: {
+		enum s3_versioning v;
+		bool mfa;
+		rd = s3_get_versioning_parse(resp, &v, &mfa, err, sizeof(err));
+		if (rd == AWS_READ_OK && v != S3_VERSIONING_NEVER)
+			lb->versioning = xstrdup(v == S3_VERSIONING_ENABLED ? "Enabled" : "Suspended");
+		break;
+	}
+	case READ_ENCRYPTION: {
+		struct s3_encryption enc = {0};
+		rd = s3_get_encryption_parse(resp, &enc, err, sizeof(err));
+		lb->sse_read = rd != AWS_READ_FAILED;
+		lb->sse = xstrdup(enc.algorithm);
+		lb->kms_key = xstrdup(enc.kms_key_id);
+		lb->bucket_key = enc.bucket_key;
+		s3_encryption_free(&enc);
+		break;
+	}
+	case READ_TAGS: {
+		struct aws_tags t = {0};
+		rd = s3_get_tagging_parse(resp, &t, err, sizeof(err));
+		tags_from_s3(&lb->tags, &t);
+		aws_tags_free(&t);
+		break;
+	}
+	case READ_POLICY:
+		rd = s3_get_policy_parse(resp, &lb->policy, err, sizeof(err));
+		break;
+	case READ_REPLICATION: {
+		struct s3_replication *rep = xcalloc(1, sizeof(*rep));
+		rd = s3_get_replication_parse(resp, rep, err, sizeof(err));
+		if (rd == AWS_READ_OK)
+			lb->replication = rep;
+		else {
+			s3_replication_free(rep);
+			free(rep);
+		}
+		break;
+	}
+	case READ_EMPTY:
+		rd = s3_list_versions_parse(resp, &lb->empty, err, sizeof(err));
+		break;
+	default:
+		break;
+	}
+	if (rd == AWS_READ_FAILED)
+		bucket_failed(lb, read_names[r->what], NULL, err[0] ? err : "unreadable answer");
+	return rd != AWS_READ_FAILED;
+}
+
+static void bucket_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud);
+
+/* Another read of bucket r->index, at the same endpoint. */
+static void bucket_read(struct read *from, enum read_what what)
+{
+	struct engine *e = from->e;
+	const struct ds_bucket *b = &e->ds->buckets[from->index];
+	struct read *r = read_new(e, what, from->index, &from->ep);
+	const char *u = r->ep.url, *pp = r->ep.path_prefix, *rg = r->ep.signing_region;
+	struct aws_request *req = what == READ_VERSIONING    ? s3_get_versioning(u, pp, rg)
+				  : what == READ_ENCRYPTION  ? s3_get_encryption(u, pp, rg)
+				  : what == READ_TAGS        ? s3_get_tagging(u, pp, rg)
+				  : what == READ_POLICY      ? s3_get_policy(u, pp, rg)
+				  : what == READ_REPLICATION ? s3_get_replication(u, pp, rg)
+							     : s3_list_versions(u, pp, rg);
+	read_send(e, b->place, r, req, bucket_read_done);
+}
+
+/* What exists, where: then the rest of the bucket's reads. */
+static void bucket_head(struct read *r, struct live_bucket *lb, const struct aws_call_end *end)
+{
+	struct engine *e = r->e;
+	const struct ds_bucket *b = &e->ds->buckets[r->index];
+	char region[64] = "";
+	enum s3_head h = s3_head_bucket_parse(end->resp, region);
+	if (region[0])
+		lb->region = xstrdup(region);
+	if (h == S3_HEAD_ABSENT) {
+		lb->presence = LIVE_ABSENT;
+		return;
+	}
+	if (region[0] && strcmp(region, b->place->region) != 0) {
+		lb->presence = LIVE_ELSEWHERE;
+		return;
+	}
+	if (h == S3_HEAD_FORBIDDEN || h == S3_HEAD_MOVED) {
+		lb->presence = h == S3_HEAD_FORBIDDEN ? LIVE_FORBIDDEN : LIVE_ELSEWHERE;
+		return;
+	}
+	if (h != S3_HEAD_EXISTS) {
+		bucket_failed(lb, read_names[READ_HEAD], end, NULL);
+		return;
+	}
+	lb->presence = LIVE_PRESENT;
+	bucket_read(r, READ_VERSIONING);
+	bucket_read(r, READ_ENCRYPTION);
+	bucket_read(r, READ_TAGS);
+	if (b->policy_by == DS_WRITER_CRRC)
+		bucket_read(r, READ_POLICY);
+	if (b->replication && b->replication->nrules)
+		bucket_read(r, READ_REPLICATION);
+}
+
+static void bucket_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct read *r = ud;
+	struct live_bucket *lb = &r->e->live->buckets[r->index];
+	const struct ds_bucket *b = &r->e->ds->buckets[r->index];
+	(void)req;
+	if (r->what == READ_HEAD)
+		bucket_head(r, lb, end);
+	else if (!end->ok && (!end->resp->status || end->resp->status >= 500 ||
+			      end->resp->status == 403))
+		bucket_failed(lb, read_names[r->what], end, NULL);
+	else if (bucket_parse(r, lb, end->resp) && r->what == READ_TAGS && b->create &&
+		 !live_tag(&lb->tags, LIVE_MARK_KEY))
+		bucket_read(r, READ_EMPTY); /* ours after an interrupted run? */
+	read_free(r);
+}
+
+static void read_send(struct engine *e, const struct ds_place *p, struct read *r,
+		      struct aws_request *req, aws_call_fn done)
+{
+	struct engine_account *acc = engine_account_of(e, p);
+	if (!acc->client || !req) { /* the place is blocked: its credentials failed */
+		aws_request_destroy(req);
+		read_free(r);
+		return;
+	}
+	e->reads++;
+	aws_client_call(acc->client, req, NULL, done, r);
+}
+
+static void role_failed(struct live_role *lr, const char *what, const struct aws_call_end *end,
+			const char *detail)
+{
+	char msg[800];
+	const struct aws_error *er = end ? end->error : NULL;
+	snprintf(msg, sizeof(msg), "%s: %s%s%s", what,
+		 detail ? detail : er && er->code[0] ? er->code : "no answer",
+		 er && er->message[0] && !detail ? ": " : "", er && !detail ? er->message : "");
+	if (lr->presence != LIVE_FAILED) {
+		lr->presence = LIVE_FAILED;
+		free(lr->error);
+		lr->error = xstrdup(msg);
+	}
+}
+
+static void role_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct read *r = ud;
+	struct engine *e = r->e;
+	const struct ds_replication *rep = &e->ds->replications[r->index];
+	struct live_role *lr = &e->live->roles[r->index];
+	char err[256] = "";
+	(void)req;
+	if (!end->ok && (!end->resp->status || end->resp->status >= 500 || end->resp->status == 403))
+		role_failed(lr, read_names[r->what], end, NULL);
+	else if (r->what == READ_ROLE) {
+		struct iam_role role = {0};
+		enum aws_read rd = iam_get_role_parse(end->resp, &role, err, sizeof(err));
+		if (rd == AWS_READ_FAILED)
+			role_failed(lr, read_names[r->what], end, err);
+		else if (rd == AWS_READ_ABSENT)
+			lr->presence = LIVE_ABSENT;
+		else {
+			lr->presence = LIVE_PRESENT;
+			lr->arn = xstrdup(role.arn);
+			lr->trust = json_incref(role.assume_role_policy);
+			for (size_t i = 0; i < role.tags.n; i++)
+				live_tags_add(&lr->tags, role.tags.v[i].key, role.tags.v[i].value);
+			struct read *next = read_new(e, READ_ROLE_POLICY, r->index, &r->ep);
+			read_send(e, rep->source->place, next,
+				  iam_get_role_policy(r->ep.url, r->ep.signing_region, rep->role.name,
+						      ROLE_POLICY_NAME),
+				  role_read_done);
+		}
+		iam_role_free(&role);
+	} else {
+		enum aws_read rd = iam_get_role_policy_parse(end->resp, &lr->policy, err, sizeof(err));
+		if (rd == AWS_READ_FAILED)
+			role_failed(lr, read_names[r->what], end, err);
+	}
+	read_free(r);
+}
+
+static void read_bucket_start(struct engine *e, const struct ds_bucket *b)
+{
+	struct aws_endpoint ep = {0};
+	char *err = NULL;
+	if (!aws_endpoint_s3_bucket(&ep, b->name, b->place->region, e->env, &err)) {
+		bucket_failed(&e->live->buckets[b->index], "the S3 endpoint", NULL, err);
+		free(err);
+		return;
+	}
+	struct read *r = read_new(e, READ_HEAD, b->index, &ep);
+	read_send(e, b->place, r, s3_head_bucket(ep.url, ep.path_prefix, ep.signing_region),
+		  bucket_read_done);
+	aws_endpoint_clear(&ep);
+}
+
+static void read_role_start(struct engine *e, const struct ds_replication *rep)
+{
+	struct aws_endpoint ep = {0};
+	char *err = NULL;
+	if (!aws_endpoint_service(&ep, "iam", rep->source->place->region, e->env, &err)) {
+		role_failed(&e->live->roles[rep->index], "the IAM endpoint", NULL, err);
+		free(err);
+		return;
+	}
+	struct read *r = read_new(e, READ_ROLE, rep->index, &ep);
+	read_send(e, rep->source->place, r,
+		  iam_get_role(ep.url, ep.signing_region, rep->role.name), role_read_done);
+	aws_endpoint_clear(&ep);
+}
+
+void engine_read(struct engine *e)
+{
+	for (size_t i = 0; i < e->ds->nbuckets; i++)
+		read_bucket_start(e, &e->ds->buckets[i]);
+	for (size_t i = 0; i < e->ds->nreplications; i++) {
+		const struct ds_replication *rep = &e->ds->replications[i];
+		if (rep->nrules && rep->role.create && rep->role.name)
+			read_role_start(e, rep);
+	}
+	http_run(e->http);
 }

@@ -174,6 +174,15 @@ void api_xml_body(struct aws_request *req, xmlDoc *doc)
 	buf_free(&b);
 }
 
+/* A root that wraps the answer as <OperationResponse>: botocore's rest-xml
+ * parser never reads the root's name, and moto answers GetBucketVersioning
+ * with <GetBucketVersioningResponse> where S3 has <VersioningConfiguration>. */
+static bool response_wrapper(const xmlNode *r)
+{
+	size_t n = strlen((const char *)r->name);
+	return n > 8 && strcmp((const char *)r->name + n - 8, "Response") == 0;
+}
+
 xmlDoc *api_xml_read(const char *data, size_t len, const char *root, char *err,
 		     size_t errlen)
 {
@@ -192,7 +201,7 @@ xmlDoc *api_xml_read(const char *data, size_t len, const char *root, char *err,
 	xmlNode *r = xmlDocGetRootElement(doc);
 	if (doc->intSubset || doc->extSubset) {
 		api_fail(err, errlen, "the XML document has a DTD");
-	} else if (!r || !named(r, root)) {
+	} else if (!r || (!named(r, root) && !response_wrapper(r))) {
 		api_fail(err, errlen, "expected a <%s> document, got <%s>", root,
 			 r ? (const char *)r->name : "");
 	} else

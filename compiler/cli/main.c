@@ -1,10 +1,13 @@
-/* main.c: the crrc command line: check, model, compile, explain, help. Exit
- * codes: 0 clean (warnings allowed), 1 the spec has errors, 2 usage or I/O,
- * 3 compile --check found the output stale. */
+/* main.c: the crrc command line: check, model, compile, plan, apply,
+ * explain, help. Exit codes: 0 clean (warnings allowed), 1 the spec has
+ * errors, 2 usage, I/O, network or AWS, 3 compile --check found the output
+ * stale, or plan --detailed-exitcode found changes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "apply/apply.h"
 #include "base/util.h"
 #include "check/check.h"
 #include "diag/explain.h"
@@ -32,6 +35,8 @@ static int cmd_check(const struct options *o);
 static int cmd_model(const struct options *o);
 static int cmd_compile(const struct options *o);
 static int cmd_explain(const struct options *o);
+static int cmd_plan(const struct options *o);
+static int cmd_apply(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
@@ -60,6 +65,25 @@ static const struct command commands[] = {
 	 "it exits 3 and lists the files that would change when DIR is stale, 0 when\n"
 	 "DIR is current (for CI). TARGET is one of:\n",
 	 cmd_compile},
+	{"plan", "crrc plan SPEC [--format=text|json] [--detailed-exitcode]\n"
+	 "                 [--assume ACCOUNT=ROLE_ARN]... [--diagnostics=...]",
+	 "Read what AWS holds for every bucket, role and replication configuration of\n"
+	 "the spec and print what apply would change, by account and region: + create,\n"
+	 "~ update (old -> new), ! blocked (and why). Sends no write. --format=json\n"
+	 "prints the plan as JSON. --detailed-exitcode exits 3 when there are changes.\n"
+	 "Credentials as the AWS CLI finds them (AWS_PROFILE, AWS_ACCESS_KEY_ID...);\n"
+	 "an account of the spec with its profile in CRRC_PROFILE_<ALIAS>, or reached\n"
+	 "with --assume ALIAS=ROLE_ARN. Endpoints: AWS_ENDPOINT_URL[_S3|_IAM|_STS].\n",
+	 cmd_plan},
+	{"apply", "crrc apply SPEC [--yes] [--step-timeout DURATION]\n"
+	 "                  [--assume ACCOUNT=ROLE_ARN]... [--diagnostics=...]",
+	 "Print the plan, ask (at a terminal; --yes does not ask, and without a\n"
+	 "terminal --yes is required), then carry it out: buckets, versioning,\n"
+	 "encryption, tags, bucket policies, roles and replication configurations,\n"
+	 "independent buckets in parallel, each step retried for at most\n"
+	 "--step-timeout (2m). Never deletes anything; never takes over a bucket or\n"
+	 "role it did not create. Ends with a summary; exit 2 when anything failed.\n",
+	 cmd_apply},
 	{"explain", "crrc explain [CODE]",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
 	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
@@ -106,7 +130,8 @@ static bool has_io_error(const struct crrc_diags *d)
 {
 	for (size_t i = 0; i < diags_count(d); i++) {
 		enum crrc_code c = diags_at(d, i)->code;
-		if (c == CRRC_E001 || (c >= CRRC_E090 && c <= CRRC_E094))
+		if (c == CRRC_E001 || (c >= CRRC_E090 && c <= CRRC_E094) ||
+		    (c >= CRRC_E100 && c <= CRRC_E101))
 			return true;
 	}
 	return false;
@@ -194,7 +219,7 @@ static bool compile_args(const struct options *o, const struct crrc_target **t)
 			sug ? "; did you mean '" : ".", sug ? sug : "", sug ? "'?" : "");
 		targets_print(stderr);
 	}
-	fprintf(stderr, "usage: %s\n", commands[2].usage);
+	fprintf(stderr, "usage: %s\n", command_find("compile")->usage);
 	return false;
 }
 
@@ -227,6 +252,51 @@ static int cmd_compile(const struct options *o)
 	crrc_model_destroy(m);
 	diags_destroy(d);
 	return rc;
+}
+
+/* plan and apply: the spec checked, its desired state planned against
+ * AWS, and with apply, carried out. */
+static int plan_or_apply(const struct options *o, bool apply)
+{
+	const char *fmt = o->output_format ? o->output_format : "text";
+	if (o->nspecs != 1 || (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)) {
+		fprintf(stderr, "crrc: %s\nusage: %s\n",
+			o->nspecs != 1 ? "exactly one SPEC" : "--format is text or json",
+			command_find(apply ? "apply" : "plan")->usage);
+		return EXIT_USAGE;
+	}
+	struct crrc_diags *d = diags_for(o);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
+	enum apply_result res = APPLY_NO_CHANGES;
+	if (m && diags_errors(d) == 0) {
+		struct crrc_desired *ds = desired_create(m);
+		struct apply_options ao = {
+			.apply = apply, .yes = o->yes, .json = strcmp(fmt, "json") == 0,
+			.interactive = isatty(0) && isatty(2), .assume = o->assume,
+			.nassume = o->nassume, .step_timeout_ms = o->step_timeout_ms,
+			.out = stdout, .in = stdin};
+		struct apply_summary sum;
+		res = apply_run(ds, &ao, d, &sum);
+		desired_destroy(ds);
+	}
+	int rc = finish(o, d, stderr);
+	if (rc == EXIT_CLEAN && (res == APPLY_FAILED || res == APPLY_DECLINED))
+		rc = EXIT_USAGE;
+	if (rc == EXIT_CLEAN && !apply && res == APPLY_CHANGES && o->detailed_exitcode)
+		rc = EXIT_STALE;
+	crrc_model_destroy(m);
+	diags_destroy(d);
+	return rc;
+}
+
+static int cmd_plan(const struct options *o)
+{
+	return plan_or_apply(o, false);
+}
+
+static int cmd_apply(const struct options *o)
+{
+	return plan_or_apply(o, true);
 }
 
 /* The registry's summary of an explained code. */

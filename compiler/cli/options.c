@@ -11,7 +11,8 @@
 #include "base/util.h"
 
 enum flag_id {
-	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE
+	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE,
+	F_FORMAT, F_YES, F_DETAILED, F_ASSUME, F_STEP_TIMEOUT
 };
 
 static const struct flag {
@@ -23,7 +24,9 @@ static const struct flag {
 	{"--werror", F_WERROR, false},      {"--diagnostics", F_DIAGNOSTICS, true},
 	{"--target", F_TARGET, true},       {"--out", F_OUT, true},
 	{"--stdin-filename", F_STDIN_NAME, true}, {"--check", F_CHECK, false},
-	{"--ignore", F_IGNORE, true},
+	{"--ignore", F_IGNORE, true},       {"--format", F_FORMAT, true},
+	{"--yes", F_YES, false},            {"--detailed-exitcode", F_DETAILED, false},
+	{"--assume", F_ASSUME, true},       {"--step-timeout", F_STEP_TIMEOUT, true},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -90,6 +93,44 @@ static bool ignore_add(struct options *o, const char *v)
 	}
 }
 
+/* --assume ALIAS=ROLE_ARN, for each account to reach by a role. */
+static bool assume_add(struct options *o, const char *v)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq || eq == v || !eq[1]) {
+		fprintf(stderr, "crrc: --assume takes ACCOUNT=ROLE_ARN (an alias or id of the "
+				"spec's accounts), not '%s'\n", v);
+		return false;
+	}
+	o->assume = xrealloc(o->assume, (o->nassume + 1) * sizeof(*o->assume));
+	char *account = xmalloc((size_t)(eq - v) + 1);
+	memcpy(account, v, (size_t)(eq - v));
+	account[eq - v] = '\0';
+	o->assume[o->nassume].account = account;
+	o->assume[o->nassume++].role_arn = eq + 1;
+	return true;
+}
+
+/* A duration: a number with s, m or h ("90s", "2m"), into milliseconds. */
+bool options_duration(const char *v, long *ms)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	long unit = *end == 's' ? 1000 : *end == 'm' ? 60000 : *end == 'h' ? 3600000 : 0;
+	if (end == v || n <= 0 || !unit || end[1] || n > 24 * 3600000 / unit)
+		return false;
+	*ms = n * unit;
+	return true;
+}
+
+static bool duration_set(long *ms, const char *name, const char *v)
+{
+	if (options_duration(v, ms))
+		return true;
+	fprintf(stderr, "crrc: %s takes a duration such as 90s, 2m or 1h, not '%s'\n", name, v);
+	return false;
+}
+
 /* Set the option f to v (NULL for one without a value). */
 static bool flag_set(struct options *o, const struct flag *f, const char *v)
 {
@@ -116,6 +157,19 @@ static bool flag_set(struct options *o, const struct flag *f, const char *v)
 		return true;
 	case F_IGNORE:
 		return ignore_add(o, v);
+	case F_FORMAT:
+		o->output_format = v;
+		return true;
+	case F_YES:
+		o->yes = true;
+		return true;
+	case F_DETAILED:
+		o->detailed_exitcode = true;
+		return true;
+	case F_ASSUME:
+		return assume_add(o, v);
+	case F_STEP_TIMEOUT:
+		return duration_set(&o->step_timeout_ms, f->name, v);
 	}
 	return false;
 }
@@ -139,7 +193,7 @@ static bool option_take(int argc, char **argv, int *i, struct options *o, unsign
 		fprintf(stderr, "crrc: option %s takes no value\n", f->name);
 		return false;
 	}
-	if (f->id != F_HELP && f->id != F_IGNORE && (*seen & (1u << f->id))) {
+	if (f->id != F_HELP && f->id != F_IGNORE && f->id != F_ASSUME && (*seen & (1u << f->id))) {
 		fprintf(stderr, "crrc: option %s given twice\n", f->name);
 		return false;
 	}
@@ -175,6 +229,10 @@ void options_free(struct options *o)
 {
 	free(o->specs);
 	free(o->ignore);
+	for (size_t i = 0; i < o->nassume; i++)
+		free((char *)o->assume[i].account);
+	free(o->assume);
 	o->specs = NULL;
 	o->ignore = NULL;
+	o->assume = NULL;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "apply/apply.h"
 #include "diag/diag.h"
 
 struct options {
@@ -17,10 +18,21 @@ struct options {
 	bool check_only;    /* compile --check: compare, write nothing */
 	const char *target;
 	const char *out;
+	const char *output_format; /* --format: graph's and diff's, checked by each */
 	const char *stdin_name; /* --stdin-filename: what diagnostics call "-" */
 	enum crrc_code *ignore; /* --ignore: warnings accepted in every file */
 	size_t nignore;
+	/* plan and apply */
+	bool yes;               /* --yes: apply without asking */
+	bool detailed_exitcode; /* --detailed-exitcode: 3 when there are changes */
+	struct apply_assume *assume; /* --assume ALIAS=ROLE_ARN, given again for more */
+	size_t nassume;
+	long step_timeout_ms;   /* --step-timeout: 0, the default */
 };
+
+/* A duration: a number with s, m or h ("90s", "15m"), in milliseconds;
+ * false when v is not one (or is 0, or more than a day). */
+bool options_duration(const char *v, long *ms);
 
 /* Parse argv[2..argc) into o (its specs array is the caller's to free);
  * false, with the reason on stderr, on a usage error: an unknown option

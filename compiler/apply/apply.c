@@ -1,0 +1,128 @@
+/* apply.c: plan and apply from end to end (apply.h): credentials and their
+ * accounts, the reads, the plan, the question, the writes, the summary.
+ * AWS failures and what the plan refuses are diagnostics at the spec line
+ * of what they concern (E100, E101); the plan and progress go to o->out. */
+#include "apply/apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/engine.h"
+#include "aws/http.h"
+#include "base/buf.h"
+#include "base/oom.h"
+
+static const char *getenv_fn(const char *name)
+{
+	return getenv(name);
+}
+
+static void report_blocked(struct engine *e, const struct plan *p)
+{
+	static const char *const kinds[] = {"bucket", "role", "the replication configuration of"};
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+		if (it->action == PLAN_BLOCKED)
+			diags_add(e->d, CRRC_E101, it->pos, "%s '%s' is not touched: %s",
+				  kinds[it->kind], it->name, it->why);
+	}
+}
+
+static void print_plan(struct engine *e, const struct plan *p)
+{
+	if (e->o->json) {
+		json_t *j = plan_to_json(p);
+		json_dumpf(j, e->o->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', e->o->out);
+		json_decref(j);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	plan_render_text(p, &b, false);
+	fwrite(b.data ? b.data : "", 1, b.len, e->o->out);
+	buf_free(&b);
+}
+
+/* Whether to go on: --yes, or "yes" typed at a terminal. */
+static bool confirmed(const struct apply_options *o)
+{
+	if (o->yes)
+		return true;
+	if (!o->interactive) {
+		fprintf(stderr, "crrc: apply changes AWS: run it at a terminal to be asked, or give "
+				"--yes\n");
+		return false;
+	}
+	fprintf(stderr, "\nDo you want crrc to make these changes? Only 'yes' will be accepted: ");
+	char line[64];
+	return o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0;
+}
+
+static void print_summary(struct engine *e, const struct apply_summary *s)
+{
+	fprintf(e->o->out,
+		"\nApply: %lu created, %lu updated, %lu unchanged, %lu failed, %lu blocked "
+		"(%lu requests: %lu reads, %lu writes).\n",
+		s->created, s->updated, s->unchanged, s->failed, s->blocked, s->reads + s->writes,
+		s->reads, s->writes);
+}
+
+static void count_requests(struct engine *e, struct apply_summary *sum)
+{
+	sum->reads = e->reads;
+	sum->writes = e->writes;
+}
+
+static enum apply_result carry_out(struct engine *e, struct plan *p, struct apply_summary *sum)
+{
+	report_blocked(e, p);
+	print_plan(e, p);
+	if (!plan_has_changes(p)) {
+		if (e->o->apply) {
+			sum->unchanged = p->n;
+			count_requests(e, sum);
+			print_summary(e, sum);
+		}
+		return APPLY_NO_CHANGES;
+	}
+	bool any = p->ncreate + p->nupdate + p->nadopt > 0;
+	if (!e->o->apply)
+		return p->nblocked ? APPLY_FAILED : APPLY_CHANGES;
+	if (any && !confirmed(e->o))
+		return APPLY_DECLINED;
+	fputc('\n', e->o->out);
+	engine_exec(e, p, sum);
+	count_requests(e, sum);
+	print_summary(e, sum);
+	return sum->failed || sum->blocked ? APPLY_FAILED : APPLY_CHANGES;
+}
+
+enum apply_result apply_run(const struct crrc_desired *ds, const struct apply_options *o,
+			    struct crrc_diags *d, struct apply_summary *sum)
+{
+	struct http_options ho = {.max_connections = o->max_connections};
+	struct engine e = {.ds = ds, .o = o, .d = d, .env = getenv_fn};
+	memset(sum, 0, sizeof(*sum));
+	e.http = http_create(&ho);
+	if (!e.http) {
+		diags_add(d, CRRC_E100, (struct crrc_pos){0}, "the HTTP transport could not start");
+		return APPLY_FAILED;
+	}
+	e.live = live_create(ds->nbuckets, ds->nreplications, ds->nplaces);
+	engine_accounts(&e);
+	engine_read(&e);
+	char err[256] = "";
+	struct plan *p = plan_create(ds, e.live, err, sizeof(err));
+	enum apply_result res = APPLY_FAILED;
+	if (!p)
+		diags_add(d, CRRC_E100, (struct crrc_pos){0}, "crrc could not read back its own "
+							      "replication configuration: %s", err);
+	else
+		res = carry_out(&e, p, sum);
+	plan_destroy(p);
+	engine_accounts_free(&e);
+	live_destroy(e.live);
+	http_destroy(e.http);
+	return res;
+}

@@ -1,0 +1,17 @@
+/* engine.c: what apply's stages share (engine.h): how a failed call is
+ * said. */
+#include <stdio.h>
+
+#include "apply/engine.h"
+
+void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, const char *name,
+		   const struct aws_call_end *end)
+{
+	const struct aws_error *er = end->error;
+	e->failures++;
+	diags_add(e->d, CRRC_E100, pos, "%s of '%s' failed after %u attempt%s: %s%s%s%s%s%s", what,
+		  name, end->attempts, end->attempts == 1 ? "" : "s",
+		  er && er->code[0] ? er->code : "no answer", er && er->message[0] ? ": " : "",
+		  er ? er->message : "", er && er->request_id[0] ? " (request id " : "",
+		  er && er->request_id[0] ? er->request_id : "", er && er->request_id[0] ? ")" : "");
+}

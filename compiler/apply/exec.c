@@ -1,0 +1,268 @@
+/* exec.c: the plan carried out, in three waves that follow what S3 and IAM
+ * enforce: first what is created (buckets, roles), then what configures
+ * them (a bucket's mark and tags, versioning, encryption, policy; a role's
+ * trust, policy and tags), then the replication configurations, which need
+ * versioning at both ends and their role. Within a wave everything goes at
+ * once over the shared transport. A step that fails is a diagnostic at its
+ * spec line, and the steps that depend on it are not sent; the others go
+ * on. A create whose answer was lost and that finds its own work on the
+ * retry (409 BucketAlreadyOwnedByYou, EntityAlreadyExists) succeeded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/engine.h"
+#include "aws/http.h"
+#include "aws/iam.h"
+#include "aws/s3.h"
+#include "aws/s3_replication.h"
+#include "base/oom.h"
+
+#define ROLE_POLICY_NAME "s3-replication"
+
+struct exec {
+	struct engine *e;
+	struct plan *p;
+	bool *failed; /* by item */
+	struct apply_summary *sum;
+};
+
+struct write {
+	struct exec *x;
+	size_t item;
+	unsigned step;
+	const char *what; /* the API action, for messages */
+};
+
+/* PutBucketReplication waits for versioning at both ends and for a new
+ * bucket to be seen; the Terraform provider retries both for two minutes. */
+static const struct retry_match retry_replication[] = {
+	{400, "InvalidRequest", "Versioning must be 'Enabled'"},
+	{404, "NoSuchBucket", NULL},
+	{0, NULL, NULL},
+};
+
+static struct plan_item *item_of(const struct write *w)
+{
+	return &w->x->p->items[w->item];
+}
+
+static void progress(struct exec *x, const struct plan_item *it, const char *did)
+{
+	static const char *const kinds[] = {"bucket", "role", "replication of"};
+	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
+	fflush(x->e->o->out);
+}
+
+/* Whether a create that failed found its own earlier success. */
+static bool found_own(const struct aws_call_end *end, unsigned step)
+{
+	const char *code = end->error ? end->error->code : "";
+	if (end->attempts < 2)
+		return false;
+	return (step == STEP_CREATE_BUCKET && strcmp(code, "BucketAlreadyOwnedByYou") == 0) ||
+	       (step == STEP_CREATE_ROLE && strcmp(code, "EntityAlreadyExists") == 0);
+}
+
+static void write_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct write *w = ud;
+	struct plan_item *it = item_of(w);
+	(void)req;
+	if (end->ok || found_own(end, w->step)) {
+		if (w->step == STEP_CREATE_BUCKET || w->step == STEP_CREATE_ROLE)
+			progress(w->x, it, "created");
+	} else if (!w->x->failed[w->item]) {
+		w->x->failed[w->item] = true;
+		engine_failed(w->x->e, it->pos, w->what, it->name, end);
+		progress(w->x, it, "failed");
+	}
+	free(w);
+}
+
+static void write_send(struct exec *x, size_t item, unsigned step, const char *what,
+		       struct aws_request *req, const struct retry_match *also)
+{
+	struct plan_item *it = &x->p->items[item];
+	struct engine_account *acc = engine_account_of(x->e, it->place);
+	struct write *w = xcalloc(1, sizeof(*w));
+	*w = (struct write){x, item, step, what};
+	struct retry_policy policy;
+	retry_policy_default(&policy);
+	if (x->e->o->step_timeout_ms > 0)
+		policy.step_ms = x->e->o->step_timeout_ms;
+	policy.also = also;
+	if (!acc->client || !req) {
+		aws_request_destroy(req);
+		free(w);
+		return;
+	}
+	x->e->writes++;
+	aws_client_call(acc->client, req, &policy, write_done, w);
+}
+
+static void tags_to_s3(struct aws_tags *out, const struct live_tags *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		aws_tags_add(out, t->v[i].name, t->v[i].value);
+}
+
+/* The endpoint of item it: its bucket's, or IAM's in its partition. */
+static bool item_endpoint(struct exec *x, const struct plan_item *it, struct aws_endpoint *ep)
+{
+	char *err = NULL;
+	bool ok = it->kind == PLAN_ROLE
+			  ? aws_endpoint_service(ep, "iam", it->place->region, x->e->env, &err)
+			  : aws_endpoint_s3_bucket(ep, it->name, it->place->region, x->e->env, &err);
+	if (!ok) {
+		diags_add(x->e->d, CRRC_E100, it->pos, "%s: %s", it->name, err ? err : "no endpoint");
+		x->failed[it - x->p->items] = true;
+	}
+	free(err);
+	return ok;
+}
+
+/* The first wave: what is created. */
+static void wave_create(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	const struct plan_item *it = &x->p->items[i];
+	const struct crrc_desired *ds = x->p->ds;
+	if (it->steps & STEP_CREATE_BUCKET) {
+		const struct ds_bucket *b = &ds->buckets[it->index];
+		write_send(x, i, STEP_CREATE_BUCKET, "s3:CreateBucket",
+			   s3_create_bucket(ep->url, ep->path_prefix, ep->signing_region,
+					    b->object_lock_by == DS_WRITER_CRRC),
+			   NULL);
+	}
+	if (it->steps & STEP_CREATE_ROLE) {
+		struct aws_tags tags = {0};
+		tags_to_s3(&tags, &it->tags);
+		write_send(x, i, STEP_CREATE_ROLE, "iam:CreateRole",
+			   iam_create_role(ep->url, ep->signing_region, it->name, NULL, it->trust,
+					   &tags),
+			   NULL);
+		aws_tags_free(&tags);
+	}
+}
+
+/* The second wave: what configures a bucket or a role. After a create,
+ * the new bucket or role may not be seen at once: retried. */
+static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	const struct plan_item *it = &x->p->items[i];
+	const char *u = ep->url, *pp = ep->path_prefix, *rg = ep->signing_region;
+	const struct retry_match *fresh = it->steps & STEP_CREATE_BUCKET ? retry_after_create_bucket
+					  : it->steps & STEP_CREATE_ROLE ? retry_after_create_role
+									: NULL;
+	if (it->steps & (STEP_MARK | STEP_TAGS)) {
+		struct aws_tags tags = {0};
+		tags_to_s3(&tags, &it->tags);
+		write_send(x, i, STEP_TAGS, "s3:PutBucketTagging", s3_put_tagging(u, pp, rg, &tags),
+			   fresh);
+		aws_tags_free(&tags);
+	}
+	if (it->steps & STEP_VERSIONING)
+		write_send(x, i, STEP_VERSIONING, "s3:PutBucketVersioning",
+			   s3_put_versioning(u, pp, rg, S3_VERSIONING_ENABLED), fresh);
+	if (it->steps & STEP_ENCRYPTION) {
+		const struct ds_bucket *b = &x->p->ds->buckets[it->index];
+		struct s3_encryption enc = {"aws:kms", (char *)b->kms_key->s, true};
+		write_send(x, i, STEP_ENCRYPTION, "s3:PutBucketEncryption",
+			   s3_put_encryption(u, pp, rg, &enc), fresh);
+	}
+	if (it->steps & STEP_POLICY)
+		write_send(x, i, STEP_POLICY, "s3:PutBucketPolicy",
+			   s3_put_policy(u, pp, rg, it->policy), fresh);
+	if (it->steps & STEP_TRUST)
+		write_send(x, i, STEP_TRUST, "iam:UpdateAssumeRolePolicy",
+			   iam_update_assume_role_policy(u, rg, it->name, it->trust), fresh);
+	if (it->steps & STEP_ROLE_POLICY)
+		write_send(x, i, STEP_ROLE_POLICY, "iam:PutRolePolicy",
+			   iam_put_role_policy(u, rg, it->name, ROLE_POLICY_NAME, it->role_policy),
+			   fresh);
+	if (it->steps & STEP_ROLE_TAGS) {
+		struct aws_tags tags = {0};
+		tags_to_s3(&tags, &it->tags);
+		write_send(x, i, STEP_ROLE_TAGS, "iam:TagRole", iam_tag_role(u, rg, it->name, &tags),
+			   fresh);
+		aws_tags_free(&tags);
+	}
+}
+
+/* Why replication item i must wait for a failure elsewhere, or NULL. */
+static const char *wave_replication_blocked(struct exec *x, size_t i)
+{
+	const struct plan_item *it = &x->p->items[i];
+	const struct ds_replication *r = &x->p->ds->replications[it->index];
+	if (x->failed[r->source->index])
+		return "its source bucket failed";
+	for (size_t k = 0; k < r->ndests; k++)
+		if (x->failed[r->dests[k].bucket->index])
+			return "a destination bucket failed";
+	const struct plan_item *role = i > 0 ? &x->p->items[i - 1] : NULL; /* right before it */
+	if (role && role->kind == PLAN_ROLE && role->index == it->index && x->failed[i - 1])
+		return "its role failed";
+	return NULL;
+}
+
+static void wave_replicate(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	struct plan_item *it = &x->p->items[i];
+	const char *why = wave_replication_blocked(x, i);
+	if (why) {
+		x->failed[i] = true;
+		diags_add(x->e->d, CRRC_E100, it->pos,
+			  "the replication configuration of '%s' was not put: %s", it->name, why);
+		progress(x, it, "not attempted");
+		return;
+	}
+	write_send(x, i, STEP_REPLICATION, "s3:PutBucketReplication",
+		   s3_put_replication(ep->url, ep->path_prefix, ep->signing_region,
+				      it->replication),
+		   retry_replication);
+}
+
+static void wave(struct exec *x, int n)
+{
+	for (size_t i = 0; i < x->p->n; i++) {
+		struct plan_item *it = &x->p->items[i];
+		struct aws_endpoint ep = {0};
+		bool mine = n == 0 ? it->steps & (STEP_CREATE_BUCKET | STEP_CREATE_ROLE)
+			  : n == 1 ? it->steps & ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE |
+						  STEP_REPLICATION)
+				   : it->steps & STEP_REPLICATION;
+		if (!mine || x->failed[i] || !item_endpoint(x, it, &ep))
+			continue;
+		if (n == 0)
+			wave_create(x, i, &ep);
+		else if (n == 1)
+			wave_configure(x, i, &ep);
+		else
+			wave_replicate(x, i, &ep);
+		aws_endpoint_clear(&ep);
+	}
+	http_run(x->e->http);
+}
+
+void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
+{
+	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum};
+	for (int n = 0; n < 3; n++)
+		wave(&x, n);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+		if (it->action == PLAN_BLOCKED)
+			sum->blocked++;
+		else if (x.failed[i])
+			sum->failed++;
+		else if (it->action == PLAN_CREATE)
+			sum->created++;
+		else if (it->action == PLAN_NONE)
+			sum->unchanged++;
+		else {
+			sum->updated++;
+			progress(&x, it, it->action == PLAN_ADOPT ? "adopted" : "updated");
+		}
+	}
+	free(x.failed);
+}
