@@ -1,14 +1,16 @@
-/* main.c: the crrc command line: check, model, compile, explain, help. Exit
- * codes: 0 clean (warnings allowed), 1 the spec has errors, 2 usage or I/O,
- * 3 compile --check found the output stale. */
+/* main.c: the crrc command line: check, model, compile, graph, explain,
+ * help. Exit codes: 0 clean (warnings allowed), 1 the spec has errors, 2
+ * usage or I/O, 3 compile --check found the output stale. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/util.h"
 #include "check/check.h"
 #include "diag/explain.h"
 #include "cli/options.h"
+#include "cli/outfile.h"
 #include "cli/targets.h"
 #include "diag/diag.h"
 #include "emit/outdir.h"
@@ -17,6 +19,25 @@
 #include "model/model.h"
 #include "model/model_json.h"
 #include "model/resolve.h"
+#include "review/graph.h"
+
+/* Graphviz 2.43 (libgvc's gmalloc, its plugins) and fontconfig, which it
+ * asks for font metrics, keep memory until exit on purpose or by mistake;
+ * LeakSanitizer is told so, and keeps reporting crrc's own leaks. */
+#if defined(__SANITIZE_ADDRESS__)
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libgvc.so\nleak:libcgraph.so\nleak:libcdt.so\nleak:libpathplan.so\n"
+	       "leak:libgvplugin_\nleak:libfontconfig.so\nleak:libltdl.so\n";
+}
+
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+#endif
 
 enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3 };
 
@@ -32,6 +53,7 @@ static int cmd_check(const struct options *o);
 static int cmd_model(const struct options *o);
 static int cmd_compile(const struct options *o);
 static int cmd_explain(const struct options *o);
+static int cmd_graph(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
@@ -60,6 +82,18 @@ static const struct command commands[] = {
 	 "it exits 3 and lists the files that would change when DIR is stale, 0 when\n"
 	 "DIR is current (for CI). TARGET is one of:\n",
 	 cmd_compile},
+	{"graph", "crrc graph SPEC [--format=dot|mermaid|svg] [--out FILE]\n"
+	 "                  [--diagnostics=text|json|sarif|github] [--werror] [--ignore W...]",
+	 "Draw the replication: buckets grouped by account and region, one edge per rule\n"
+	 "labelled with its filter (prefix, tags), priority, RTC, delete markers, storage\n"
+	 "class and owner override; disabled rules dashed, two-way pairs in purple, the\n"
+	 "prefixes under a residency policy and the regions they may reach in green, and\n"
+	 "what check warns about (chains, same-region pairs) in orange. --format=dot\n"
+	 "(the default) prints Graphviz's language, mermaid a flowchart that GitHub and\n"
+	 "GitLab render in Markdown, svg a picture drawn by Graphviz's library. The\n"
+	 "output is deterministic: commit it next to the spec. --out FILE writes FILE\n"
+	 "(replaced whole) instead of standard output. A spec with errors draws nothing.\n",
+	 cmd_graph},
 	{"explain", "crrc explain [CODE]",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
 	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
@@ -194,7 +228,7 @@ static bool compile_args(const struct options *o, const struct crrc_target **t)
 			sug ? "; did you mean '" : ".", sug ? sug : "", sug ? "'?" : "");
 		targets_print(stderr);
 	}
-	fprintf(stderr, "usage: %s\n", commands[2].usage);
+	fprintf(stderr, "usage: %s\n", command_find("compile")->usage);
 	return false;
 }
 
@@ -224,6 +258,55 @@ static int cmd_compile(const struct options *o)
 		rc = EXIT_STALE; /* --check: the output in DIR is not the spec's */
 	outdir_destroy(out);
 	desired_destroy(ds);
+	crrc_model_destroy(m);
+	diags_destroy(d);
+	return rc;
+}
+
+/* graph's format, said when it is unknown; false then. */
+static bool graph_args(const struct options *o, enum graph_format *f)
+{
+	static const char *const names[] = {"dot", "mermaid", "svg"};
+	if (o->nspecs != 1) {
+		fprintf(stderr, "crrc: graph takes exactly one SPEC\nusage: %s\n",
+			command_find("graph")->usage);
+		return false;
+	}
+	*f = GRAPH_DOT;
+	if (!o->output_format || graph_format_find(o->output_format, f))
+		return true;
+	const char *sug = crrc_suggest(o->output_format, names, 3);
+	fprintf(stderr, "crrc: unknown graph --format '%s'%s%s%s (dot, mermaid or svg)\n",
+		o->output_format, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+	return false;
+}
+
+/* The graph of a spec without errors, written where --out says. */
+static int cmd_graph(const struct options *o)
+{
+	enum graph_format f;
+	if (!graph_args(o, &f))
+		return EXIT_USAGE;
+	struct crrc_diags *d = diags_for(o);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
+	struct buf out = BUF_INIT;
+	const char *err = NULL;
+	bool drawn = false;
+	if (m && diags_errors(d) == 0) {
+		struct crrc_desired *ds = desired_create(m);
+		struct crrc_graph *g = graph_create(ds, d);
+		drawn = graph_render(g, f, &out, &err);
+		if (drawn)
+			outfile_write(o->out, out.data ? out.data : "", out.len, d);
+		graph_destroy(g);
+		desired_destroy(ds);
+	}
+	int rc = finish(o, d, stderr);
+	if (rc == EXIT_CLEAN && !drawn) {
+		fprintf(stderr, "crrc: graph: %s\n", err ? err : "nothing to draw");
+		rc = EXIT_USAGE;
+	}
+	buf_free(&out);
 	crrc_model_destroy(m);
 	diags_destroy(d);
 	return rc;

@@ -11,7 +11,8 @@
 #include "base/util.h"
 
 enum flag_id {
-	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE
+	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE,
+	F_FORMAT
 };
 
 static const struct flag {
@@ -23,7 +24,7 @@ static const struct flag {
 	{"--werror", F_WERROR, false},      {"--diagnostics", F_DIAGNOSTICS, true},
 	{"--target", F_TARGET, true},       {"--out", F_OUT, true},
 	{"--stdin-filename", F_STDIN_NAME, true}, {"--check", F_CHECK, false},
-	{"--ignore", F_IGNORE, true},
+	{"--ignore", F_IGNORE, true},       {"--format", F_FORMAT, true},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -116,6 +117,9 @@ static bool flag_set(struct options *o, const struct flag *f, const char *v)
 		return true;
 	case F_IGNORE:
 		return ignore_add(o, v);
+	case F_FORMAT:
+		o->output_format = v;
+		return true;
 	}
 	return false;
 }

@@ -17,6 +17,7 @@ struct options {
 	bool check_only;    /* compile --check: compare, write nothing */
 	const char *target;
 	const char *out;
+	const char *output_format; /* --format: graph's and diff's, checked by each */
 	const char *stdin_name; /* --stdin-filename: what diagnostics call "-" */
 	enum crrc_code *ignore; /* --ignore: warnings accepted in every file */
 	size_t nignore;
