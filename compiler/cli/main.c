@@ -1,6 +1,7 @@
-/* main.c: the crrc command line: check, model, compile, graph, explain,
- * help. Exit codes: 0 clean (warnings allowed), 1 the spec has errors, 2
- * usage or I/O, 3 compile --check found the output stale. */
+/* main.c: the crrc command line: check, model, compile, graph, diff,
+ * explain, help. Exit codes: 0 clean (warnings allowed; diff: the specs are
+ * equivalent), 1 a spec has errors, 2 usage or I/O, 3 compile --check found
+ * the output stale, or diff found the specs differ. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "diag/explain.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
+#include "cli/specsrc.h"
 #include "cli/targets.h"
 #include "diag/diag.h"
 #include "emit/outdir.h"
@@ -19,6 +21,7 @@
 #include "model/model.h"
 #include "model/model_json.h"
 #include "model/resolve.h"
+#include "review/diff.h"
 #include "review/graph.h"
 
 /* Graphviz 2.43 (libgvc's gmalloc, its plugins) and fontconfig, which it
@@ -39,7 +42,7 @@ const char *__lsan_default_options(void)
 }
 #endif
 
-enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3 };
+enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3, EXIT_DIFFER = 3 };
 
 
 struct command {
@@ -54,6 +57,7 @@ static int cmd_model(const struct options *o);
 static int cmd_compile(const struct options *o);
 static int cmd_explain(const struct options *o);
 static int cmd_graph(const struct options *o);
+static int cmd_diff(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
@@ -94,6 +98,22 @@ static const struct command commands[] = {
 	 "output is deterministic: commit it next to the spec. --out FILE writes FILE\n"
 	 "(replaced whole) instead of standard output. A spec with errors draws nothing.\n",
 	 cmd_graph},
+	{"diff", "crrc diff OLD_SPEC NEW_SPEC [--format=text|markdown|json]\n"
+	 "                 [--diagnostics=text|json|sarif|github] [--werror] [--ignore W...]",
+	 "What changes for the data between two revisions of a spec, from their desired\n"
+	 "states, not their text: data flows added, removed, redirected, filters widened\n"
+	 "or narrowed; each changed field of a rule; buckets and roles added, removed or\n"
+	 "changed (a bucket's new S3 name is another physical bucket); permissions of\n"
+	 "roles and bucket policies, action by action; residency, RPO, and warnings that\n"
+	 "appear or disappear. Identity comes from the spec's keys and rule ids. A SPEC\n"
+	 "is a file, - (standard input), or git:REV:PATH, read with git show (PATH from\n"
+	 "the repository's root, or ./PATH from the current directory):\n"
+	 "  crrc diff git:main:replication.crr.yaml replication.crr.yaml --format=markdown\n"
+	 "--format=text (the default), markdown (a pull-request comment, the riskiest\n"
+	 "changes first) or json. Exit 0 when the specs are equivalent (formatting, key\n"
+	 "order and anchors make no difference), 3 when they differ, 1 when either has\n"
+	 "errors, 2 on usage or I/O errors.\n",
+	 cmd_diff},
 	{"explain", "crrc explain [CODE]",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
 	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
@@ -115,7 +135,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fputs("  crrc help COMMAND\n  crrc --version\n\n"
-	      "exit status: 0 clean (warnings allowed), 1 errors in a spec, 2 usage or I/O\n"
+	      "exit status: 0 clean (warnings allowed), 1 errors in a spec, 2 usage or I/O,\n"
+	      "3 compile --check found the output stale or diff found the specs differ\n"
 	      "The language and every diagnostic: grammar/language.md, grammar/diagnostics.md\n",
 	      f);
 }
@@ -309,6 +330,83 @@ static int cmd_graph(const struct options *o)
 	buf_free(&out);
 	crrc_model_destroy(m);
 	diags_destroy(d);
+	return rc;
+}
+
+/* One side of a diff: loaded, resolved, checked, and its desired state
+ * when it has no error. */
+struct side {
+	struct crrc_diags *d;
+	struct crrc_model *m;
+	struct crrc_desired *ds;
+};
+
+static void side_load(const struct options *o, const char *src, struct side *s)
+{
+	s->d = diags_for(o);
+	s->m = specsrc_load(src, o->stdin_name, s->d);
+	if (s->m) {
+		crrc_resolve(s->m, s->d);
+		crrc_check(s->m, s->d);
+	}
+	if (s->m && diags_errors(s->d) == 0)
+		s->ds = desired_create(s->m);
+}
+
+static void side_free(struct side *s)
+{
+	desired_destroy(s->ds);
+	crrc_model_destroy(s->m);
+	diags_destroy(s->d);
+}
+
+static bool diff_args(const struct options *o, enum diff_format *f)
+{
+	static const char *const names[] = {"text", "markdown", "json"};
+	if (o->nspecs != 2) {
+		fprintf(stderr, "crrc: diff takes two specs, OLD_SPEC and NEW_SPEC\nusage: %s\n",
+			command_find("diff")->usage);
+		return false;
+	}
+	*f = DIFF_TEXT;
+	if (o->out) {
+		fputs("crrc: diff writes to standard output; it takes no --out\n", stderr);
+		return false;
+	}
+	if (!o->output_format || diff_format_find(o->output_format, f))
+		return true;
+	const char *sug = crrc_suggest(o->output_format, names, 3);
+	fprintf(stderr, "crrc: unknown diff --format '%s'%s%s%s (text, markdown or json)\n",
+		o->output_format, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+	return false;
+}
+
+/* Both specs' diagnostics, then the diff when both are free of errors. */
+static int cmd_diff(const struct options *o)
+{
+	enum diff_format f;
+	if (!diff_args(o, &f))
+		return EXIT_USAGE;
+	struct side old = {0}, new = {0};
+	side_load(o, o->specs[0], &old);
+	side_load(o, o->specs[1], &new);
+	struct buf out = BUF_INIT;
+	bool differ = false;
+	if (old.ds && new.ds) {
+		struct crrc_diff *df = diff_create(old.ds, old.d, new.ds, new.d);
+		diff_render(df, f, o->specs[0], o->specs[1], &out);
+		differ = df->n != 0;
+		diff_destroy(df);
+		outfile_write(NULL, out.data ? out.data : "", out.len, new.d);
+	}
+	int rc_old = finish(o, old.d, stderr), rc_new = finish(o, new.d, stderr);
+	int rc = rc_old == EXIT_USAGE || rc_new == EXIT_USAGE ? EXIT_USAGE
+		 : rc_old || rc_new			       ? EXIT_ERRORS
+		 : differ				       ? EXIT_DIFFER
+							       : EXIT_CLEAN;
+	buf_free(&out);
+	side_free(&old);
+	side_free(&new);
 	return rc;
 }
 
