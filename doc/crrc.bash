@@ -4,7 +4,7 @@
 _crrc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check model compile graph explain help"
+	local commands="check model compile graph diff explain help"
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -25,7 +25,11 @@ _crrc()
 		fi
 		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
+		if [[ ${COMP_WORDS[1]} == diff ]]; then
+			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
+		fi
 		return ;;
 	--stdin-filename)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -48,6 +52,8 @@ _crrc()
 		flags="$flags --target --out --check" ;;
 	graph)
 		flags="$flags --format --out" ;;
+	diff)
+		flags="$flags --format" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -54,7 +54,7 @@ def test_help():
     res = run("--help")
     assert res.rc == 0, res
     for cmd in ("crrc check SPEC", "crrc model SPEC", "crrc compile SPEC", "crrc graph SPEC",
-                "crrc help COMMAND",
+                "crrc diff OLD_SPEC NEW_SPEC", "crrc help COMMAND",
                 "crrc --version"):
         assert cmd in res.stdout, f"--help does not mention {cmd!r}\n{res!r}"
     assert run("-h").out == res.out

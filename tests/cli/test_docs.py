@@ -89,6 +89,7 @@ def test_completion():
             (["crrc", "help", "m"], ["model"]),
             (["crrc", "graph", "x.crr.yaml", "--format", ""], ["dot", "mermaid", "svg"]),
             (["crrc", "graph", "x", "--f"], ["--format"]),
+            (["crrc", "diff", "a", "b", "--format", "m"], ["markdown"]),
         ]
         for words, want in cases:
             got = complete(words, d)
