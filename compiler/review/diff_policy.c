@@ -105,19 +105,23 @@ static void perm_say(struct diff_build *d, const char *subject, bool role, const
 		say_val(&s, p->condition);
 	}
 	const char *what = arena_concat(d->a, p->action, " on ", p->resource, (char *)NULL);
-	diff_add(d, DIFF_PERMISSIONS, op, subject, p->action, op == DIFF_REMOVED ? what : NULL,
+	for (size_t i = 0; i < s.n; i++) /* the documents' strings die with their scratch */
+		s.v[i] = s.v[i] ? arena_strdup(d->a, s.v[i]) : NULL;
+	diff_add(d, DIFF_PERMISSIONS, op, subject, arena_strdup(d->a, p->action),
+		 op == DIFF_REMOVED ? what : NULL,
 		 op == DIFF_ADDED ? what : NULL, say_text(d->a, &s));
 }
 
 /* The permissions of one subject in the old and the new document (either
- * NULL): each one added or removed. */
-static void perms_diff(struct diff_build *d, const char *subject, bool role, json_t *old,
-		       json_t *new)
+ * NULL): each one added or removed. What only the comparison needs lives
+ * in scratch, emptied after each subject: memory stays that of one role. */
+static void perms_diff(struct diff_build *d, struct arena *scratch, const char *subject,
+		       bool role, json_t *old, json_t *new)
 {
 	struct perms po = {0}, pn = {0};
-	flatten(d->a, old, &po); /* the strings outlive the documents */
-	flatten(d->a, new, &pn);
-	struct strmap *mo = strmap_create(d->tmp, po.n), *mn = strmap_create(d->tmp, pn.n);
+	flatten(scratch, old, &po);
+	flatten(scratch, new, &pn);
+	struct strmap *mo = strmap_create(scratch, po.n), *mn = strmap_create(scratch, pn.n);
 	for (size_t i = 0; i < po.n; i++)
 		strmap_put(mo, po.v[i].key, strlen(po.v[i].key), &po.v[i], NULL);
 	for (size_t i = 0; i < pn.n; i++) {
@@ -130,6 +134,7 @@ static void perms_diff(struct diff_build *d, const char *subject, bool role, jso
 			perm_say(d, subject, role, &po.v[i], DIFF_REMOVED);
 	json_decref(old);
 	json_decref(new);
+	arena_reset(scratch);
 }
 
 /* Roles by their entry's source key, bucket policies by bucket key. */
@@ -138,6 +143,7 @@ void diff_permissions(struct diff_build *d)
 	const struct crrc_desired *o = d->old, *n = d->new;
 	struct strmap *roles = strmap_create(d->tmp, o->nreplications);
 	struct strmap *buckets = strmap_create(d->tmp, o->nbuckets);
+	struct arena *scratch = arena_create_sized(64 * 1024);
 	for (size_t i = 0; i < o->nreplications; i++)
 		strmap_put(roles, o->replications[i].source->key,
 			   strlen(o->replications[i].source->key), &o->replications[i], NULL);
@@ -148,23 +154,24 @@ void diff_permissions(struct diff_build *d)
 		const struct ds_replication *r = &n->replications[i], *was;
 		was = strmap_get(roles, r->source->key, strlen(r->source->key));
 		strmap_set(roles, r->source->key, strlen(r->source->key), NULL);
-		perms_diff(d, r->role.name, true, was ? iam_role_policy(was) : NULL,
+		perms_diff(d, scratch, r->role.name, true, was ? iam_role_policy(was) : NULL,
 			   iam_role_policy(r));
 	}
 	for (size_t i = 0; i < o->nreplications; i++)
 		if (strmap_get(roles, o->replications[i].source->key,
 			       strlen(o->replications[i].source->key)))
-			perms_diff(d, o->replications[i].role.name, true,
+			perms_diff(d, scratch, o->replications[i].role.name, true,
 				   iam_role_policy(&o->replications[i]), NULL);
 	for (size_t i = 0; i < n->nbuckets; i++) {
 		const struct ds_bucket *b = &n->buckets[i], *was;
 		was = strmap_get(buckets, b->key, strlen(b->key));
 		strmap_set(buckets, b->key, strlen(b->key), NULL);
-		perms_diff(d, b->key, false, was ? iam_bucket_policy(was) : NULL,
+		perms_diff(d, scratch, b->key, false, was ? iam_bucket_policy(was) : NULL,
 			   iam_bucket_policy(b));
 	}
 	for (size_t i = 0; i < o->nbuckets; i++)
 		if (strmap_get(buckets, o->buckets[i].key, strlen(o->buckets[i].key)))
-			perms_diff(d, o->buckets[i].key, false, iam_bucket_policy(&o->buckets[i]),
-				   NULL);
+			perms_diff(d, scratch, o->buckets[i].key, false,
+				   iam_bucket_policy(&o->buckets[i]), NULL);
+	arena_destroy(scratch);
 }
