@@ -1,10 +1,10 @@
 # bash completion for crrc: commands, options, their values (targets,
-# formats, codes), and *.crr.yaml files. Installed as
+# formats, graph formats, codes), and *.crr.yaml files. Installed as
 # share/bash-completion/completions/crrc; source it to try it.
 _crrc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check model compile explain help"
+	local commands="check model compile graph diff explain help"
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -18,7 +18,18 @@ _crrc()
 		COMPREPLY=($(compgen -W "text json sarif github" -- "$cur"))
 		return ;;
 	--out)
-		COMPREPLY=($(compgen -d -- "$cur"))
+		if [[ ${COMP_WORDS[1]} == graph ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -d -- "$cur"))
+		fi
+		return ;;
+	--format)
+		if [[ ${COMP_WORDS[1]} == diff ]]; then
+			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
+		fi
 		return ;;
 	--stdin-filename)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -39,6 +50,10 @@ _crrc()
 		return ;;
 	compile)
 		flags="$flags --target --out --check" ;;
+	graph)
+		flags="$flags --format --out" ;;
+	diff)
+		flags="$flags --format" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -1,17 +1,21 @@
-/* main.c: the crrc command line: check, model, compile, plan, apply,
- * explain, help. Exit codes: 0 clean (warnings allowed), 1 the spec has
- * errors, 2 usage, I/O, network or AWS, 3 compile --check found the output
- * stale, or plan --detailed-exitcode found changes. */
+/* main.c: the crrc command line: check, model, compile, graph, diff, plan,
+ * apply, explain, help. Exit codes: 0 clean (warnings allowed; diff: the
+ * specs are equivalent), 1 a spec has errors, 2 usage, I/O, network or AWS,
+ * 3 compile --check found the output stale, diff found the specs differ, or
+ * plan --detailed-exitcode found changes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "apply/apply.h"
+#include "base/buf.h"
 #include "base/util.h"
 #include "check/check.h"
 #include "diag/explain.h"
 #include "cli/options.h"
+#include "cli/outfile.h"
+#include "cli/specsrc.h"
 #include "cli/targets.h"
 #include "diag/diag.h"
 #include "emit/outdir.h"
@@ -20,8 +24,28 @@
 #include "model/model.h"
 #include "model/model_json.h"
 #include "model/resolve.h"
+#include "review/diff.h"
+#include "review/graph.h"
 
-enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3 };
+/* Graphviz 2.43 (libgvc's gmalloc, its plugins) and fontconfig, which it
+ * asks for font metrics, keep memory until exit on purpose or by mistake;
+ * LeakSanitizer is told so, and keeps reporting crrc's own leaks. */
+#if defined(__SANITIZE_ADDRESS__)
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libgvc.so\nleak:libcgraph.so\nleak:libcdt.so\nleak:libpathplan.so\n"
+	       "leak:libgvplugin_\nleak:libfontconfig.so\nleak:libltdl.so\n";
+}
+
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_STALE = 3, EXIT_DIFFER = 3 };
 
 
 struct command {
@@ -37,6 +61,8 @@ static int cmd_compile(const struct options *o);
 static int cmd_explain(const struct options *o);
 static int cmd_plan(const struct options *o);
 static int cmd_apply(const struct options *o);
+static int cmd_graph(const struct options *o);
+static int cmd_diff(const struct options *o);
 
 static const struct command commands[] = {
 	{"check", "crrc check SPEC... [--diagnostics=text|json|sarif|github] [--werror]\n"
@@ -84,6 +110,34 @@ static const struct command commands[] = {
 	 "--step-timeout (2m). Never deletes anything; never takes over a bucket or\n"
 	 "role it did not create. Ends with a summary; exit 2 when anything failed.\n",
 	 cmd_apply},
+	{"graph", "crrc graph SPEC [--format=dot|mermaid|svg] [--out FILE]\n"
+	 "                  [--diagnostics=text|json|sarif|github] [--werror] [--ignore W...]",
+	 "Draw the replication: buckets grouped by account and region, one edge per rule\n"
+	 "labelled with its filter (prefix, tags), priority, RTC, delete markers, storage\n"
+	 "class and owner override; disabled rules dashed, two-way pairs in purple, the\n"
+	 "prefixes under a residency policy and the regions they may reach in green, and\n"
+	 "what check warns about (chains, same-region pairs) in orange. --format=dot\n"
+	 "(the default) prints Graphviz's language, mermaid a flowchart that GitHub and\n"
+	 "GitLab render in Markdown, svg a picture drawn by Graphviz's library. The\n"
+	 "output is deterministic: commit it next to the spec. --out FILE writes FILE\n"
+	 "(replaced whole) instead of standard output. A spec with errors draws nothing.\n",
+	 cmd_graph},
+	{"diff", "crrc diff OLD_SPEC NEW_SPEC [--format=text|markdown|json]\n"
+	 "                 [--diagnostics=text|json|sarif|github] [--werror] [--ignore W...]",
+	 "What changes for the data between two revisions of a spec, from their desired\n"
+	 "states, not their text: data flows added, removed, redirected, filters widened\n"
+	 "or narrowed; each changed field of a rule; buckets and roles added, removed or\n"
+	 "changed (a bucket's new S3 name is another physical bucket); permissions of\n"
+	 "roles and bucket policies, action by action; residency, RPO, and warnings that\n"
+	 "appear or disappear. Identity comes from the spec's keys and rule ids. A SPEC\n"
+	 "is a file, - (standard input), or git:REV:PATH, read with git show (PATH from\n"
+	 "the repository's root, or ./PATH from the current directory):\n"
+	 "  crrc diff git:main:replication.crr.yaml replication.crr.yaml --format=markdown\n"
+	 "--format=text (the default), markdown (a pull-request comment, the riskiest\n"
+	 "changes first) or json. Exit 0 when the specs are equivalent (formatting, key\n"
+	 "order and anchors make no difference), 3 when they differ, 1 when either has\n"
+	 "errors, 2 on usage or I/O errors.\n",
+	 cmd_diff},
 	{"explain", "crrc explain [CODE]",
 	 "Print what a diagnostic code means, a spec that triggers it, and the fix\n"
 	 "(the section of grammar/diagnostics.md). CODE is a code (E021, w002) or its\n"
@@ -105,7 +159,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fputs("  crrc help COMMAND\n  crrc --version\n\n"
-	      "exit status: 0 clean (warnings allowed), 1 errors in a spec, 2 usage or I/O\n"
+	      "exit status: 0 clean (warnings allowed), 1 errors in a spec, 2 usage or I/O,\n"
+	      "3 compile --check found the output stale or diff found the specs differ\n"
 	      "The language and every diagnostic: grammar/language.md, grammar/diagnostics.md\n",
 	      f);
 }
@@ -289,6 +344,55 @@ static int plan_or_apply(const struct options *o, bool apply)
 	return rc;
 }
 
+/* graph's format, said when it is unknown; false then. */
+static bool graph_args(const struct options *o, enum graph_format *f)
+{
+	static const char *const names[] = {"dot", "mermaid", "svg"};
+	if (o->nspecs != 1) {
+		fprintf(stderr, "crrc: graph takes exactly one SPEC\nusage: %s\n",
+			command_find("graph")->usage);
+		return false;
+	}
+	*f = GRAPH_DOT;
+	if (!o->output_format || graph_format_find(o->output_format, f))
+		return true;
+	const char *sug = crrc_suggest(o->output_format, names, 3);
+	fprintf(stderr, "crrc: unknown graph --format '%s'%s%s%s (dot, mermaid or svg)\n",
+		o->output_format, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+	return false;
+}
+
+/* The graph of a spec without errors, written where --out says. */
+static int cmd_graph(const struct options *o)
+{
+	enum graph_format f;
+	if (!graph_args(o, &f))
+		return EXIT_USAGE;
+	struct crrc_diags *d = diags_for(o);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
+	struct buf out = BUF_INIT;
+	const char *err = NULL;
+	bool drawn = false;
+	if (m && diags_errors(d) == 0) {
+		struct crrc_desired *ds = desired_create(m);
+		struct crrc_graph *g = graph_create(ds, d);
+		drawn = graph_render(g, f, &out, &err);
+		if (drawn)
+			outfile_write(o->out, out.data ? out.data : "", out.len, d);
+		graph_destroy(g);
+		desired_destroy(ds);
+	}
+	int rc = finish(o, d, stderr);
+	if (rc == EXIT_CLEAN && !drawn) {
+		fprintf(stderr, "crrc: graph: %s\n", err ? err : "nothing to draw");
+		rc = EXIT_USAGE;
+	}
+	buf_free(&out);
+	crrc_model_destroy(m);
+	diags_destroy(d);
+	return rc;
+}
+
 static int cmd_plan(const struct options *o)
 {
 	return plan_or_apply(o, false);
@@ -297,6 +401,83 @@ static int cmd_plan(const struct options *o)
 static int cmd_apply(const struct options *o)
 {
 	return plan_or_apply(o, true);
+}
+
+/* One side of a diff: loaded, resolved, checked, and its desired state
+ * when it has no error. */
+struct side {
+	struct crrc_diags *d;
+	struct crrc_model *m;
+	struct crrc_desired *ds;
+};
+
+static void side_load(const struct options *o, const char *src, struct side *s)
+{
+	s->d = diags_for(o);
+	s->m = specsrc_load(src, o->stdin_name, s->d);
+	if (s->m) {
+		crrc_resolve(s->m, s->d);
+		crrc_check(s->m, s->d);
+	}
+	if (s->m && diags_errors(s->d) == 0)
+		s->ds = desired_create(s->m);
+}
+
+static void side_free(struct side *s)
+{
+	desired_destroy(s->ds);
+	crrc_model_destroy(s->m);
+	diags_destroy(s->d);
+}
+
+static bool diff_args(const struct options *o, enum diff_format *f)
+{
+	static const char *const names[] = {"text", "markdown", "json"};
+	if (o->nspecs != 2) {
+		fprintf(stderr, "crrc: diff takes two specs, OLD_SPEC and NEW_SPEC\nusage: %s\n",
+			command_find("diff")->usage);
+		return false;
+	}
+	*f = DIFF_TEXT;
+	if (o->out) {
+		fputs("crrc: diff writes to standard output; it takes no --out\n", stderr);
+		return false;
+	}
+	if (!o->output_format || diff_format_find(o->output_format, f))
+		return true;
+	const char *sug = crrc_suggest(o->output_format, names, 3);
+	fprintf(stderr, "crrc: unknown diff --format '%s'%s%s%s (text, markdown or json)\n",
+		o->output_format, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+	return false;
+}
+
+/* Both specs' diagnostics, then the diff when both are free of errors. */
+static int cmd_diff(const struct options *o)
+{
+	enum diff_format f;
+	if (!diff_args(o, &f))
+		return EXIT_USAGE;
+	struct side old = {0}, new = {0};
+	side_load(o, o->specs[0], &old);
+	side_load(o, o->specs[1], &new);
+	struct buf out = BUF_INIT;
+	bool differ = false;
+	if (old.ds && new.ds) {
+		struct crrc_diff *df = diff_create(old.ds, old.d, new.ds, new.d);
+		diff_render(df, f, o->specs[0], o->specs[1], &out);
+		differ = df->n != 0;
+		diff_destroy(df);
+		outfile_write(NULL, out.data ? out.data : "", out.len, new.d);
+	}
+	int rc_old = finish(o, old.d, stderr), rc_new = finish(o, new.d, stderr);
+	int rc = rc_old == EXIT_USAGE || rc_new == EXIT_USAGE ? EXIT_USAGE
+		 : rc_old || rc_new			       ? EXIT_ERRORS
+		 : differ				       ? EXIT_DIFFER
+							       : EXIT_CLEAN;
+	buf_free(&out);
+	side_free(&old);
+	side_free(&new);
+	return rc;
 }
 
 /* The registry's summary of an explained code. */

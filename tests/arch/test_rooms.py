@@ -23,6 +23,7 @@ LIB = os.environ.get("CRRC_LIB")
 # Which rooms a room may include, itself always allowed. Lower rooms never
 # include higher ones. aws/ (the HTTP, signing and API layer of the apply
 # issue) knows nothing of the model; apply/ joins the model and aws/.
+# review/ (graph and diff) reads desired states, as the targets do.
 ALLOWED = {
     "base": [],
     "diag": ["base"],
@@ -34,8 +35,9 @@ ALLOWED = {
     "emit/cloudformation": ["base", "diag", "model", "emit"],
     "aws": ["base"],
     "apply": ["base", "diag", "model", "aws"],
+    "review": ["base", "diag", "model"],
     "cli": ["base", "diag", "model", "load", "check", "emit", "emit/terraform",
-            "emit/cloudformation", "aws", "apply"],
+            "emit/cloudformation", "aws", "apply", "review"],
 }
 
 # The headers other rooms may include; every other header is its room's own.
@@ -51,7 +53,8 @@ PUBLIC = {
     "emit/cloudformation": {"cloudformation.h"},
     "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h",
             "client.h", "api.h", "s3.h", "s3_replication.h", "iam.h", "sts.h", "policy.h"},
-    "cli": {"targets.h", "options.h"},
+    "review": {"graph.h", "diff.h"},
+    "cli": {"targets.h", "options.h", "outfile.h"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -53,7 +53,8 @@ def usage_error(*args):
 def test_help():
     res = run("--help")
     assert res.rc == 0, res
-    for cmd in ("crrc check SPEC", "crrc model SPEC", "crrc compile SPEC", "crrc help COMMAND",
+    for cmd in ("crrc check SPEC", "crrc model SPEC", "crrc compile SPEC", "crrc graph SPEC",
+                "crrc diff OLD_SPEC NEW_SPEC", "crrc help COMMAND",
                 "crrc --version"):
         assert cmd in res.stdout, f"--help does not mention {cmd!r}\n{res!r}"
     assert run("-h").out == res.out
@@ -66,7 +67,7 @@ def test_help_command():
     assert res.stdout.startswith("usage: crrc check SPEC..."), res
     assert "--diagnostics" in res.stdout and "--werror" in res.stdout, res
     assert "--ignore" in res.stdout and "crrc:ignore" in res.stdout, res
-    for cmd in ("model", "compile"):
+    for cmd in ("model", "compile", "graph"):
         res = run("help", cmd)
         assert res.rc == 0 and res.stdout.startswith(f"usage: crrc {cmd} SPEC"), res
     res = usage_error("help", "frobnicate")

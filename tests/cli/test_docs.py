@@ -87,13 +87,18 @@ def test_completion():
             (["crrc", "check", "--ignore", "w00"], sorted(c for c in codes()
                                                           if c.startswith("W00"))),
             (["crrc", "help", "m"], ["model"]),
+            (["crrc", "graph", "x.crr.yaml", "--format", ""], ["dot", "mermaid", "svg"]),
+            (["crrc", "graph", "x", "--f"], ["--format"]),
+            (["crrc", "diff", "a", "b", "--format", "m"], ["markdown"]),
         ]
         for words, want in cases:
             got = complete(words, d)
             assert got == want, f"{' '.join(words)}: {got}, not {want}"
         for cmd in commands():
             assert complete(["crrc", cmd[:2]], d), cmd
-        flags = complete(["crrc", "compile", "x", "--"], d)
+        flags = set()
+        for cmd in commands():
+            flags |= set(complete(["crrc", cmd, "x", "--"], d))
         missing = [o for o in options() if o.startswith("--") and o not in flags]
         assert missing == [], f"the completion does not offer {missing}"
 

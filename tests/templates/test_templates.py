@@ -1,6 +1,9 @@
 """The committed output under templates/ is what crrc generates from the
 examples today: reviewers see the generated change next to the spec change.
-`test_templates.py --update` (or tests/update-templates) regenerates it."""
+That includes the graphs of the examples (templates/graph/, `crrc graph` as
+DOT and as Mermaid; SVG is left out, as its layout depends on the fonts and
+the Graphviz of the machine). `test_templates.py --update` (or
+tests/update-templates) regenerates it."""
 import filecmp
 import os
 import subprocess
@@ -11,6 +14,7 @@ sys.path.insert(0, os.path.join(os.environ.get("CRRC_SOURCE_ROOT", "."), "tests"
 import crrctest  # noqa: E402
 
 TARGETS = ("terraform", "cloudformation")
+GRAPHS = (("dot", "dot"), ("mermaid", "mmd"))
 
 
 def compile_into(stem, target, out):
@@ -34,10 +38,39 @@ def differences(want_dir, got_dir):
     return out
 
 
+def graph_of(stem, fmt):
+    return subprocess.run([crrctest.CRRC, "graph", f"examples/{stem}.crr.yaml", "--format", fmt],
+                          cwd=crrctest.ROOT, capture_output=True)
+
+
+def graphs(stems, update):
+    """templates/graph/<stem>.dot and .mmd; the number of failures."""
+    failures = 0
+    for stem in stems:
+        for fmt, ext in GRAPHS:
+            want = os.path.join(crrctest.ROOT, "templates", "graph", f"{stem}.{ext}")
+            p = graph_of(stem, fmt)
+            if p.returncode != 0:
+                print(f"FAIL graph/{stem}.{ext}: crrc exited {p.returncode}\n{p.stderr.decode()}")
+                failures += 1
+            elif update:
+                os.makedirs(os.path.dirname(want), exist_ok=True)
+                with open(want, "wb") as f:
+                    f.write(p.stdout)
+                print(f"graph/{stem}.{ext}: written")
+            elif not os.path.exists(want) or open(want, "rb").read() != p.stdout:
+                print(f"FAIL graph/{stem}.{ext}: stale or missing\n"
+                      f"  regenerate with: tests/update-templates")
+                failures += 1
+            else:
+                print(f"ok graph/{stem}.{ext}")
+    return failures
+
+
 def main():
     update = "--update" in sys.argv
     stems = [os.path.basename(p)[:-len(".crr.yaml")] for p in crrctest.examples()]
-    failures = 0
+    failures = graphs(stems, update)
     for target in TARGETS:
         for stem in stems:
             want = os.path.join(crrctest.ROOT, "templates", target, stem)
