@@ -4,7 +4,7 @@
 _crrc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check model compile graph diff explain help"
+	local commands="check model compile graph diff plan apply explain help"
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -27,6 +27,8 @@ _crrc()
 	--format)
 		if [[ ${COMP_WORDS[1]} == diff ]]; then
 			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
+		elif [[ ${COMP_WORDS[1]} == plan ]]; then
+			COMPREPLY=($(compgen -W "text json" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
 		fi
@@ -54,6 +56,10 @@ _crrc()
 		flags="$flags --format --out" ;;
 	diff)
 		flags="$flags --format" ;;
+	plan)
+		flags="$flags --format --detailed-exitcode --assume" ;;
+	apply)
+		flags="$flags --yes --step-timeout --assume" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -26,6 +26,13 @@ static void report_blocked(struct engine *e, const struct plan *p)
 		if (it->action == PLAN_BLOCKED)
 			diags_add(e->d, CRRC_E101, it->pos, "%s '%s' is not touched: %s",
 				  kinds[it->kind], it->name, it->why);
+		if (it->owner_must_add)
+			diags_add(e->d, CRRC_W009, it->pos,
+				  "bucket '%s' exists, and its policy lacks the statements that let "
+				  "the roles replicating into it in: crrc never replaces an existing "
+				  "bucket's policy; its owner must add them (crrc compile writes them "
+				  "into existing-buckets.json)",
+				  it->name);
 	}
 }
 

@@ -69,10 +69,9 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
-	if (end->ok || found_own(end, w->step)) {
-		if (w->step == STEP_CREATE_BUCKET || w->step == STEP_CREATE_ROLE)
-			progress(w->x, it, "created");
-	} else if (!w->x->failed[w->item]) {
+	if (end->ok || found_own(end, w->step))
+		;
+	else if (!w->x->failed[w->item]) {
 		w->x->failed[w->item] = true;
 		engine_failed(w->x->e, it->pos, w->what, it->name, end);
 		progress(w->x, it, "failed");
@@ -222,6 +221,27 @@ static void wave_replicate(struct exec *x, size_t i, const struct aws_endpoint *
 		   retry_replication);
 }
 
+/* What the wave finished, item by item: a create once its bucket or role
+ * exists, an update once its last step is done. */
+static void wave_said(struct exec *x, int n)
+{
+	for (size_t i = 0; i < x->p->n; i++) {
+		const struct plan_item *it = &x->p->items[i];
+		unsigned later = n == 0 ? ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE)
+				 : n == 1 ? STEP_REPLICATION
+					  : 0;
+		unsigned mine = n == 0 ? STEP_CREATE_BUCKET | STEP_CREATE_ROLE
+				: n == 1 ? ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE | STEP_REPLICATION)
+					 : STEP_REPLICATION;
+		if (x->failed[i] || !(it->steps & mine))
+			continue;
+		if (it->action == PLAN_CREATE && n == (it->kind == PLAN_REPLICATION ? 2 : 0))
+			progress(x, it, "created");
+		else if (it->action != PLAN_CREATE && !(it->steps & later))
+			progress(x, it, it->action == PLAN_ADOPT ? "adopted" : "updated");
+	}
+}
+
 static void wave(struct exec *x, int n)
 {
 	for (size_t i = 0; i < x->p->n; i++) {
@@ -242,6 +262,7 @@ static void wave(struct exec *x, int n)
 		aws_endpoint_clear(&ep);
 	}
 	http_run(x->e->http);
+	wave_said(x, n);
 }
 
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
@@ -259,10 +280,8 @@ void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 			sum->created++;
 		else if (it->action == PLAN_NONE)
 			sum->unchanged++;
-		else {
+		else
 			sum->updated++;
-			progress(&x, it, it->action == PLAN_ADOPT ? "adopted" : "updated");
-		}
 	}
 	free(x.failed);
 }

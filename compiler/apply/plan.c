@@ -232,12 +232,18 @@ static json_t *policy_merge(json_t *have, json_t *want)
 static void bucket_policy(struct planner *pl, struct plan_item *it, const struct ds_bucket *b,
 			  const struct live_bucket *lb)
 {
-	if (b->policy_by != DS_WRITER_CRRC)
+	if (b->policy_by == DS_WRITER_NONE)
 		return;
 	json_t *want = iam_bucket_policy(b);
 	if (!want)
 		return;
 	json_t *merged = policy_merge(lb->policy, want);
+	if (b->policy_by == DS_WRITER_OWNER) { /* never written: said, W009 */
+		it->owner_must_add = !lb->policy || !aws_policy_equal(merged, lb->policy);
+		json_decref(merged);
+		json_decref(want);
+		return;
+	}
 	if (!lb->policy || !aws_policy_equal(merged, lb->policy)) {
 		it->steps |= STEP_POLICY;
 		it->policy = merged;

@@ -62,6 +62,7 @@ struct plan_item {
 	struct plan_change *changes;
 	size_t nchanges;
 	bool replaces_foreign;   /* a replication configuration crrc did not write */
+	bool owner_must_add;     /* an existing bucket's policy lacks what crrc needs */
 	/* what the steps write */
 	json_t *policy;          /* STEP_POLICY: the whole bucket policy to put */
 	json_t *role_policy;     /* STEP_ROLE_POLICY */

@@ -185,7 +185,7 @@ static void bucket_head(struct read *r, struct live_bucket *lb, const struct aws
 	bucket_read(r, READ_VERSIONING);
 	bucket_read(r, READ_ENCRYPTION);
 	bucket_read(r, READ_TAGS);
-	if (b->policy_by == DS_WRITER_CRRC)
+	if (b->policy_by != DS_WRITER_NONE) /* crrc's to write, or to check */
 		bucket_read(r, READ_POLICY);
 	if (b->replication && b->replication->nrules)
 		bucket_read(r, READ_REPLICATION);
