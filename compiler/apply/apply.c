@@ -36,6 +36,25 @@ static void report_blocked(struct engine *e, const struct plan *p)
 	}
 }
 
+/* A KMS key in another account than its role's: its owner must let the
+ * role in (W010), which no apply can do. */
+static void report_key_grants(struct engine *e)
+{
+	for (size_t i = 0; i < e->ds->nreplications; i++) {
+		const struct ds_replication *r = &e->ds->replications[i];
+		for (size_t k = 0; r->nrules && k < r->nkey_grants; k++) {
+			const struct ds_key_grant *g = &r->key_grants[k];
+			diags_add(e->d, CRRC_W010, g->pos,
+				  "KMS key '%s' is in account %s, not in account %s of the role "
+				  "that replicates '%s': crrc cannot edit another account's key "
+				  "policy; the key's owner must add the statement that lets the role "
+				  "%s (crrc compile writes it into key-policies.json)",
+				  g->key->s, g->account, r->role.account ? r->role.account : "?",
+				  r->source->key, g->decrypt ? "decrypt" : "encrypt replicas");
+		}
+	}
+}
+
 static void print_plan(struct engine *e, const struct plan *p)
 {
 	if (e->o->json) {
@@ -84,6 +103,7 @@ static void count_requests(struct engine *e, struct apply_summary *sum)
 static enum apply_result carry_out(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
 	report_blocked(e, p);
+	report_key_grants(e);
 	print_plan(e, p);
 	if (!plan_has_changes(p)) {
 		if (e->o->apply) {
