@@ -39,18 +39,26 @@ struct read {
 	struct aws_endpoint ep;
 };
 
-static void bucket_failed(struct live_bucket *lb, const char *what, const struct aws_call_end *end,
-			  const char *detail)
+/* A read that failed: the first failure of a bucket or role is kept. */
+static void read_failed(enum live_presence *presence, char **error, const char *what,
+			const struct aws_call_end *end, const char *detail)
 {
 	char msg[800];
 	const struct aws_error *er = end ? end->error : NULL;
 	snprintf(msg, sizeof(msg), "%s: %s%s%s", what,
 		 detail ? detail : er && er->code[0] ? er->code : "no answer",
 		 er && er->message[0] && !detail ? ": " : "", er && !detail ? er->message : "");
-	if (lb->presence != LIVE_FAILED) {
-		lb->presence = LIVE_FAILED;
-		lb->error = xstrdup(msg);
+	if (*presence != LIVE_FAILED) {
+		*presence = LIVE_FAILED;
+		free(*error);
+		*error = xstrdup(msg);
 	}
+}
+
+static void bucket_failed(struct live_bucket *lb, const char *what, const struct aws_call_end *end,
+			  const char *detail)
+{
+	read_failed(&lb->presence, &lb->error, what, end, detail);
 }
 
 static void read_send(struct engine *e, const struct ds_place *p, struct read *r,
@@ -224,16 +232,7 @@ static void read_send(struct engine *e, const struct ds_place *p, struct read *r
 static void role_failed(struct live_role *lr, const char *what, const struct aws_call_end *end,
 			const char *detail)
 {
-	char msg[800];
-	const struct aws_error *er = end ? end->error : NULL;
-	snprintf(msg, sizeof(msg), "%s: %s%s%s", what,
-		 detail ? detail : er && er->code[0] ? er->code : "no answer",
-		 er && er->message[0] && !detail ? ": " : "", er && !detail ? er->message : "");
-	if (lr->presence != LIVE_FAILED) {
-		lr->presence = LIVE_FAILED;
-		free(lr->error);
-		lr->error = xstrdup(msg);
-	}
+	read_failed(&lr->presence, &lr->error, what, end, detail);
 }
 
 static void role_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
