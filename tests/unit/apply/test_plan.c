@@ -1,0 +1,259 @@
+/* test_plan.c: the plan (apply/plan.c) from a desired state and a live
+ * state made by hand: what is created, what only differs is updated field
+ * by field, nothing that is not crrc's is taken (blocked, or adopted when
+ * empty and bare), what others wrote is kept (tags, policy statements by
+ * Sid), and credentials for the wrong account block their place. */
+#include <check.h>
+#include <string.h>
+
+#include "../model/model_helpers.h"
+#include "apply/live.h"
+#include "apply/plan.h"
+#include "aws/s3_replication.h"
+#include "base/buf.h"
+#include "base/oom.h"
+#include "model/iam.h"
+#include "model/s3xml.h"
+
+#define SPEC                                                                                  \
+	"crrc: 1\nname: sv\ntags: {team: media}\nbuckets:\n"                                  \
+	"  src: {name: sv-src, region: us-east-1}\n"                                          \
+	"  dst: {name: sv-dst, region: us-west-2}\n"                                          \
+	"replication:\n  - source: src\n    rules:\n"                                        \
+	"      - {id: all, destination: dst, delete_markers: true}\n"
+
+static struct spec S;
+static struct live *L;
+static struct plan *P;
+
+static void setup(void)
+{
+	spec_load(&S, SPEC, true);
+	spec_no_errors(&S);
+	L = live_create(S.ds->nbuckets, S.ds->nreplications, S.ds->nplaces);
+	for (size_t i = 0; i < S.ds->nplaces; i++)
+		L->place_accounts[i] = xstrdup("123456789012");
+}
+
+static void teardown(void)
+{
+	plan_destroy(P);
+	P = NULL;
+	live_destroy(L);
+	spec_free(&S);
+}
+
+static void make_plan(void)
+{
+	char err[256] = "";
+	P = plan_create(S.ds, L, err, sizeof(err));
+	ck_assert_msg(P, "plan: %s", err);
+}
+
+/* The item of kind for name. */
+static const struct plan_item *item(enum plan_kind kind, const char *name)
+{
+	for (size_t i = 0; i < P->n; i++)
+		if (P->items[i].kind == kind && strcmp(P->items[i].name, name) == 0)
+			return &P->items[i];
+	ck_abort_msg("no item %s", name);
+	return NULL;
+}
+
+static const struct plan_change *change_of(const struct plan_item *it, const char *field)
+{
+	for (size_t i = 0; i < it->nchanges; i++)
+		if (strcmp(it->changes[i].field, field) == 0)
+			return &it->changes[i];
+	return NULL;
+}
+
+/* Live state as crrc's apply leaves it: marked, configured, replicating. */
+static void live_applied(void)
+{
+	for (size_t i = 0; i < S.ds->nbuckets; i++) {
+		struct live_bucket *lb = &L->buckets[i];
+		lb->presence = LIVE_PRESENT;
+		lb->versioning = xstrdup("Enabled");
+		live_tags_add(&lb->tags, "team", "media");
+		live_tags_add(&lb->tags, LIVE_MARK_KEY, "sv");
+	}
+	struct live_role *lr = &L->roles[0];
+	const struct ds_replication *r = &S.ds->replications[0];
+	lr->presence = LIVE_PRESENT;
+	lr->trust = iam_trust_policy();
+	lr->policy = iam_role_policy(r);
+	live_tags_add(&lr->tags, "team", "media");
+	live_tags_add(&lr->tags, LIVE_MARK_KEY, "sv");
+	struct buf xml = BUF_INIT;
+	s3xml_replication(r, &xml);
+	struct s3_replication *rep = xcalloc(1, sizeof(*rep));
+	char err[128];
+	ck_assert(s3_replication_parse(xml.data, xml.len, rep, err, sizeof(err)));
+	free(rep->role);
+	rep->role = xstrdup("arn:aws:iam::123456789012:role/sv-src-replication");
+	L->buckets[r->source->index].replication = rep;
+	buf_free(&xml);
+}
+
+START_TEST(empty_account_creates_everything)
+{
+	for (size_t i = 0; i < S.ds->nbuckets; i++)
+		L->buckets[i].presence = LIVE_ABSENT;
+	L->roles[0].presence = LIVE_ABSENT;
+	make_plan();
+	const struct plan_item *b = item(PLAN_BUCKET, "sv-src");
+	ck_assert_int_eq(b->action, PLAN_CREATE);
+	ck_assert_uint_eq(b->steps, STEP_CREATE_BUCKET | STEP_VERSIONING | STEP_MARK);
+	ck_assert_str_eq(live_tag(&b->tags, LIVE_MARK_KEY), "sv");
+	ck_assert_str_eq(live_tag(&b->tags, "team"), "media");
+	const struct plan_item *r = item(PLAN_REPLICATION, "sv-src");
+	ck_assert_int_eq(r->action, PLAN_CREATE);
+	ck_assert_str_eq(r->role_arn, "arn:aws:iam::123456789012:role/sv-src-replication");
+	ck_assert_int_eq(item(PLAN_ROLE, "sv-src-replication")->action, PLAN_CREATE);
+	ck_assert_uint_eq(P->ncreate, 4);
+	ck_assert(plan_has_changes(P));
+}
+END_TEST
+
+START_TEST(applied_is_no_change)
+{
+	live_applied();
+	make_plan();
+	ck_assert_msg(!plan_has_changes(P), "%zu create, %zu update, %zu blocked", P->ncreate,
+		      P->nupdate, P->nblocked);
+	struct buf out = BUF_INIT;
+	plan_render_text(P, &out, false);
+	ck_assert_str_eq(out.data, "No changes: AWS holds what the spec says.\n");
+	buf_free(&out);
+}
+END_TEST
+
+/* Drift, field by field: a suspended versioning, a changed tag, a rule's
+ * prefix; a foreign tag is kept in the set put back. */
+START_TEST(drift_is_updated_field_by_field)
+{
+	live_applied();
+	struct live_bucket *src = &L->buckets[0], *dst = &L->buckets[1];
+	free(src->versioning);
+	src->versioning = xstrdup("Suspended");
+	live_tags_clear(&dst->tags);
+	live_tags_add(&dst->tags, "team", "video");
+	live_tags_add(&dst->tags, "owner", "someone");
+	live_tags_add(&dst->tags, LIVE_MARK_KEY, "sv");
+	struct s3_rule *rule = &src->replication->rules[0];
+	rule->filter = S3_FILTER_PREFIX;
+	free(rule->filter_prefix);
+	rule->filter_prefix = xstrdup("video/");
+	make_plan();
+	const struct plan_item *b = item(PLAN_BUCKET, "sv-src");
+	ck_assert_int_eq(b->action, PLAN_UPDATE);
+	ck_assert_uint_eq(b->steps, STEP_VERSIONING);
+	ck_assert_str_eq(change_of(b, "versioning")->old, "Suspended");
+	const struct plan_item *d = item(PLAN_BUCKET, "sv-dst");
+	ck_assert_uint_eq(d->steps, STEP_TAGS);
+	ck_assert_str_eq(change_of(d, "tag team")->old, "video");
+	ck_assert_str_eq(live_tag(&d->tags, "owner"), "someone");
+	ck_assert_str_eq(live_tag(&d->tags, "team"), "media");
+	const struct plan_item *r = item(PLAN_REPLICATION, "sv-src");
+	ck_assert_uint_eq(r->steps, STEP_REPLICATION);
+	ck_assert_uint_eq(r->nchanges, 1);
+	ck_assert_str_eq(r->changes[0].old, "video/");
+	ck_assert(!r->replaces_foreign);
+	ck_assert_uint_eq(P->nupdate, 3);
+}
+END_TEST
+
+/* A bucket crrc would create that exists unmarked: blocked when it holds
+ * something, adopted when empty and bare; another spec's mark: blocked. */
+START_TEST(foreign_buckets_blocked_bare_adopted)
+{
+	live_applied();
+	struct live_bucket *src = &L->buckets[0], *dst = &L->buckets[1];
+	live_tags_clear(&src->tags); /* unmarked, not empty */
+	src->empty = false;
+	live_tags_clear(&dst->tags); /* unmarked, empty, bare */
+	free(dst->versioning);
+	dst->versioning = NULL;
+	dst->empty = true;
+	make_plan();
+	const struct plan_item *s = item(PLAN_BUCKET, "sv-src");
+	ck_assert_int_eq(s->action, PLAN_BLOCKED);
+	ck_assert_uint_eq(s->steps, 0);
+	ck_assert_ptr_nonnull(strstr(s->why, "crrc did not create it"));
+	ck_assert_int_eq(item(PLAN_REPLICATION, "sv-src")->action, PLAN_BLOCKED);
+	const struct plan_item *d = item(PLAN_BUCKET, "sv-dst");
+	ck_assert_int_eq(d->action, PLAN_ADOPT);
+	ck_assert_uint_eq(d->steps, STEP_VERSIONING | STEP_MARK);
+	plan_destroy(P);
+	live_tags_add(&src->tags, LIVE_MARK_KEY, "another-spec");
+	make_plan();
+	ck_assert_ptr_nonnull(strstr(item(PLAN_BUCKET, "sv-src")->why, "'another-spec'"));
+}
+END_TEST
+
+START_TEST(elsewhere_forbidden_and_wrong_account)
+{
+	live_applied();
+	L->buckets[0].presence = LIVE_ELSEWHERE;
+	L->buckets[0].region = xstrdup("eu-west-1");
+	L->buckets[1].presence = LIVE_FORBIDDEN;
+	make_plan();
+	ck_assert_ptr_nonnull(strstr(item(PLAN_BUCKET, "sv-src")->why, "exists in eu-west-1"));
+	ck_assert_ptr_nonnull(strstr(item(PLAN_BUCKET, "sv-dst")->why, "another account"));
+	plan_destroy(P);
+	L->buckets[0].presence = L->buckets[1].presence = LIVE_PRESENT;
+	L->place_errors[0] = xstrdup("the credentials for account 1 are for account 2");
+	make_plan();
+	const struct plan_item *s = item(PLAN_BUCKET, "sv-src");
+	ck_assert_int_eq(s->action, PLAN_BLOCKED);
+	ck_assert_str_eq(s->why, "the credentials for account 1 are for account 2");
+}
+END_TEST
+
+/* A role of the generated name that crrc did not create is not taken. */
+START_TEST(foreign_role_blocked)
+{
+	live_applied();
+	live_tags_clear(&L->roles[0].tags);
+	make_plan();
+	ck_assert_int_eq(item(PLAN_ROLE, "sv-src-replication")->action, PLAN_BLOCKED);
+	ck_assert_str_eq(item(PLAN_REPLICATION, "sv-src")->why, "its role is blocked");
+}
+END_TEST
+
+/* A configuration none of whose rules are the spec's is someone else's:
+ * replaced only as the plan says so. */
+START_TEST(foreign_configuration_said)
+{
+	live_applied();
+	struct s3_rule *rule = &L->buckets[0].replication->rules[0];
+	free(rule->id);
+	rule->id = xstrdup("their-rule");
+	make_plan();
+	const struct plan_item *r = item(PLAN_REPLICATION, "sv-src");
+	ck_assert_uint_eq(r->steps, STEP_REPLICATION);
+	ck_assert(r->replaces_foreign);
+	json_t *j = plan_to_json(P);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							     "update")),
+			 1);
+	json_decref(j);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("plan");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, empty_account_creates_everything);
+	tcase_add_test(tc, applied_is_no_change);
+	tcase_add_test(tc, drift_is_updated_field_by_field);
+	tcase_add_test(tc, foreign_buckets_blocked_bare_adopted);
+	tcase_add_test(tc, elsewhere_forbidden_and_wrong_account);
+	tcase_add_test(tc, foreign_role_blocked);
+	tcase_add_test(tc, foreign_configuration_said);
+	suite_add_tcase(s, tc);
+	return check_main(s);
+}
