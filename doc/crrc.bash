@@ -57,7 +57,7 @@ _crrc()
 	diff)
 		flags="$flags --format" ;;
 	plan)
-		flags="$flags --format --detailed-exitcode --assume" ;;
+		flags="$flags --format --detailed-exitcode --assume --step-timeout" ;;
 	apply)
 		flags="$flags --yes --step-timeout --assume" ;;
 	esac

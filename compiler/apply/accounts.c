@@ -44,8 +44,10 @@ static bool sync_call(struct engine *e, struct aws_client *c, struct aws_request
 		      struct sync *s)
 {
 	aws_response_init(&s->resp);
+	struct retry_policy policy;
+	engine_policy(e, NULL, &policy);
 	e->reads++;
-	aws_client_call(c, req, NULL, sync_done, s);
+	aws_client_call(c, req, &policy, sync_done, s);
 	http_run(e->http);
 	return s->done && s->ok;
 }

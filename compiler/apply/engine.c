@@ -4,6 +4,15 @@
 
 #include "apply/engine.h"
 
+void engine_policy(const struct engine *e, const struct retry_match *also,
+		   struct retry_policy *out)
+{
+	retry_policy_default(out);
+	if (e->o->step_timeout_ms > 0)
+		out->step_ms = e->o->step_timeout_ms;
+	out->also = also;
+}
+
 void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, const char *name,
 		   const struct aws_call_end *end)
 {

@@ -48,6 +48,10 @@ struct engine_account *engine_account_of(struct engine *e, const struct ds_place
 void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, const char *name,
 		   const struct aws_call_end *end);
 
+/* The retry policy of a step: the default, bounded by --step-timeout, with
+ * the step's own retryable cases (also, or NULL). */
+void engine_policy(const struct engine *e, const struct retry_match *also,
+		   struct retry_policy *out);
 /* Set up the accounts' clients and prove each account's identity. */
 bool engine_accounts(struct engine *e);
 void engine_accounts_free(struct engine *e);

@@ -87,10 +87,7 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 	struct write *w = xcalloc(1, sizeof(*w));
 	*w = (struct write){x, item, step, what};
 	struct retry_policy policy;
-	retry_policy_default(&policy);
-	if (x->e->o->step_timeout_ms > 0)
-		policy.step_ms = x->e->o->step_timeout_ms;
-	policy.also = also;
+	engine_policy(x->e, also, &policy);
 	if (!acc->client || !req) {
 		aws_request_destroy(req);
 		free(w);

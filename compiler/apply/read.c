@@ -225,8 +225,10 @@ static void read_send(struct engine *e, const struct ds_place *p, struct read *r
 		read_free(r);
 		return;
 	}
+	struct retry_policy policy;
+	engine_policy(e, NULL, &policy);
 	e->reads++;
-	aws_client_call(acc->client, req, NULL, done, r);
+	aws_client_call(acc->client, req, &policy, done, r);
 }
 
 static void role_failed(struct live_role *lr, const char *what, const struct aws_call_end *end,

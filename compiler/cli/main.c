@@ -92,7 +92,8 @@ static const struct command commands[] = {
 	 "DIR is current (for CI). TARGET is one of:\n",
 	 cmd_compile},
 	{"plan", "crrc plan SPEC [--format=text|json] [--detailed-exitcode]\n"
-	 "                 [--assume ACCOUNT=ROLE_ARN]... [--diagnostics=...]",
+	 "                 [--assume ACCOUNT=ROLE_ARN]... [--step-timeout DURATION]\n"
+	 "                 [--diagnostics=...]",
 	 "Read what AWS holds for every bucket, role and replication configuration of\n"
 	 "the spec and print what apply would change, by account and region: + create,\n"
 	 "~ update (old -> new), ! blocked (and why). Sends no write. --format=json\n"
