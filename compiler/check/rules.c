@@ -43,6 +43,8 @@ struct rules {
 static bool rules_first(struct rules *c, const struct crrc_str *s, unsigned kind)
 {
 	bool fresh;
+	if (s->len < CRRC_MEMO_MIN)
+		return true;
 	ptrmap_slot(c->judged, s->s, crrc_pos_key(s->pos) << 2 | kind, &fresh);
 	return fresh;
 }
@@ -351,7 +353,7 @@ void check_rules(const struct crrc_model *m, struct arena *a, struct crrc_diags 
 	struct rules c = {.a = a, .d = d};
 	c.id_num = ptrmap_create(a, all);
 	c.id_text = strmap_create(a, all);
-	c.judged = ptrmap_create(a, all);
+	c.judged = ptrmap_create(a, 64); /* long values only */
 	c.roles = ptrmap_create(a, m->nreplications);
 	c.stamp = xcalloc(all + 1, sizeof(*c.stamp));
 	c.first = xcalloc(all + 1, sizeof(*c.first));

@@ -25,10 +25,11 @@ struct xml {
 /* s's first character that XML 1.0 does not allow, reported; false then. */
 static bool xml_text(struct xml *x, const struct crrc_str *s, const char *what, const char *doc)
 {
-	bool fresh;
+	bool fresh = true;
 	if (!crrc_given(s))
 		return true;
-	ptrmap_slot(x->seen, s->s, crrc_pos_key(s->pos), &fresh);
+	if (s->len >= CRRC_MEMO_MIN)
+		ptrmap_slot(x->seen, s->s, crrc_pos_key(s->pos), &fresh);
 	if (!fresh)
 		return true; /* read before, and reported then */
 	char q[DIAG_QUOTE_BUF];
@@ -70,7 +71,7 @@ static void xml_rule(struct xml *d, const struct crrc_rule *rule)
 
 void check_xml_chars(const struct crrc_model *m, struct arena *a, struct crrc_diags *diags)
 {
-	struct xml x = {diags, ptrmap_create(a, m->nbuckets + m->nreplications)}, *d = &x;
+	struct xml x = {diags, ptrmap_create(a, 64)}, *d = &x; /* long values only */
 	struct check_once once = check_once_start(a, m);
 	xml_tags(d, &m->tags, "bucket tagging");
 	for (size_t i = 0; i < m->nbuckets; i++) {

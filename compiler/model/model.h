@@ -15,6 +15,11 @@
 
 /* Limits of the language and of the loader (documented in grammar/). */
 #define CRRC_MAX_FILE_BYTES (64u * 1024u * 1024u)
+/* A pass that reads a value's text once per value, not once per use (an
+ * alias may use one value a million times), remembers values of at least
+ * this many bytes only: reading a shorter one again costs less than a slot
+ * in a map, and at most this much a use, within the bound on nodes. */
+#define CRRC_MEMO_MIN 64u
 #define CRRC_MAX_DEPTH 64
 #define CRRC_MAX_ALIAS_NODES 1000000u
 #define CRRC_MAX_RULES 1000
