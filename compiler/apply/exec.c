@@ -6,7 +6,8 @@
  * once over the shared transport. A step that fails is a diagnostic at its
  * spec line, and the steps that depend on it are not sent; the others go
  * on. A create whose answer was lost and that finds its own work on the
- * retry (409 BucketAlreadyOwnedByYou, EntityAlreadyExists) succeeded. */
+ * retry (409 BucketAlreadyOwnedByYou; EntityAlreadyExists and a role with
+ * this spec's mark) succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +55,64 @@ static void progress(struct exec *x, const struct plan_item *it, const char *did
 	fflush(x->e->o->out);
 }
 
-/* Whether a create that failed found its own earlier success. */
+/* Whether a create that failed found its own earlier success. The count
+ * of attempts cannot tell: libcurl itself sends a request again, unseen,
+ * when a reused connection dies before the answer (a lost answer), so a
+ * first attempt may find what it made. A bucket S3 says the account owns
+ * already (BucketAlreadyOwnedByYou), when the reads found none, is the
+ * earlier attempt's. A role that exists is checked (role_verified). */
 static bool found_own(const struct aws_call_end *end, unsigned step)
 {
 	const char *code = end->error ? end->error->code : "";
-	if (end->attempts < 2)
+	return step == STEP_CREATE_BUCKET && strcmp(code, "BucketAlreadyOwnedByYou") == 0;
+}
+
+static bool item_endpoint(struct exec *x, const struct plan_item *it, struct aws_endpoint *ep);
+
+/* GetRole after CreateRole's EntityAlreadyExists: the role is crrc's own
+ * earlier attempt when it carries the mark of this spec. */
+static void role_verified(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct write *w = ud;
+	struct plan_item *it = item_of(w);
+	const char *spec = w->x->p->ds->name ? w->x->p->ds->name : "";
+	struct iam_role role = {0};
+	char err[256] = "";
+	bool ours = false;
+	(void)req;
+	if (end->ok && iam_get_role_parse(end->resp, &role, err, sizeof(err)) == AWS_READ_OK)
+		for (size_t i = 0; i < role.tags.n; i++)
+			ours |= strcmp(role.tags.v[i].key, LIVE_MARK_KEY) == 0 &&
+				strcmp(role.tags.v[i].value, spec) == 0;
+	iam_role_free(&role);
+	if (ours)
+		progress(w->x, it, "created");
+	else if (!w->x->failed[w->item]) {
+		w->x->failed[w->item] = true;
+		w->x->e->failures++;
+		diags_add(w->x->e->d, CRRC_E100, it->pos,
+			  "iam:CreateRole of '%s' failed: a role of that name appeared after crrc "
+			  "read it, and crrc did not create it for this spec",
+			  it->name);
+		progress(w->x, it, "failed");
+	}
+	free(w);
+}
+
+/* Whether w, a CreateRole that met EntityAlreadyExists, is being checked. */
+static bool verify_role(struct write *w, const struct aws_call_end *end)
+{
+	struct plan_item *it = item_of(w);
+	struct aws_endpoint ep = {0};
+	if (w->step != STEP_CREATE_ROLE || !end->error ||
+	    strcmp(end->error->code, "EntityAlreadyExists") != 0 || !item_endpoint(w->x, it, &ep))
 		return false;
-	return (step == STEP_CREATE_BUCKET && strcmp(code, "BucketAlreadyOwnedByYou") == 0) ||
-	       (step == STEP_CREATE_ROLE && strcmp(code, "EntityAlreadyExists") == 0);
+	struct engine_account *acc = engine_account_of(w->x->e, it->place);
+	w->x->e->reads++;
+	aws_client_call(acc->client, iam_get_role(ep.url, ep.signing_region, it->name), NULL,
+			role_verified, w);
+	aws_endpoint_clear(&ep);
+	return true;
 }
 
 static void write_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
@@ -69,6 +120,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
+	if (!end->ok && verify_role(w, end))
+		return;
 	if (end->ok || found_own(end, w->step)) {
 		if (w->step == STEP_CREATE_BUCKET || w->step == STEP_CREATE_ROLE)
 			progress(w->x, it, "created");
