@@ -1,9 +1,9 @@
-/* exec.c: the plan carried out, in three waves that follow what S3 and IAM
- * enforce: first what is created (buckets, roles), then what configures
- * them (a bucket's mark and tags, versioning, encryption, policy; a role's
- * trust, policy and tags), then the replication configurations, which need
- * versioning at both ends and their role. Within a wave everything goes at
- * once over the shared transport. A step that fails is a diagnostic at its
+/* exec.c: the plan carried out, in four waves that follow what S3 and IAM
+ * enforce: first what is created (buckets, roles), then a new bucket's
+ * mark (its tags), then what configures them (versioning, encryption,
+ * policy, tags; a role's trust, policy and tags), then the replication
+ * configurations, which need versioning at both ends and their role.
+ * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
  * spec line, and the steps that depend on it are not sent; the others go
  * on. A create whose answer was lost and that finds its own work on the
  * retry (409 BucketAlreadyOwnedByYou; EntityAlreadyExists and a role with
@@ -198,7 +198,22 @@ static void wave_create(struct exec *x, size_t i, const struct aws_endpoint *ep)
 	}
 }
 
-/* The second wave: what configures a bucket or a role. After a create,
+/* The second wave: a new or adopted bucket's tags, with crrc's mark, alone
+ * and before anything else configures it. A run killed after CreateBucket
+ * leaves a bucket that is bare (adopted on the next run) or marked, never
+ * one with versioning or a policy and no mark, which no run could take. */
+static void wave_mark(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	const struct plan_item *it = &x->p->items[i];
+	struct aws_tags tags = {0};
+	tags_to_s3(&tags, &it->tags);
+	write_send(x, i, STEP_MARK, "s3:PutBucketTagging",
+		   s3_put_tagging(ep->url, ep->path_prefix, ep->signing_region, &tags),
+		   it->steps & STEP_CREATE_BUCKET ? retry_after_create_bucket : NULL);
+	aws_tags_free(&tags);
+}
+
+/* The third wave: what configures a bucket or a role. After a create,
  * the new bucket or role may not be seen at once: retried. */
 static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *ep)
 {
@@ -207,7 +222,7 @@ static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *
 	const struct retry_match *fresh = it->steps & STEP_CREATE_BUCKET ? retry_after_create_bucket
 					  : it->steps & STEP_CREATE_ROLE ? retry_after_create_role
 									: NULL;
-	if (it->steps & (STEP_MARK | STEP_TAGS)) {
+	if (it->steps & STEP_TAGS) {
 		struct aws_tags tags = {0};
 		tags_to_s3(&tags, &it->tags);
 		write_send(x, i, STEP_TAGS, "s3:PutBucketTagging", s3_put_tagging(u, pp, rg, &tags),
@@ -281,7 +296,8 @@ static void wave(struct exec *x, int n)
 		struct plan_item *it = &x->p->items[i];
 		struct aws_endpoint ep = {0};
 		bool mine = n == 0 ? it->steps & (STEP_CREATE_BUCKET | STEP_CREATE_ROLE)
-			  : n == 1 ? it->steps & ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE |
+			  : n == 1 ? it->steps & STEP_MARK
+			  : n == 2 ? it->steps & ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE | STEP_MARK |
 						  STEP_REPLICATION)
 				   : it->steps & STEP_REPLICATION;
 		if (!mine || x->failed[i] || !item_endpoint(x, it, &ep))
@@ -289,6 +305,8 @@ static void wave(struct exec *x, int n)
 		if (n == 0)
 			wave_create(x, i, &ep);
 		else if (n == 1)
+			wave_mark(x, i, &ep);
+		else if (n == 2)
 			wave_configure(x, i, &ep);
 		else
 			wave_replicate(x, i, &ep);
@@ -300,7 +318,7 @@ static void wave(struct exec *x, int n)
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
 	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum};
-	for (int n = 0; n < 3; n++)
+	for (int n = 0; n < 4; n++)
 		wave(&x, n);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
