@@ -100,6 +100,18 @@ static void count_requests(struct engine *e, struct apply_summary *sum)
 	sum->writes = e->writes;
 }
 
+/* Whether the credentials of some account failed or are another's: apply
+ * then writes nothing at all, not even to the other accounts, for a run
+ * with a wrong profile or role is a mistake to fix, not a plan to carry
+ * out in part ("refused before any write", issue 12). */
+static bool credentials_wrong(const struct engine *e)
+{
+	for (size_t k = 0; k < e->live->nplaces; k++)
+		if (e->live->place_errors[k])
+			return true;
+	return false;
+}
+
 static enum apply_result carry_out(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
 	report_blocked(e, p);
@@ -116,6 +128,14 @@ static enum apply_result carry_out(struct engine *e, struct plan *p, struct appl
 	bool any = p->ncreate + p->nupdate + p->nadopt > 0;
 	if (!e->o->apply)
 		return p->nblocked ? APPLY_FAILED : APPLY_CHANGES;
+	if (credentials_wrong(e)) {
+		fprintf(stderr, "crrc: the credentials of an account of the spec failed or are "
+				"another account's: nothing was changed\n");
+		sum->blocked = p->nblocked;
+		count_requests(e, sum);
+		print_summary(e, sum);
+		return APPLY_FAILED;
+	}
 	if (any && !confirmed(e->o))
 		return APPLY_DECLINED;
 	fputc('\n', e->o->out);

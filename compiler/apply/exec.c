@@ -1,12 +1,13 @@
-/* exec.c: the plan carried out, in three waves that follow what S3 and IAM
- * enforce: first what is created (buckets, roles), then what configures
- * them (a bucket's mark and tags, versioning, encryption, policy; a role's
- * trust, policy and tags), then the replication configurations, which need
- * versioning at both ends and their role. Within a wave everything goes at
- * once over the shared transport. A step that fails is a diagnostic at its
+/* exec.c: the plan carried out, in four waves that follow what S3 and IAM
+ * enforce: first what is created (buckets, roles), then a new bucket's
+ * mark (its tags), then what configures them (versioning, encryption,
+ * policy, tags; a role's trust, policy and tags), then the replication
+ * configurations, which need versioning at both ends and their role.
+ * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
  * spec line, and the steps that depend on it are not sent; the others go
  * on. A create whose answer was lost and that finds its own work on the
- * retry (409 BucketAlreadyOwnedByYou, EntityAlreadyExists) succeeded. */
+ * retry (409 BucketAlreadyOwnedByYou; EntityAlreadyExists and a role with
+ * this spec's mark) succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +55,62 @@ static void progress(struct exec *x, const struct plan_item *it, const char *did
 	fflush(x->e->o->out);
 }
 
-/* Whether a create that failed found its own earlier success. */
+/* Whether a create that failed found its own earlier success. The count
+ * of attempts cannot tell: libcurl itself sends a request again, unseen,
+ * when a reused connection dies before the answer (a lost answer), so a
+ * first attempt may find what it made. A bucket S3 says the account owns
+ * already (BucketAlreadyOwnedByYou), when the reads found none, is the
+ * earlier attempt's. A role that exists is checked (role_verified). */
 static bool found_own(const struct aws_call_end *end, unsigned step)
 {
 	const char *code = end->error ? end->error->code : "";
-	if (end->attempts < 2)
+	return step == STEP_CREATE_BUCKET && strcmp(code, "BucketAlreadyOwnedByYou") == 0;
+}
+
+static bool item_endpoint(struct exec *x, const struct plan_item *it, struct aws_endpoint *ep);
+
+/* GetRole after CreateRole's EntityAlreadyExists: the role is crrc's own
+ * earlier attempt when it carries the mark of this spec. */
+static void role_verified(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct write *w = ud;
+	struct plan_item *it = item_of(w);
+	const char *spec = w->x->p->ds->name ? w->x->p->ds->name : "";
+	struct iam_role role = {0};
+	char err[256] = "";
+	bool ours = false;
+	(void)req;
+	if (end->ok && iam_get_role_parse(end->resp, &role, err, sizeof(err)) == AWS_READ_OK)
+		for (size_t i = 0; i < role.tags.n; i++)
+			ours |= strcmp(role.tags.v[i].key, LIVE_MARK_KEY) == 0 &&
+				strcmp(role.tags.v[i].value, spec) == 0;
+	iam_role_free(&role);
+	if (!ours && !w->x->failed[w->item]) {
+		w->x->failed[w->item] = true;
+		w->x->e->failures++;
+		diags_add(w->x->e->d, CRRC_E100, it->pos,
+			  "iam:CreateRole of '%s' failed: a role of that name appeared after crrc "
+			  "read it, and crrc did not create it for this spec",
+			  it->name);
+		progress(w->x, it, "failed");
+	}
+	free(w);
+}
+
+/* Whether w, a CreateRole that met EntityAlreadyExists, is being checked. */
+static bool verify_role(struct write *w, const struct aws_call_end *end)
+{
+	struct plan_item *it = item_of(w);
+	struct aws_endpoint ep = {0};
+	if (w->step != STEP_CREATE_ROLE || !end->error ||
+	    strcmp(end->error->code, "EntityAlreadyExists") != 0 || !item_endpoint(w->x, it, &ep))
 		return false;
-	return (step == STEP_CREATE_BUCKET && strcmp(code, "BucketAlreadyOwnedByYou") == 0) ||
-	       (step == STEP_CREATE_ROLE && strcmp(code, "EntityAlreadyExists") == 0);
+	struct engine_account *acc = engine_account_of(w->x->e, it->place);
+	w->x->e->reads++;
+	aws_client_call(acc->client, iam_get_role(ep.url, ep.signing_region, it->name), NULL,
+			role_verified, w);
+	aws_endpoint_clear(&ep);
+	return true;
 }
 
 static void write_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
@@ -69,6 +118,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
+	if (!end->ok && verify_role(w, end))
+		return;
 	if (end->ok || found_own(end, w->step))
 		;
 	else if (!w->x->failed[w->item]) {
@@ -141,7 +192,22 @@ static void wave_create(struct exec *x, size_t i, const struct aws_endpoint *ep)
 	}
 }
 
-/* The second wave: what configures a bucket or a role. After a create,
+/* The second wave: a new or adopted bucket's tags, with crrc's mark, alone
+ * and before anything else configures it. A run killed after CreateBucket
+ * leaves a bucket that is bare (adopted on the next run) or marked, never
+ * one with versioning or a policy and no mark, which no run could take. */
+static void wave_mark(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	const struct plan_item *it = &x->p->items[i];
+	struct aws_tags tags = {0};
+	tags_to_s3(&tags, &it->tags);
+	write_send(x, i, STEP_MARK, "s3:PutBucketTagging",
+		   s3_put_tagging(ep->url, ep->path_prefix, ep->signing_region, &tags),
+		   it->steps & STEP_CREATE_BUCKET ? retry_after_create_bucket : NULL);
+	aws_tags_free(&tags);
+}
+
+/* The third wave: what configures a bucket or a role. After a create,
  * the new bucket or role may not be seen at once: retried. */
 static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *ep)
 {
@@ -150,7 +216,7 @@ static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *
 	const struct retry_match *fresh = it->steps & STEP_CREATE_BUCKET ? retry_after_create_bucket
 					  : it->steps & STEP_CREATE_ROLE ? retry_after_create_role
 									: NULL;
-	if (it->steps & (STEP_MARK | STEP_TAGS)) {
+	if (it->steps & STEP_TAGS) {
 		struct aws_tags tags = {0};
 		tags_to_s3(&tags, &it->tags);
 		write_send(x, i, STEP_TAGS, "s3:PutBucketTagging", s3_put_tagging(u, pp, rg, &tags),
@@ -218,44 +284,42 @@ static void wave_replicate(struct exec *x, size_t i, const struct aws_endpoint *
 		   retry_replication);
 }
 
-/* What the wave finished, item by item: a create once its bucket or role
- * exists, an update once its last step is done. */
-static void wave_said(struct exec *x, int n)
+/* The steps of each wave. */
+static const unsigned wave_steps[] = {
+	STEP_CREATE_BUCKET | STEP_CREATE_ROLE,
+	STEP_MARK,
+	STEP_VERSIONING | STEP_ENCRYPTION | STEP_TAGS | STEP_POLICY | STEP_TRUST |
+		STEP_ROLE_POLICY | STEP_ROLE_TAGS,
+	STEP_REPLICATION,
+};
+#define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
+
+/* What wave n finished: each item whose last step was in it. */
+static void wave_said(struct exec *x, size_t n)
 {
+	unsigned later = 0;
+	for (size_t k = n + 1; k < NWAVES; k++)
+		later |= wave_steps[k];
 	for (size_t i = 0; i < x->p->n; i++) {
 		const struct plan_item *it = &x->p->items[i];
-		unsigned later = n == 0 ? ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE)
-				 : n == 1 ? STEP_REPLICATION
-					  : 0;
-		unsigned mine = n == 0 ? STEP_CREATE_BUCKET | STEP_CREATE_ROLE
-				: n == 1 ? ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE | STEP_REPLICATION)
-					 : STEP_REPLICATION;
-		if (x->failed[i] || !(it->steps & mine))
+		if (x->failed[i] || !(it->steps & wave_steps[n]) || (it->steps & later))
 			continue;
-		if (it->action == PLAN_CREATE && n == (it->kind == PLAN_REPLICATION ? 2 : 0))
-			progress(x, it, "created");
-		else if (it->action != PLAN_CREATE && !(it->steps & later))
-			progress(x, it, it->action == PLAN_ADOPT ? "adopted" : "updated");
+		progress(x, it, it->action == PLAN_CREATE  ? "created"
+				: it->action == PLAN_ADOPT ? "adopted"
+							   : "updated");
 	}
 }
 
-static void wave(struct exec *x, int n)
+static void wave(struct exec *x, size_t n)
 {
+	static void (*const send[])(struct exec *, size_t, const struct aws_endpoint *) = {
+		wave_create, wave_mark, wave_configure, wave_replicate};
 	for (size_t i = 0; i < x->p->n; i++) {
 		struct plan_item *it = &x->p->items[i];
 		struct aws_endpoint ep = {0};
-		bool mine = n == 0 ? it->steps & (STEP_CREATE_BUCKET | STEP_CREATE_ROLE)
-			  : n == 1 ? it->steps & ~(STEP_CREATE_BUCKET | STEP_CREATE_ROLE |
-						  STEP_REPLICATION)
-				   : it->steps & STEP_REPLICATION;
-		if (!mine || x->failed[i] || !item_endpoint(x, it, &ep))
+		if (!(it->steps & wave_steps[n]) || x->failed[i] || !item_endpoint(x, it, &ep))
 			continue;
-		if (n == 0)
-			wave_create(x, i, &ep);
-		else if (n == 1)
-			wave_configure(x, i, &ep);
-		else
-			wave_replicate(x, i, &ep);
+		send[n](x, i, &ep);
 		aws_endpoint_clear(&ep);
 	}
 	http_run(x->e->http);
@@ -265,7 +329,7 @@ static void wave(struct exec *x, int n)
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
 	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum};
-	for (int n = 0; n < 3; n++)
+	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];

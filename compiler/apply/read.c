@@ -3,8 +3,10 @@
  * HeadBucket (does it exist, where, is it ours to read); then its
  * versioning, encryption, tags, policy and replication configuration go
  * in parallel; an unmarked bucket crrc would create is listed for one
- * object version, to tell an interrupted run's empty bucket from someone
- * else's. A role is GetRole, then its inline policy. Reads send no write. */
+ * object version, and its policy and replication configuration are read
+ * even when the spec gives it none, to tell an interrupted run's empty,
+ * bare bucket from someone else's. A role is GetRole, then its inline
+ * policy. Reads send no write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +201,19 @@ static void bucket_head(struct read *r, struct live_bucket *lb, const struct aws
 		bucket_read(r, READ_REPLICATION);
 }
 
+/* An unmarked bucket crrc would create: ours after an interrupted run only
+ * if it is bare, so what bucket_head did not read for the spec's sake is
+ * read too: one object version, and its policy and replication
+ * configuration (someone else's, which the plan would otherwise not see). */
+static void bucket_read_bare(struct read *r, const struct ds_bucket *b)
+{
+	bucket_read(r, READ_EMPTY);
+	if (b->policy_by != DS_WRITER_CRRC)
+		bucket_read(r, READ_POLICY);
+	if (!(b->replication && b->replication->nrules))
+		bucket_read(r, READ_REPLICATION);
+}
+
 static void bucket_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
 {
 	struct read *r = ud;
@@ -212,7 +227,7 @@ static void bucket_read_done(struct aws_request *req, const struct aws_call_end 
 		bucket_failed(lb, read_names[r->what], end, NULL);
 	else if (bucket_parse(r, lb, end->resp) && r->what == READ_TAGS && b->create &&
 		 !live_tag(&lb->tags, LIVE_MARK_KEY))
-		bucket_read(r, READ_EMPTY); /* ours after an interrupted run? */
+		bucket_read_bare(r, b);
 	read_free(r);
 }
 

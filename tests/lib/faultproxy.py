@@ -12,7 +12,8 @@ drawn from a seeded random sequence, is:
                connection is reset instead
 
 and whatever path or Host contains a string of `deny` is always answered
-403 AccessDenied. Everything else is forwarded as is. Requests are counted
+403 AccessDenied (only requests of the methods in `deny_methods`, when it
+is not empty: ["PUT"] denies a bucket's writes and lets it be read). Everything else is forwarded as is. Requests are counted
 by method: received, forwarded (reached moto) and faulted, and faults by
 kind. Control, never forwarded nor counted:
 
@@ -73,7 +74,8 @@ class FaultProxy(http.server.ThreadingHTTPServer):
         u = urllib.parse.urlsplit(upstream)
         self.upstream = (u.hostname, u.port or 80)
         self.lock = threading.Lock()
-        self.config = {"seed": seed, "deny": list(deny), "delay_ms": delay_ms,
+        self.config = {"seed": seed, "deny": list(deny), "deny_methods": [],
+                       "delay_ms": delay_ms,
                        **{f: 0.0 for f in FAULTS}}
         self.configure(**fractions)
         self.reset_stats()
@@ -106,7 +108,7 @@ class FaultProxy(http.server.ThreadingHTTPServer):
             for k, v in settings.items():
                 if k not in self.config:
                     raise ValueError(f"faultproxy: no setting {k!r}")
-                self.config[k] = list(v) if k == "deny" else v
+                self.config[k] = list(v) if k in ("deny", "deny_methods") else v
             if sum(self.config[f] for f in FAULTS) > 1:
                 raise ValueError("faultproxy: the fractions add up to more than 1")
             if "seed" in settings or not hasattr(self, "rng"):
@@ -126,7 +128,9 @@ class FaultProxy(http.server.ThreadingHTTPServer):
         """The fault for one request (None: forward it), counted."""
         with self.lock:
             self.counts["requests"][method] += 1
-            if any(d in path or d in host for d in self.config["deny"]):
+            methods = self.config["deny_methods"]
+            if any(d in path or d in host for d in self.config["deny"]) and \
+                    (not methods or method in methods):
                 fault = "deny"
             else:
                 r, fault, edge = self.rng.random(), None, 0.0

@@ -8,8 +8,9 @@
 
 It starts moto_server on a free loopback port, waits until it answers, and
 stops it on exit. By default it runs motopatch/moto_server, moto with its
-GetBucketReplication answering as S3 does (the configuration as stored);
-patched=False runs moto as installed. Requests are counted from moto's own
+GetBucketReplication answering as S3 does (the configuration as stored),
+and with owners=True, another account's bucket answering 403 AccessDenied
+as S3 does; patched=False runs moto as installed. Requests are counted from moto's own
 recorder (MOTO_ENABLE_RECORDING, a file of one JSON line a request), so
 what is counted is what reached moto. (Not named moto.py: with tests/lib
 on sys.path it would shadow the moto package itself.)"""
@@ -55,8 +56,9 @@ def is_write(method, service, action):
 
 
 class Moto:
-    def __init__(self, patched=True, record=True):
+    def __init__(self, patched=True, record=True, owners=False):
         self.patched = patched
+        self.owners = owners
         self.record = record
         self.url = None
         self.proc = None
@@ -73,6 +75,8 @@ class Moto:
         env = dict(os.environ)
         for k in [k for k in env if k.startswith("MOTO_")]:
             del env[k]
+        if self.owners:  # motopatch: another account's bucket is 403, as in S3
+            env["CRRC_MOTO_OWNERS"] = "1"
         if self.record:
             env.update(MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=self.recording)
         port = crrctest.free_port()
