@@ -82,7 +82,10 @@ static bool confirmed(const struct apply_options *o)
 	}
 	fprintf(stderr, "\nDo you want crrc to make these changes? Only 'yes' will be accepted: ");
 	char line[64];
-	return o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0;
+	if (o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0)
+		return true;
+	fprintf(stderr, "\ncrrc: apply cancelled: nothing was changed\n");
+	return false;
 }
 
 static void print_summary(struct engine *e, const struct apply_summary *s)

@@ -26,7 +26,35 @@ struct exec {
 	struct plan *p;
 	bool *failed; /* by item */
 	struct apply_summary *sum;
+	/* the progress line, on a terminal: requests of the wave sent, done */
+	bool tty;
+	size_t wave;
+	unsigned long sent, done;
 };
+
+/* The steps of each wave. */
+static const unsigned wave_steps[] = {
+	STEP_CREATE_BUCKET | STEP_CREATE_ROLE,
+	STEP_MARK,
+	STEP_VERSIONING | STEP_ENCRYPTION | STEP_TAGS | STEP_POLICY | STEP_TRUST |
+		STEP_ROLE_POLICY | STEP_ROLE_TAGS,
+	STEP_REPLICATION,
+};
+#define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
+
+/* On a terminal, one line that says how far the wave is, rewritten as
+ * requests end; cleared before any other line. */
+static void progress_line(struct exec *x, bool clear)
+{
+	if (!x->tty)
+		return;
+	if (clear)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu requests done", x->wave + 1,
+			NWAVES, x->done, x->sent);
+	fflush(stderr);
+}
 
 struct write {
 	struct exec *x;
@@ -51,8 +79,10 @@ static struct plan_item *item_of(const struct write *w)
 static void progress(struct exec *x, const struct plan_item *it, const char *did)
 {
 	static const char *const kinds[] = {"bucket", "role", "replication of"};
+	progress_line(x, true);
 	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
 	fflush(x->e->o->out);
+	progress_line(x, false);
 }
 
 /* Whether a create that failed found its own earlier success. The count
@@ -118,6 +148,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
+	w->x->done++;
+	progress_line(w->x, false);
 	if (!end->ok && verify_role(w, end))
 		return;
 	if (end->ok || found_own(end, w->step))
@@ -145,6 +177,7 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 		return;
 	}
 	x->e->writes++;
+	x->sent++;
 	aws_client_call(acc->client, req, &policy, write_done, w);
 }
 
@@ -284,15 +317,6 @@ static void wave_replicate(struct exec *x, size_t i, const struct aws_endpoint *
 		   retry_replication);
 }
 
-/* The steps of each wave. */
-static const unsigned wave_steps[] = {
-	STEP_CREATE_BUCKET | STEP_CREATE_ROLE,
-	STEP_MARK,
-	STEP_VERSIONING | STEP_ENCRYPTION | STEP_TAGS | STEP_POLICY | STEP_TRUST |
-		STEP_ROLE_POLICY | STEP_ROLE_TAGS,
-	STEP_REPLICATION,
-};
-#define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
 
 /* What wave n finished: each item whose last step was in it. */
 static void wave_said(struct exec *x, size_t n)
@@ -322,15 +346,20 @@ static void wave(struct exec *x, size_t n)
 		send[n](x, i, &ep);
 		aws_endpoint_clear(&ep);
 	}
+	x->wave = n;
+	progress_line(x, false);
 	http_run(x->e->http);
+	progress_line(x, true);
 	wave_said(x, n);
 }
 
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
-	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum};
+	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive};
 	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
+	progress_line(&x, true); /* the summary comes next */
+	x.tty = false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)
