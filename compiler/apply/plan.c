@@ -115,10 +115,13 @@ static bool tags_merge(struct planner *pl, const struct live_tags *want,
 
 /* Whether a bucket that exists is bare: empty, with no configuration of
  * anyone's, what a run killed between CreateBucket and its mark leaves. */
-static bool bucket_bare(const struct live_bucket *lb)
+static bool bucket_bare(const struct ds_bucket *b, const struct live_bucket *lb)
 {
+	/* S3 turns versioning on for a bucket created with Object Lock */
+	bool versioned_by_s3 = b->object_lock_by == DS_WRITER_CRRC && lb->versioning &&
+			       strcmp(lb->versioning, "Enabled") == 0;
 	return lb->empty && lb->tags.n == 0 && !lb->policy && !lb->replication &&
-	       !lb->versioning && (!lb->sse || strcmp(lb->sse, "AES256") == 0);
+	       (!lb->versioning || versioned_by_s3) && (!lb->sse || strcmp(lb->sse, "AES256") == 0);
 }
 
 /* Why a bucket crrc creates may not be touched, or NULL. */
@@ -147,7 +150,7 @@ static const char *bucket_refusal(struct planner *pl, const struct ds_bucket *b,
 	}
 	const char *mark = live_tag(&lb->tags, LIVE_MARK_KEY);
 	if (!b->create || (mark && pl->ds->name && strcmp(mark, pl->ds->name) == 0) ||
-	    bucket_bare(lb))
+	    bucket_bare(b, lb))
 		return NULL;
 	if (mark)
 		return arena_concat(pl->a, "it exists and was created by crrc for spec '", mark,
