@@ -18,6 +18,7 @@
 #include "aws/api.h"
 #include "aws/sts.h"
 #include <openssl/crypto.h>
+#include "base/buf.h"
 #include "base/oom.h"
 
 /* One STS call, run to its end before going on: set-up is sequential. */
@@ -131,18 +132,6 @@ static bool resolve(struct engine *e, const char *profile, const char *region,
 	return ok;
 }
 
-/* CRRC_PROFILE_<ALIAS or ID>, upper case, other characters '_': the
- * variable the CloudFormation deploy.sh reads too. */
-static void profile_variable(const struct ds_account *a, char *out, size_t len)
-{
-	snprintf(out, len, "CRRC_PROFILE_%s", a->alias ? a->alias : a->id);
-	for (char *p = out + 13; *p; p++) {
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-		else if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-			*p = '_';
-	}
-}
 
 static const char *assumed_role(const struct engine *e, const struct ds_account *a)
 {
@@ -159,10 +148,11 @@ static bool account_creds(struct engine *e, struct engine_account *acc,
 			  const struct aws_creds *base, struct aws_creds *out, char **err)
 {
 	const char *profile = NULL, *arn = NULL;
-	char var[128];
 	if (acc->spec) {
-		profile_variable(acc->spec, var, sizeof(var));
-		profile = e->env(var);
+		struct buf var = BUF_INIT;
+		desired_profile_variable(acc->spec->alias ? acc->spec->alias : acc->spec->id, &var);
+		profile = e->env(var.data);
+		buf_free(&var);
 		arn = assumed_role(e, acc->spec);
 	}
 	if (profile && *profile)

@@ -361,3 +361,12 @@ const struct ds_bucket *desired_bucket(const struct crrc_desired *ds,
 {
 	return b && b->index < ds->nbuckets ? &ds->buckets[b->index] : NULL;
 }
+
+void desired_profile_variable(const char *alias_or_id, struct buf *out)
+{
+	buf_puts(out, "CRRC_PROFILE_");
+	for (const char *p = alias_or_id; *p; p++)
+		buf_putc(out, *p >= 'a' && *p <= 'z'				       ? (char)(*p - 'a' + 'A')
+			      : (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p
+										     : '_');
+}

@@ -193,6 +193,12 @@ struct crrc_desired {
 struct crrc_desired *desired_create(const struct crrc_model *m);
 void desired_destroy(struct crrc_desired *ds); /* NULL is fine */
 
+/* The variable that names the AWS profile of an account, as deploy.sh and
+ * apply read it: CRRC_PROFILE_ and its alias (or id), upper case, other
+ * characters as '_'. Appended to out. */
+struct buf;
+void desired_profile_variable(const char *alias_or_id, struct buf *out);
+
 /* The desired element made from a model element. */
 const struct ds_bucket *desired_bucket(const struct crrc_desired *ds,
 				       const struct crrc_bucket *b);

@@ -19,13 +19,10 @@ static const char *profile_variable(struct arena *a, const struct cfn_stack *s)
 {
 	if (!s->account_id)
 		return NULL;
-	char *v = arena_printf(a, "CRRC_PROFILE_%s", s->account_part);
-	for (char *p = v; *p; p++) {
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-		else if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-			*p = '_';
-	}
+	struct buf b = BUF_INIT;
+	desired_profile_variable(s->account_part, &b);
+	char *v = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
 	return v;
 }
 
