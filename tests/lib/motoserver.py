@@ -6,13 +6,20 @@
         moto.reset_counts()
         moto.state()                     # /moto-api/data.json
 
+    with motoserver.Moto(replication=0.5) as moto:   # objects replicate, as in S3,
+        moto.pause_replication()         # 0.5 s after they appear, unless paused
+        moto.resume_replication()
+        moto.replication()               # what the engine decided, by version
+
 It starts moto_server on a free loopback port, waits until it answers, and
 stops it on exit. By default it runs motopatch/moto_server, moto with its
-GetBucketReplication answering as S3 does (the configuration as stored),
-and with owners=True, another account's bucket answering 403 AccessDenied
-as S3 does; patched=False runs moto as installed. Requests are counted from moto's own
-recorder (MOTO_ENABLE_RECORDING, a file of one JSON line a request), so
-what is counted is what reached moto. (Not named moto.py: with tests/lib
+GetBucketReplication answering as S3 does (the configuration as stored);
+with owners=True, another account's bucket answering 403 AccessDenied as
+S3 does; with replication=<delay seconds>, objects replicated as S3 does,
+with their x-amz-replication-status (motopatch/replication_engine.py, a
+stand-in for AWS). patched=False runs moto as installed. Requests are
+counted from moto's own recorder (MOTO_ENABLE_RECORDING, a file of one JSON
+line a request), so what is counted is what reached moto. (Not named moto.py: with tests/lib
 on sys.path it would shadow the moto package itself.)"""
 import base64
 import collections
@@ -56,9 +63,12 @@ def is_write(method, service, action):
 
 
 class Moto:
-    def __init__(self, patched=True, record=True, owners=False):
+    def __init__(self, patched=True, record=True, owners=False, replication=None):
         self.patched = patched
         self.owners = owners
+        self.replication_delay = replication
+        if replication is not None and not patched:
+            raise ValueError("Moto(replication=...) needs the patched moto_server")
         self.record = record
         self.url = None
         self.proc = None
@@ -73,10 +83,14 @@ class Moto:
         self.dir = tempfile.mkdtemp(prefix="crrc-moto-")
         self.recording = os.path.join(self.dir, "requests.jsonl")
         env = dict(os.environ)
-        for k in [k for k in env if k.startswith("MOTO_")]:
+        for k in [k for k in env if k.startswith(("MOTO_", "CRRC_MOTO_REPLICATION"))]:
             del env[k]
         if self.owners:  # motopatch: another account's bucket is 403, as in S3
             env["CRRC_MOTO_OWNERS"] = "1"
+        self.pause_file = os.path.join(self.dir, "pause-replication")
+        if self.replication_delay is not None:  # motopatch: objects replicate
+            env.update(CRRC_MOTO_REPLICATION=str(float(self.replication_delay)),
+                       CRRC_MOTO_REPLICATION_PAUSE=self.pause_file)
         if self.record:
             env.update(MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=self.recording)
         port = crrctest.free_port()
@@ -127,6 +141,32 @@ class Moto:
         """Forget every resource (the counts stay)."""
         req = urllib.request.Request(self.url + "/moto-api/reset", method="POST")
         urllib.request.urlopen(req, timeout=30).read()
+
+    # ------------------------------------------------------------ replication
+
+    def _needs_replication(self):
+        if self.replication_delay is None:
+            raise RuntimeError("Moto(replication=None) replicates nothing")
+
+    def pause_replication(self):
+        """Nothing replicates until resume_replication(): covered versions
+        stay PENDING (one being copied when this is called may finish)."""
+        self._needs_replication()
+        open(self.pause_file, "w").close()
+
+    def resume_replication(self):
+        self._needs_replication()
+        try:
+            os.unlink(self.pause_file)
+        except FileNotFoundError:
+            pass
+
+    def replication(self):
+        """What the engine decided: {"delay", "paused", "versions": [{bucket,
+        key, version, kind, status, reason, destinations...}]}."""
+        self._needs_replication()
+        with urllib.request.urlopen(self.url + "/_crrc/replication", timeout=30) as r:
+            return json.load(r)
 
     # ------------------------------------------------------------ requests received
 
