@@ -214,6 +214,62 @@ static void dests_build(struct crrc_desired *ds, struct ds_replication *out, siz
 	}
 }
 
+/* The rule's id as the text of a name ("priority-N" without one). */
+static const char *rule_name(struct crrc_desired *ds, const struct ds_rule *rule)
+{
+	if (rule->id && rule->id->s && rule->id->len)
+		return arena_strndup(ds->arena, rule->id->s, rule->id->len);
+	return arena_printf(ds->arena, "priority-%lld", rule->priority);
+}
+
+/* "<spec>-<source>-batch", shortened to IAM's 64 characters as generated
+ * replication roles are: a prefix and 8 hex digits of the full name's
+ * hash. Replication roles end in "-replication", so the two never meet. */
+static void batch_role_build(struct crrc_desired *ds, struct ds_replication *out)
+{
+	const char *spec = ds->name ? ds->name : "crrc";
+	char *full = arena_concat(ds->arena, spec, "-", out->source->key, "-batch", NULL);
+	size_t len = strlen(full);
+	struct ds_role *role = &out->batch_role;
+	role->pos = out->batches[0].pos;
+	role->create = true;
+	role->name = full;
+	if (len > CRRC_MAX_ROLE_NAME)
+		role->name = arena_printf(ds->arena, "%.*s-%08x", CRRC_MAX_ROLE_NAME - 9, full,
+					  (unsigned)(crrc_hash(full, len) & 0xffffffffu));
+	const struct ds_place *p = out->source->place;
+	if (p->account && p->partition)
+		role->arn = arena_concat(ds->arena, "arn:", p->partition, ":iam::", p->account->id,
+					 ":role/", role->name, NULL);
+	role->account = p->account ? p->account->id : NULL;
+}
+
+/* A batch job for each rule with existing_objects: true. */
+static void batches_build(struct crrc_desired *ds, struct ds_replication *out)
+{
+	for (size_t i = 0; i < out->nrules; i++)
+		out->nbatches += out->rules[i].spec->existing_objects.v;
+	if (!out->nbatches)
+		return;
+	out->batches = arena_array(ds->arena, out->nbatches, sizeof(*out->batches));
+	size_t n = 0;
+	for (size_t i = 0; i < out->nrules; i++) {
+		const struct ds_rule *rule = &out->rules[i];
+		if (!rule->spec->existing_objects.v)
+			continue;
+		const char *id = rule_name(ds, rule);
+		uint64_t h = crrc_hash(ds->name ? ds->name : "", ds->name ? strlen(ds->name) + 1 : 0);
+		h = crrc_hash_more(h, out->source->name, strlen(out->source->name) + 1);
+		h = crrc_hash_more(h, id, strlen(id));
+		out->batches[n++] = (struct ds_batch){
+			rule->spec->existing_objects.pos, rule,
+			arena_printf(ds->arena, "crrc-%016llx", (unsigned long long)h),
+			arena_concat(ds->arena, ".crrc-batch/", ds->name ? ds->name : "crrc", "/",
+				     id, NULL)};
+	}
+	batch_role_build(ds, out);
+}
+
 static bool replication_build(struct build *bd, const struct crrc_replication *r,
 			      struct ds_replication *out, size_t *stamp, size_t *slot)
 {
@@ -231,6 +287,7 @@ static bool replication_build(struct build *bd, const struct crrc_replication *r
 			rule_build(ds, &r->rules[i], &out->rules[out->nrules++]);
 	dests_build(ds, out, stamp, slot);
 	key_grants_build(bd, out);
+	batches_build(ds, out);
 	ds->buckets[r->src->index].replication = out;
 	return true;
 }
@@ -277,12 +334,16 @@ static void admits_build(struct crrc_desired *ds)
  * arena that grew by doubling would touch up to twice that. */
 static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t naccounts)
 {
-	size_t rules = 0;
-	for (size_t i = 0; i < m->nreplications; i++)
+	size_t rules = 0, batches = 0;
+	for (size_t i = 0; i < m->nreplications; i++) {
 		rules += m->replications[i].nrules + 1;
+		for (size_t k = 0; k < m->replications[i].nrules; k++)
+			batches += m->replications[i].rules[k].existing_objects.v;
+	}
 	return 4096 + sizeof(struct crrc_desired) + m->nbuckets * sizeof(struct ds_bucket) +
 	       m->nreplications * (sizeof(struct ds_replication) + 3 * 16 + 16) +
 	       rules * (sizeof(struct ds_rule) + sizeof(struct ds_dest) + sizeof(struct ds_admit)) +
+	       batches * (sizeof(struct ds_batch) + 3 * 16 + 2 * CRRC_MAX_ROLE_NAME) +
 	       (nplaces + 1) * (sizeof(struct ds_place) + 64) +
 	       (naccounts + m->naccounts + 1) * (sizeof(struct ds_account) + 64) +
 	       /* three maps, each at most 3/4 full, of 24-byte slots */

@@ -152,6 +152,22 @@ struct ds_key_grant {
 	const struct ds_bucket *bucket; /* whose objects it is used for: the encryption context */
 };
 
+/* S3 Batch Replication of what a source held before a rule existed
+ * (existing_objects: true): S3 no longer accepts ExistingObjectReplication
+ * in a configuration, so only an S3 Batch Operations job (S3ReplicateObject,
+ * with a manifest of the objects eligible for replication under the
+ * rule's prefix) copies them. Only `crrc apply` starts one; the
+ * Terraform and CloudFormation outputs cannot (W006). */
+struct ds_batch {
+	struct crrc_pos pos;        /* the rule's existing_objects */
+	const struct ds_rule *rule;
+	/* ClientRequestToken: from the spec, the source and the rule, so that a
+	 * re-run never starts a second job for the rule; apply finds the job by
+	 * it, in the job's description */
+	const char *token;
+	const char *report_prefix;  /* the completion report, in the source */
+};
+
 /* A bucket's replication configuration and the role it uses. */
 struct ds_replication {
 	struct crrc_pos pos;
@@ -167,6 +183,11 @@ struct ds_replication {
 	 * replica keys in the order of the rules, each (key, bucket) once */
 	struct ds_key_grant *key_grants;
 	size_t nkey_grants;
+	/* the rules with existing_objects: true, and the role their batch jobs
+	 * run as, generated in the source's account (create false: none) */
+	struct ds_batch *batches;
+	size_t nbatches;
+	struct ds_role batch_role;
 	size_t index;
 };
 

@@ -154,6 +154,38 @@ json_t *iam_trust_policy(void)
 	return document(json_pack("[o]", st));
 }
 
+json_t *iam_batch_trust_policy(void)
+{
+	json_t *principal = json_pack("{ss}", "Service", "batchoperations.s3.amazonaws.com");
+	json_t *st = statement(NULL, principal, json_pack("[s]", "sts:AssumeRole"), NULL, NULL);
+	return document(json_pack("[o]", st));
+}
+
+json_t *iam_batch_policy(const struct ds_replication *r)
+{
+	static const char *const bucket_actions[] = {
+		"s3:GetReplicationConfiguration",
+		"s3:PutInventoryConfiguration",
+	};
+	const struct ds_bucket *src = r->source;
+	if (!src->arn || !r->nbatches)
+		return NULL;
+	json_t *reports = json_array();
+	for (size_t i = 0; i < r->nbatches; i++)
+		json_array_append_new(reports, json_pack("s+++", src->arn, "/",
+							 r->batches[i].report_prefix, "/*"));
+	json_t *out = json_array();
+	json_array_append_new(out, statement("InitiateReplication", NULL,
+					     json_pack("[s]", "s3:InitiateReplication"),
+					     json_pack("[o]", objects_arn(src)), NULL));
+	json_array_append_new(out, statement("ReadReplicationWriteInventory", NULL,
+					     strings(bucket_actions, 2),
+					     json_pack("[s]", src->arn), NULL));
+	json_array_append_new(out, statement("WriteCompletionReports", NULL,
+					     json_pack("[s]", "s3:PutObject"), reports, NULL));
+	return document(out);
+}
+
 static bool kms_arn_parse(const struct crrc_str *s, struct kms_arn *k)
 {
 	struct arn a;

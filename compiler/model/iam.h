@@ -16,6 +16,14 @@ json_t *iam_trust_policy(void);
  * conditioned on kms:ViaService and the encryption context. NULL when the
  * source's ARN is unknown. */
 json_t *iam_role_policy(const struct ds_replication *r);
+/* The trust policy of a batch replication role: only S3 Batch Operations
+ * (batchoperations.s3.amazonaws.com) may assume it. */
+json_t *iam_batch_trust_policy(void);
+/* The permissions of r's batch role (r->nbatches > 0): start replication
+ * of the source's objects, read its replication configuration and write
+ * the inventory the manifest generator makes, and write the completion
+ * reports under their prefixes, nothing more. */
+json_t *iam_batch_policy(const struct ds_replication *r);
 /* Whether a replica key ARN is one the role policy names (it is left out
  * when it cannot be read as a KMS ARN). */
 bool iam_kms_named(const struct crrc_str *key);
