@@ -185,20 +185,7 @@ struct aws_request *s3_get_tagging(const char *endpoint, const char *path_prefix
 enum aws_read s3_get_tagging_parse(const struct aws_response *r, struct aws_tags *out, char *err,
 				   size_t errlen)
 {
-	if (!api_ok(r))
-		return api_read_error(r, "NoSuchTagSet", err, errlen);
-	xmlDoc *doc = answer_doc(r, "Tagging", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
-	xmlNode *set = api_xml_child(xmlDocGetRootElement(doc), "TagSet");
-	for (xmlNode *t = api_xml_child(set, "Tag"); t; t = api_xml_next(t, "Tag")) {
-		char *k = api_xml_child_text(t, "Key"), *v = api_xml_child_text(t, "Value");
-		aws_tags_add(out, k, v);
-		free(k);
-		free(v);
-	}
-	xmlFreeDoc(doc);
-	return AWS_READ_OK;
+	return api_tagging_parse(r, "NoSuchTagSet", out, err, errlen);
 }
 
 struct aws_request *s3_put_tagging(const char *endpoint, const char *path_prefix,
