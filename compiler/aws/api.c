@@ -56,12 +56,17 @@ static char *dup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+void *api_grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 4;
+	return xrealloc(v, *cap * size);
+}
+
 void aws_tags_add(struct aws_tags *t, const char *key, const char *value)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 4;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
+	t->v = api_grow(t->v, t->n, &t->cap, sizeof(*t->v));
 	t->v[t->n].key = dup(key ? key : "");
 	t->v[t->n].value = dup(value ? value : "");
 	t->n++;

@@ -15,6 +15,10 @@
 
 #define API_S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 
+/* v, an array of *cap elements of size bytes, n of them used, with room
+ * for one more: the same or reallocated, *cap doubled. */
+void *api_grow(void *v, size_t n, size_t *cap, size_t size);
+
 /* A request to endpoint + path_prefix ("/" when it is empty or NULL). */
 struct aws_request *api_request(const char *method, const char *endpoint,
 				const char *path_prefix, const char *region,
