@@ -1,6 +1,6 @@
-/* api.c: the helpers the S3, IAM and STS operations share (api.h,
- * api_internal.h): bodies with Content-MD5, query-API forms, and XML
- * written and read with libxml2, never by string concatenation. */
+/* api.c: the helpers the S3, S3 Control, IAM and STS operations share
+ * (api.h, api_internal.h): bodies with Content-MD5, query-API forms, and
+ * XML written and read with libxml2, never by string concatenation. */
 #include "aws/api_internal.h"
 #include "aws/sigv4.h"
 
@@ -56,12 +56,17 @@ static char *dup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+void *api_grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 4;
+	return xrealloc(v, *cap * size);
+}
+
 void aws_tags_add(struct aws_tags *t, const char *key, const char *value)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 4;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
+	t->v = api_grow(t->v, t->n, &t->cap, sizeof(*t->v));
 	t->v[t->n].key = dup(key ? key : "");
 	t->v[t->n].value = dup(value ? value : "");
 	t->n++;
@@ -99,13 +104,18 @@ void api_set_body(struct aws_request *req, const char *content_type, const void 
 	}
 }
 
+void api_form_put(struct buf *b, const char *name, const char *value)
+{
+	if (b->len)
+		buf_putc(b, '&');
+	aws_uri_encode(b, name, strlen(name), false);
+	buf_putc(b, '=');
+	aws_uri_encode(b, value, strlen(value), false);
+}
+
 void api_form_add(struct aws_request *req, const char *name, const char *value)
 {
-	if (req->body.len)
-		buf_putc(&req->body, '&');
-	aws_uri_encode(&req->body, name, strlen(name), false);
-	buf_putc(&req->body, '=');
-	aws_uri_encode(&req->body, value, strlen(value), false);
+	api_form_put(&req->body, name, value);
 }
 
 struct aws_request *api_form_request(const char *endpoint, const char *region,
@@ -133,12 +143,17 @@ static bool named(const xmlNode *n, const char *name)
 
 xmlDoc *api_xml_new(const char *name, xmlNode **root)
 {
+	return api_xml_new_ns(name, API_S3_XMLNS, root);
+}
+
+xmlDoc *api_xml_new_ns(const char *name, const char *ns_uri, xmlNode **root)
+{
 	xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNode *r = doc ? xmlNewDocNode(doc, NULL, BAD_CAST name, NULL) : NULL;
 	if (!r)
 		oom_abort();
 	xmlDocSetRootElement(doc, r);
-	xmlNs *ns = xmlNewNs(r, BAD_CAST API_S3_XMLNS, NULL);
+	xmlNs *ns = xmlNewNs(r, BAD_CAST ns_uri, NULL);
 	if (!ns)
 		oom_abort();
 	xmlSetNs(r, ns);
@@ -243,6 +258,16 @@ char *api_xml_child_text(const xmlNode *n, const char *name)
 	return api_xml_text(api_xml_child(n, name));
 }
 
+void api_xml_tags(const xmlNode *n, const char *name, struct aws_tags *out)
+{
+	for (xmlNode *t = api_xml_child(n, name); t; t = api_xml_next(t, name)) {
+		char *k = api_xml_child_text(t, "Key"), *v = api_xml_child_text(t, "Value");
+		aws_tags_add(out, k, v);
+		free(k);
+		free(v);
+	}
+}
+
 bool api_xml_child_bool(const xmlNode *n, const char *name, bool *out, char *err,
 			size_t errlen)
 {
@@ -327,12 +352,25 @@ void api_error_code(const struct aws_response *r, char *code, size_t len)
 	error_field(r, "Code", code, len);
 }
 
-enum aws_read api_read_error(const struct aws_response *r, const char *absent_code,
+/* Whether code is one of the space-separated words of list (NULL: none). */
+static bool code_in(const char *code, const char *list)
+{
+	size_t n = strlen(code);
+	while (n && list && *list) {
+		size_t w = strcspn(list, " ");
+		if (w == n && strncmp(list, code, n) == 0)
+			return true;
+		list += w + (list[w] == ' ');
+	}
+	return false;
+}
+
+enum aws_read api_read_error(const struct aws_response *r, const char *absent_codes,
 			     char *err, size_t errlen)
 {
 	char code[128], msg[256];
 	api_error_code(r, code, sizeof(code));
-	if (absent_code && strcmp(code, absent_code) == 0)
+	if (code_in(code, absent_codes))
 		return AWS_READ_ABSENT;
 	if (r->status == 0) {
 		api_fail(err, errlen, "no response: %s", r->error);
@@ -342,6 +380,19 @@ enum aws_read api_read_error(const struct aws_response *r, const char *absent_co
 	api_fail(err, errlen, "HTTP %ld%s%s%s%s", r->status, *code ? " " : "", code,
 		 *msg ? ": " : "", msg);
 	return AWS_READ_FAILED;
+}
+
+enum aws_read api_tagging_parse(const struct aws_response *r, const char *absent_codes,
+			       struct aws_tags *out, char *err, size_t errlen)
+{
+	if (!api_ok(r))
+		return api_read_error(r, absent_codes, err, errlen);
+	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "Tagging", err, errlen);
+	if (!doc)
+		return AWS_READ_FAILED;
+	api_xml_tags(api_xml_child(xmlDocGetRootElement(doc), "TagSet"), "Tag", out);
+	xmlFreeDoc(doc);
+	return AWS_READ_OK;
 }
 
 bool aws_write_parse(const struct aws_response *r, char *err, size_t errlen)

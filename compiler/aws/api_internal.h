@@ -1,6 +1,6 @@
 /* api_internal.h: aws/'s own helpers for the API operations (api.c):
- * requests with bodies, IAM/STS forms, and libxml2 documents written with
- * S3's namespace and read without network, DTD or entity expansion,
+ * requests with bodies, IAM/STS forms, and libxml2 documents written in
+ * S3's namespace (or S3 Control's) and read without network, DTD or entity expansion,
  * elements found by local name (namespaces ignored). */
 #ifndef CRRC_AWS_API_INTERNAL_H
 #define CRRC_AWS_API_INTERNAL_H
@@ -15,6 +15,10 @@
 
 #define API_S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 
+/* v, an array of *cap elements of size bytes, n of them used, with room
+ * for one more: the same or reallocated, *cap doubled. */
+void *api_grow(void *v, size_t n, size_t *cap, size_t size);
+
 /* A request to endpoint + path_prefix ("/" when it is empty or NULL). */
 struct aws_request *api_request(const char *method, const char *endpoint,
 				const char *path_prefix, const char *region,
@@ -22,6 +26,9 @@ struct aws_request *api_request(const char *method, const char *endpoint,
 /* Set the body with its Content-Type, and its Content-MD5 when md5. */
 void api_set_body(struct aws_request *req, const char *content_type, const void *data,
 		  size_t len, bool md5);
+/* name=value appended to the form in b, '&' first unless b is empty, both
+ * percent-encoded (RFC 3986): a form body, or S3's x-amz-tagging. */
+void api_form_put(struct buf *b, const char *name, const char *value);
 /* A query API request (IAM, STS): POST / with a form body that starts
  * Action=action&Version=version; api_form_add appends to req->body. */
 struct aws_request *api_form_request(const char *endpoint, const char *region,
@@ -31,8 +38,9 @@ void api_form_add(struct aws_request *req, const char *name, const char *value);
 /* Finish a form: its Content-Type. */
 void api_form_end(struct aws_request *req);
 
-/* A new document whose root is name in S3's namespace. */
+/* A new document whose root is name in S3's namespace, or in ns_uri's. */
 xmlDoc *api_xml_new(const char *name, xmlNode **root);
+xmlDoc *api_xml_new_ns(const char *name, const char *ns_uri, xmlNode **root);
 /* A child element of parent (same namespace) with text, or empty when
  * text is NULL. */
 xmlNode *api_xml_add(xmlNode *parent, const char *name, const char *text);
@@ -54,6 +62,9 @@ xmlNode *api_xml_next(const xmlNode *n, const char *name);
 char *api_xml_text(const xmlNode *n);
 /* The text of n's first child named name; NULL when there is none. */
 char *api_xml_child_text(const xmlNode *n, const char *name);
+/* Each child of n named name, a Key and Value pair (S3's Tag, IAM's
+ * member), appended to out. */
+void api_xml_tags(const xmlNode *n, const char *name, struct aws_tags *out);
 /* The child's text as a boolean "true"/"false" (absent: false); false
  * with err set for any other text. */
 bool api_xml_child_bool(const xmlNode *n, const char *name, bool *out, char *err,
@@ -76,9 +87,14 @@ bool api_ok(const struct aws_response *r);
  * ErrorResponse/Error/Code) into code; "" when there is none. */
 void api_error_code(const struct aws_response *r, char *code, size_t len);
 /* What a non-2xx answer to a read means: ABSENT when its error code is
- * absent_code (NULL: none counts), else FAILED with err saying the status,
- * code and message. */
-enum aws_read api_read_error(const struct aws_response *r, const char *absent_code,
+ * one of absent_codes (space-separated: "NoSuchKey NoSuchVersion"; NULL:
+ * none counts), else FAILED with err saying the status, code and message. */
+enum aws_read api_read_error(const struct aws_response *r, const char *absent_codes,
 			     char *err, size_t errlen);
+/* An S3 GetBucketTagging or GetObjectTagging answer: its
+ * Tagging/TagSet/Tag pairs appended to out; a non-2xx answer as
+ * api_read_error. */
+enum aws_read api_tagging_parse(const struct aws_response *r, const char *absent_codes,
+			       struct aws_tags *out, char *err, size_t errlen);
 
 #endif

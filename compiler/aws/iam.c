@@ -71,13 +71,7 @@ static struct aws_request *finish(struct aws_request *req, bool ok)
 /* The member elements of n's Tags. */
 static void parse_tags(const xmlNode *n, struct aws_tags *out)
 {
-	xmlNode *tags = api_xml_child(n, "Tags");
-	for (xmlNode *m = api_xml_child(tags, "member"); m; m = api_xml_next(m, "member")) {
-		char *k = api_xml_child_text(m, "Key"), *v = api_xml_child_text(m, "Value");
-		aws_tags_add(out, k, v);
-		free(k);
-		free(v);
-	}
+	api_xml_tags(api_xml_child(n, "Tags"), "member", out);
 }
 
 /* The URL-encoded JSON document in n's child name: *out NULL when absent. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aws/api_internal.h"
+#include "aws/s3_object.h"
 #include "base/oom.h"
 
 /* method endpoint+path_prefix?sub for a bucket subresource. */
@@ -185,20 +186,7 @@ struct aws_request *s3_get_tagging(const char *endpoint, const char *path_prefix
 enum aws_read s3_get_tagging_parse(const struct aws_response *r, struct aws_tags *out, char *err,
 				   size_t errlen)
 {
-	if (!api_ok(r))
-		return api_read_error(r, "NoSuchTagSet", err, errlen);
-	xmlDoc *doc = answer_doc(r, "Tagging", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
-	xmlNode *set = api_xml_child(xmlDocGetRootElement(doc), "TagSet");
-	for (xmlNode *t = api_xml_child(set, "Tag"); t; t = api_xml_next(t, "Tag")) {
-		char *k = api_xml_child_text(t, "Key"), *v = api_xml_child_text(t, "Value");
-		aws_tags_add(out, k, v);
-		free(k);
-		free(v);
-	}
-	xmlFreeDoc(doc);
-	return AWS_READ_OK;
+	return api_tagging_parse(r, "NoSuchTagSet", out, err, errlen);
 }
 
 struct aws_request *s3_put_tagging(const char *endpoint, const char *path_prefix,
@@ -300,7 +288,8 @@ enum aws_read s3_get_object_lock_parse(const struct aws_response *r, struct s3_o
 struct aws_request *s3_list_versions(const char *endpoint, const char *path_prefix,
 				     const char *region)
 {
-	struct aws_request *req = bucket_req("GET", endpoint, path_prefix, region, "versions");
+	struct aws_request *req =
+		s3_list_object_versions(endpoint, path_prefix, region, NULL, NULL, NULL);
 	if (req)
 		aws_request_add_query(req, "max-keys", "1");
 	return req;
@@ -309,14 +298,9 @@ struct aws_request *s3_list_versions(const char *endpoint, const char *path_pref
 enum aws_read s3_list_versions_parse(const struct aws_response *r, bool *empty, char *err,
 				     size_t errlen)
 {
-	*empty = false;
-	if (!api_ok(r))
-		return api_read_error(r, NULL, err, errlen);
-	xmlDoc *doc = answer_doc(r, "ListVersionsResult", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
-	xmlNode *root = xmlDocGetRootElement(doc);
-	*empty = !api_xml_child(root, "Version") && !api_xml_child(root, "DeleteMarker");
-	xmlFreeDoc(doc);
-	return AWS_READ_OK;
+	struct s3_versions v = {0};
+	enum aws_read res = s3_list_object_versions_parse(r, &v, err, errlen);
+	*empty = res == AWS_READ_OK && v.n == 0;
+	s3_versions_free(&v);
+	return res;
 }

@@ -3,7 +3,8 @@
  * endpoint (scheme://host[:port]) + path_prefix ("/bucket" path-style, ""
  * when the bucket is in the host already), signed for region and service
  * "s3". Every PUT with a body sets Content-Type and Content-MD5.
- * The replication configuration has its own header, s3_replication.h. */
+ * The replication configuration has its own header, s3_replication.h;
+ * the objects theirs, s3_object.h. */
 #ifndef CRRC_AWS_S3_H
 #define CRRC_AWS_S3_H
 
@@ -98,7 +99,7 @@ enum aws_read s3_get_object_lock_parse(const struct aws_response *r, struct s3_o
 				       char *err, size_t errlen);
 
 /* ListObjectVersions with max-keys=1: whether the bucket holds any
- * version or delete marker. */
+ * version or delete marker. The whole list is s3_object.h's. */
 struct aws_request *s3_list_versions(const char *endpoint, const char *path_prefix,
 				     const char *region);
 enum aws_read s3_list_versions_parse(const struct aws_response *r, bool *empty, char *err,

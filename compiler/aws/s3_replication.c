@@ -61,16 +61,6 @@ static int minutes_of(struct rparse *p, const xmlNode *n, const char *name)
 	return (int)v;
 }
 
-static void parse_tags(const xmlNode *n, struct aws_tags *out)
-{
-	for (xmlNode *t = api_xml_child(n, "Tag"); t; t = api_xml_next(t, "Tag")) {
-		char *k = api_xml_child_text(t, "Key"), *v = api_xml_child_text(t, "Value");
-		aws_tags_add(out, k, v);
-		free(k);
-		free(v);
-	}
-}
-
 static void parse_filter(struct rparse *p, const xmlNode *f, struct s3_rule *r)
 {
 	xmlNode *prefix = api_xml_child(f, "Prefix"), *tag = api_xml_child(f, "Tag");
@@ -91,7 +81,7 @@ static void parse_filter(struct rparse *p, const xmlNode *f, struct s3_rule *r)
 	} else if (and) {
 		r->filter = S3_FILTER_AND;
 		r->filter_prefix = api_xml_child_text(and, "Prefix");
-		parse_tags(and, &r->filter_tags);
+		api_xml_tags(and, "Tag", &r->filter_tags);
 	} else
 		r->filter = S3_FILTER_EMPTY;
 }

@@ -30,7 +30,7 @@ START_TEST(builders_without_body)
 	expect(s3_get_policy(EP, "/src", "eu-west-1"), "GET " EP "/src?policy=\n\n");
 	expect(s3_get_object_lock(EP, "/src", "eu-west-1"), "GET " EP "/src?object-lock=\n\n");
 	expect(s3_list_versions(EP, "/src", "eu-west-1"),
-	       "GET " EP "/src?max-keys=1&versions=\n\n");
+	       "GET " EP "/src?encoding-type=url&max-keys=1&versions=\n\n");
 	struct aws_request *req = s3_get_tagging(EP, "/src", "eu-west-1");
 	ck_assert_str_eq(req->service, "s3");
 	ck_assert_str_eq(req->region, "eu-west-1");
@@ -348,7 +348,8 @@ START_TEST(parse_list_versions)
 	ck_assert_int_eq(s3_list_versions_parse(&r, &empty, err, sizeof(err)), AWS_READ_OK);
 	ck_assert(empty);
 	aws_response_clear(&r);
-	resp_make(&r, 200, "<ListVersionsResult><Name>src</Name><MaxKeys>1</MaxKeys><IsTruncated>"
+	resp_make(&r, 200, "<ListVersionsResult><Name>src</Name><NextKeyMarker>a</NextKeyMarker>"
+		  "<NextVersionIdMarker>v</NextVersionIdMarker><MaxKeys>1</MaxKeys><IsTruncated>"
 		  "true</IsTruncated><DeleteMarker><Key>a</Key><VersionId>v</VersionId>"
 		  "</DeleteMarker></ListVersionsResult>", NULL);
 	ck_assert_int_eq(s3_list_versions_parse(&r, &empty, err, sizeof(err)), AWS_READ_OK);
