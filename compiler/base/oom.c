@@ -48,3 +48,12 @@ char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 	return memcpy(xmalloc(n), s, n);
 }
+
+char *xstrndup(const char *s, size_t len)
+{
+	char *c = xmalloc(len + 1);
+	if (len)
+		memcpy(c, s, len);
+	c[len] = '\0';
+	return c;
+}

@@ -17,5 +17,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 /* A copy of s, or NULL when s is NULL. */
 char *xstrdup(const char *s);
+/* A NUL-terminated copy of the first len bytes of s. */
+char *xstrndup(const char *s, size_t len);
 
 #endif

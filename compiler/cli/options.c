@@ -12,7 +12,7 @@
 
 enum flag_id {
 	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE,
-	F_FORMAT, F_YES, F_DETAILED, F_ASSUME, F_STEP_TIMEOUT
+	F_FORMAT, F_YES, F_DETAILED, F_ASSUME, F_STEP_TIMEOUT, F_RULE, F_TIMEOUT
 };
 
 static const struct flag {
@@ -27,6 +27,7 @@ static const struct flag {
 	{"--ignore", F_IGNORE, true},       {"--format", F_FORMAT, true},
 	{"--yes", F_YES, false},            {"--detailed-exitcode", F_DETAILED, false},
 	{"--assume", F_ASSUME, true},       {"--step-timeout", F_STEP_TIMEOUT, true},
+	{"--rule", F_RULE, true},           {"--timeout", F_TIMEOUT, true},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -170,6 +171,12 @@ static bool flag_set(struct options *o, const struct flag *f, const char *v)
 		return assume_add(o, v);
 	case F_STEP_TIMEOUT:
 		return duration_set(&o->step_timeout_ms, f->name, v);
+	case F_RULE:
+		o->rules = xrealloc(o->rules, (o->nrules + 1) * sizeof(*o->rules));
+		o->rules[o->nrules++] = v;
+		return true;
+	case F_TIMEOUT:
+		return duration_set(&o->timeout_ms, f->name, v);
 	}
 	return false;
 }
@@ -193,7 +200,7 @@ static bool option_take(int argc, char **argv, int *i, struct options *o, unsign
 		fprintf(stderr, "crrc: option %s takes no value\n", f->name);
 		return false;
 	}
-	if (f->id != F_HELP && f->id != F_IGNORE && f->id != F_ASSUME && (*seen & (1u << f->id))) {
+	if (f->id != F_HELP && f->id != F_IGNORE && f->id != F_ASSUME && f->id != F_RULE && (*seen & (1u << f->id))) {
 		fprintf(stderr, "crrc: option %s given twice\n", f->name);
 		return false;
 	}
@@ -232,6 +239,8 @@ void options_free(struct options *o)
 	for (size_t i = 0; i < o->nassume; i++)
 		free((char *)o->assume[i].account);
 	free(o->assume);
+	free(o->rules);
+	o->rules = NULL;
 	o->specs = NULL;
 	o->ignore = NULL;
 	o->assume = NULL;

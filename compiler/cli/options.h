@@ -28,6 +28,10 @@ struct options {
 	struct apply_assume *assume; /* --assume ALIAS=ROLE_ARN, given again for more */
 	size_t nassume;
 	long step_timeout_ms;   /* --step-timeout: 0, the default */
+	/* verify */
+	const char **rules;     /* --rule ID, given again for more */
+	size_t nrules;
+	long timeout_ms;        /* --timeout: 0, the default */
 };
 
 /* A duration: a number with s, m or h ("90s", "15m"), in milliseconds;
