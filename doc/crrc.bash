@@ -4,7 +4,7 @@
 _crrc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check model compile graph diff plan apply explain help"
+	local commands="check model compile graph diff plan apply verify explain help"
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -27,7 +27,7 @@ _crrc()
 	--format)
 		if [[ ${COMP_WORDS[1]} == diff ]]; then
 			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
-		elif [[ ${COMP_WORDS[1]} == plan ]]; then
+		elif [[ ${COMP_WORDS[1]} == plan || ${COMP_WORDS[1]} == verify ]]; then
 			COMPREPLY=($(compgen -W "text json" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
@@ -60,6 +60,8 @@ _crrc()
 		flags="$flags --format --detailed-exitcode --assume --step-timeout" ;;
 	apply)
 		flags="$flags --yes --step-timeout --assume" ;;
+	verify)
+		flags="$flags --rule --timeout --format --assume --step-timeout" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -29,13 +29,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-double verify_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One call of a probe, or of a sweep. */
 struct vcall {
 	struct verify *v;
@@ -394,7 +387,8 @@ bool verify_run(const struct crrc_desired *ds, const struct apply_options *ao,
 			if (v.probes[i].state == VSTATE_PUT)
 				v.probes[i].verdict = VERDICT_INTERRUPTED;
 	}
-	verify_cleanup(&v);
+	verify_aim_cleanup(&v);
+	verify_sweep(&v);
 	verify_diagnose(&v);
 	verify_report(&v, sum);
 	for (int i = 0; i < 3; i++)

@@ -84,8 +84,9 @@ double verify_now(void);
 bool verify_setup(struct verify *v, const struct crrc_desired *ds, const struct apply_options *ao,
 		  const struct verify_options *vo, struct crrc_diags *d);
 void verify_teardown(struct verify *v);
-/* Every version of every probe of this run, and what the sweeps saw. */
-void verify_cleanup(struct verify *v);
+/* The sweeps aimed at this run's probes alone (their keys), for the
+ * clean-up. */
+void verify_aim_cleanup(struct verify *v);
 /* verify.c: run the sweeps (the set-up's, or the cleanup's). */
 void verify_sweep(struct verify *v);
 /* A version under s that could not be removed, or could not be listed. */

@@ -5,10 +5,19 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply/verify_internal.h"
 #include "base/buf.h"
+
+/* The clock every time of the report is read on. */
+double verify_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const char *const verdict_names[] = {
 	[VERDICT_PENDING] = "replicated",    [VERDICT_FAILED] = "failed",

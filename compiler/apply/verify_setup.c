@@ -184,7 +184,7 @@ bool verify_setup(struct verify *v, const struct crrc_desired *ds, const struct 
 	return true;
 }
 
-void verify_cleanup(struct verify *v)
+void verify_aim_cleanup(struct verify *v)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < v->nprobes; i++) {
@@ -197,7 +197,6 @@ void verify_cleanup(struct verify *v)
 				v->sweeps[k].acc = NULL;
 		}
 	}
-	verify_sweep(v);
 }
 
 void verify_left(struct verify *v, struct vsweep *s, const struct aws_call_end *end)
