@@ -382,14 +382,23 @@ enum aws_read api_read_error(const struct aws_response *r, const char *absent_co
 	return AWS_READ_FAILED;
 }
 
+enum aws_read api_read_doc(const struct aws_response *r, const char *root,
+			   const char *absent_codes, xmlDoc **doc, char *err, size_t errlen)
+{
+	*doc = NULL;
+	if (!api_ok(r))
+		return api_read_error(r, absent_codes, err, errlen);
+	*doc = api_xml_read(r->body.data, r->body.len, root, err, errlen);
+	return *doc ? AWS_READ_OK : AWS_READ_FAILED;
+}
+
 enum aws_read api_tagging_parse(const struct aws_response *r, const char *absent_codes,
 			       struct aws_tags *out, char *err, size_t errlen)
 {
-	if (!api_ok(r))
-		return api_read_error(r, absent_codes, err, errlen);
-	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "Tagging", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
+	xmlDoc *doc;
+	enum aws_read res = api_read_doc(r, "Tagging", absent_codes, &doc, err, errlen);
+	if (res != AWS_READ_OK)
+		return res;
 	api_xml_tags(api_xml_child(xmlDocGetRootElement(doc), "TagSet"), "Tag", out);
 	xmlFreeDoc(doc);
 	return AWS_READ_OK;

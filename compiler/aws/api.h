@@ -1,7 +1,8 @@
-/* api.h: what the S3, IAM and STS operations (s3.h, s3_replication.h,
- * iam.h, sts.h) share with their callers: the outcome of a read and
- * the percent-decoding of IAM's policy documents. The
- * operations only build requests and parse responses: no I/O. */
+/* api.h: what the S3, S3 Control, IAM and STS operations (s3.h,
+ * s3_object.h, s3_replication.h, s3control.h, iam.h, sts.h) share with
+ * their callers: the outcome of a read, tags and the percent-decoding of
+ * IAM's policy documents. The operations only build requests and parse
+ * responses: no I/O. */
 #ifndef CRRC_AWS_API_H
 #define CRRC_AWS_API_H
 

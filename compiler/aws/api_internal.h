@@ -91,6 +91,10 @@ void api_error_code(const struct aws_response *r, char *code, size_t len);
  * none counts), else FAILED with err saying the status, code and message. */
 enum aws_read api_read_error(const struct aws_response *r, const char *absent_codes,
 			     char *err, size_t errlen);
+/* The document of a 2xx answer whose root is root, in *doc (xmlFreeDoc
+ * it); else *doc NULL, and a non-2xx answer as api_read_error. */
+enum aws_read api_read_doc(const struct aws_response *r, const char *root,
+			   const char *absent_codes, xmlDoc **doc, char *err, size_t errlen);
 /* An S3 GetBucketTagging or GetObjectTagging answer: its
  * Tagging/TagSet/Tag pairs appended to out; a non-2xx answer as
  * api_read_error. */

@@ -280,11 +280,10 @@ static bool parse_markers(const xmlNode *root, bool url, struct s3_versions *out
 enum aws_read s3_list_object_versions_parse(const struct aws_response *r,
 					    struct s3_versions *out, char *err, size_t errlen)
 {
-	if (!api_ok(r))
-		return api_read_error(r, NULL, err, errlen);
-	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "ListVersionsResult", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
+	xmlDoc *doc;
+	enum aws_read res = api_read_doc(r, "ListVersionsResult", NULL, &doc, err, errlen);
+	if (res != AWS_READ_OK)
+		return res;
 	xmlNode *root = xmlDocGetRootElement(doc);
 	char *enc = api_xml_child_text(root, "EncodingType");
 	bool url = enc && strcmp(enc, "url") == 0, ok = true;

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "aws/api_internal.h"
-#include "base/oom.h"
 
 #define S3CONTROL_XMLNS "http://awss3control.amazonaws.com/doc/2018-08-20/"
 #define JOBS_PATH "/v20180820/jobs"
@@ -110,10 +109,8 @@ bool s3control_create_job_parse(const struct aws_response *r, char **job_id, cha
 				size_t errlen)
 {
 	*job_id = NULL;
-	if (!aws_write_parse(r, err, errlen))
-		return false;
-	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "CreateJobResult", err, errlen);
-	if (!doc)
+	xmlDoc *doc;
+	if (api_read_doc(r, "CreateJobResult", NULL, &doc, err, errlen) != AWS_READ_OK)
 		return false;
 	*job_id = api_xml_child_text(xmlDocGetRootElement(doc), "JobId");
 	xmlFreeDoc(doc);
@@ -192,11 +189,10 @@ struct aws_request *s3control_list_jobs(const char *endpoint, const char *region
 enum aws_read s3control_list_jobs_parse(const struct aws_response *r,
 					struct s3control_jobs *out, char *err, size_t errlen)
 {
-	if (!api_ok(r))
-		return api_read_error(r, NULL, err, errlen);
-	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "ListJobsResult", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
+	xmlDoc *doc;
+	enum aws_read res = api_read_doc(r, "ListJobsResult", NULL, &doc, err, errlen);
+	if (res != AWS_READ_OK)
+		return res;
 	xmlNode *root = xmlDocGetRootElement(doc);
 	size_t had = out->n;
 	bool ok = true;
@@ -231,11 +227,11 @@ enum aws_read s3control_describe_job_parse(const struct aws_response *r,
 					   struct s3control_job *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	if (!api_ok(r))
-		return api_read_error(r, "NoSuchJob NotFoundException", err, errlen);
-	xmlDoc *doc = api_xml_read(r->body.data, r->body.len, "DescribeJobResult", err, errlen);
-	if (!doc)
-		return AWS_READ_FAILED;
+	xmlDoc *doc;
+	enum aws_read res = api_read_doc(r, "DescribeJobResult", "NoSuchJob NotFoundException",
+					 &doc, err, errlen);
+	if (res != AWS_READ_OK)
+		return res;
 	xmlNode *job = api_xml_child(xmlDocGetRootElement(doc), "Job");
 	bool ok = job && parse_job(job, out, err, errlen);
 	if (!job)

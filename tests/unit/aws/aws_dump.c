@@ -1,7 +1,9 @@
 /* aws_dump.c: every request shape aws/ builds, one JSON object a line
- * ({"op", "method", "path", "query": [[name, value|null]], "headers":
- * [[name, value]], "body", "form"}), for test_wire_model.py to check
- * against botocore's service models. Replication bodies come from every
+ * ({"op", "method", "path", "service", "query": [[name, value|null]],
+ * "headers": [[name, value]], "body"}, with "key" (the object key, as
+ * given) for an S3 object call and "model": "s3control" for S3 Control,
+ * which signs as "s3"), for test_wire_model.py to check against botocore's
+ * service models. Replication bodies come from every
  * spec given as an argument: s3xml's own document ("op":
  * "PutBucketReplication", "s3xml": true) and s3_put_replication's rendering
  * of it parsed. */
@@ -12,7 +14,9 @@
 
 #include "aws/iam.h"
 #include "aws/s3.h"
+#include "aws/s3_object.h"
 #include "aws/s3_replication.h"
+#include "aws/s3control.h"
 #include "aws/sts.h"
 #include "base/buf.h"
 #include "check/check.h"
@@ -24,7 +28,9 @@
 
 #define EP "http://127.0.0.1:5000"
 
-static void dump(const char *op, struct aws_request *req)
+/* One line for req, taken; key and model added when not NULL. */
+static void dump_as(const char *op, const char *key, const char *model,
+		    struct aws_request *req)
 {
 	if (!req) {
 		fprintf(stderr, "%s: no request\n", op);
@@ -38,11 +44,20 @@ static void dump(const char *op, struct aws_request *req)
 	json_t *o = json_pack("{ss ss ss ss so so ss#}", "op", op, "method", req->method, "path",
 			      req->path, "service", req->service, "query", q, "headers", h,
 			      "body", req->body.data ? req->body.data : "", (int)req->body.len);
+	if (key)
+		json_object_set_new(o, "key", json_string(key));
+	if (model)
+		json_object_set_new(o, "model", json_string(model));
 	char *line = json_dumps(o, JSON_COMPACT);
 	puts(line);
 	free(line);
 	json_decref(o);
 	aws_request_destroy(req);
+}
+
+static void dump(const char *op, struct aws_request *req)
+{
+	dump_as(op, NULL, NULL, req);
 }
 
 static void s3_calls(void)
@@ -72,6 +87,55 @@ static void s3_calls(void)
 	dump("ListObjectVersions", s3_list_versions(EP, "/src", "eu-west-1"));
 	aws_tags_free(&t);
 	json_decref(p);
+}
+
+#define KEY "crrc/probe/a b+c~\xc3\xbc (1).txt"
+
+static void object_calls(void)
+{
+	struct aws_tags t = {0}, m = {0};
+	aws_tags_add(&t, "crrc:probe", "run 1&2");
+	aws_tags_add(&t, "team", "");
+	aws_tags_add(&m, "crrc-run", "42");
+	struct s3_put_object bare = {.key = KEY, .body = "probe", .len = 5};
+	struct s3_put_object full = {.key = KEY, .body = "{}", .len = 2,
+				     .content_type = "application/json", .tags = &t,
+				     .kms_key = "arn:aws:kms:eu-west-1:111122223333:key/k",
+				     .metadata = &m};
+	dump_as("PutObject", KEY, NULL, s3_put_object(EP, "/src", "eu-west-1", &bare));
+	dump_as("PutObject", KEY, NULL, s3_put_object(EP, "/src", "eu-west-1", &full));
+	dump_as("HeadObject", KEY, NULL, s3_head_object(EP, "/src", "eu-west-1", KEY, NULL));
+	dump_as("HeadObject", KEY, NULL, s3_head_object(EP, "/src", "eu-west-1", KEY, "v+1/="));
+	dump_as("GetObjectTagging", KEY, NULL,
+		s3_get_object_tagging(EP, "/src", "eu-west-1", KEY, "v1"));
+	dump_as("DeleteObject", KEY, NULL, s3_delete_object(EP, "/src", "eu-west-1", KEY, NULL));
+	dump_as("DeleteObject", KEY, NULL, s3_delete_object(EP, "/src", "eu-west-1", KEY, "v1"));
+	dump("ListObjectVersions",
+	     s3_list_object_versions(EP, "/src", "eu-west-1", "crrc/probe/", KEY, "v1"));
+	aws_tags_free(&t);
+	aws_tags_free(&m);
+}
+
+static void s3control_calls(void)
+{
+	struct s3control_job_spec j = {
+		.account = "111122223333", .source_bucket_arn = "arn:aws:s3:::src",
+		.role_arn = "arn:aws:iam::111122223333:role/crrc-batch",
+		.report_bucket_arn = "arn:aws:s3:::reports", .report_prefix = "crrc/",
+		.token = "crrc-1", .description = "crrc: src", .priority = 10};
+	struct s3control_job_spec bare = {.account = "111122223333",
+					  .source_bucket_arn = "arn:aws:s3:::src",
+					  .role_arn = "arn:aws:iam::111122223333:role/r",
+					  .token = "t"};
+	dump_as("CreateJob", NULL, "s3control", s3control_create_job(EP, "eu-west-1", &j));
+	dump_as("CreateJob", NULL, "s3control", s3control_create_job(EP, "eu-west-1", &bare));
+	dump_as("ListJobs", NULL, "s3control",
+		s3control_list_jobs(EP, "eu-west-1", "111122223333", NULL));
+	dump_as("ListJobs", NULL, "s3control",
+		s3control_list_jobs(EP, "eu-west-1", "111122223333", "a+b/c="));
+	dump_as("DescribeJob", NULL, "s3control",
+		s3control_describe_job(EP, "eu-west-1", "111122223333",
+				       "00e123a4-c0d8-41f4-a0eb-b46f9ba5b07c"));
 }
 
 static void iam_sts_calls(void)
@@ -146,6 +210,8 @@ static int spec_calls(const char *path)
 int main(int argc, char **argv)
 {
 	s3_calls();
+	object_calls();
+	s3control_calls();
 	iam_sts_calls();
 	int rc = 0;
 	for (int i = 1; i < argc; i++)

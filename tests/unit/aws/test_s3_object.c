@@ -107,8 +107,8 @@ START_TEST(list_object_versions)
 	       "GET " EP "/src?encoding-type=url&versions=\n\n");
 	expect(s3_list_object_versions(EP, "", "eu-west-1", "crrc probe/", "crrc probe/a+b",
 				       "3/L4kq"),
-	       "GET " EP "/?encoding-type=url&key-marker=crrc%20probe%2Fa%2Bb&prefix=crrc%20probe%2F"
-	       "&version-id-marker=3%2FL4kq&versions=\n\n");
+	       "GET " EP "/?encoding-type=url&key-marker=crrc%20probe%2Fa%2Bb"
+	       "&prefix=crrc%20probe%2F&version-id-marker=3%2FL4kq&versions=\n\n");
 	expect(s3_list_object_versions(EP, "/src", "eu-west-1", "p", "k", NULL),
 	       "GET " EP "/src?encoding-type=url&key-marker=k&prefix=p&versions=\n\n");
 	ck_assert_ptr_null(s3_list_object_versions(EP, "/src", "eu-west-1", NULL, NULL, "v"));

@@ -49,8 +49,9 @@ START_TEST(create_job)
 	       "</Report><ClientRequestToken>crrc-7f3a</ClientRequestToken><Description>crrc: "
 	       "replicate src &amp; co</Description><Priority>10</Priority><RoleArn>" ROLE
 	       "</RoleArn>" GENERATOR "</CreateJobRequest>");
-	struct s3control_job_spec bare = {.account = ACCOUNT, .source_bucket_arn = "arn:aws:s3:::src",
-					  .role_arn = ROLE, .token = "t"};
+	struct s3control_job_spec bare = {
+		.account = ACCOUNT, .source_bucket_arn = "arn:aws:s3:::src", .role_arn = ROLE,
+		.token = "t"};
 	struct aws_request *req = s3control_create_job(EP, "eu-west-1", &bare);
 	ck_assert_str_eq(req->service, "s3");
 	ck_assert_str_eq(req->region, "eu-west-1");
@@ -246,12 +247,13 @@ START_TEST(parse_describe)
 		  "Permission</FailureCode><FailureReason>Reading the source bucket failed"
 		  "</FailureReason></JobFailure><JobFailure><FailureReason>second</FailureReason>"
 		  "</JobFailure></FailureReasons><JobArn>arn:aws:s3:eu-west-1:111122223333:job/j1"
-		  "</JobArn><JobId>j1</JobId><Operation><S3ReplicateObject/></Operation><Priority>10"
-		  "</Priority><ProgressSummary><NumberOfTasksFailed>2</NumberOfTasksFailed>"
-		  "<NumberOfTasksSucceeded>98</NumberOfTasksSucceeded><TotalNumberOfTasks>100"
-		  "</TotalNumberOfTasks></ProgressSummary><Report><Bucket>arn:aws:s3:::r</Bucket>"
-		  "<Enabled>true</Enabled></Report><RoleArn>" ROLE "</RoleArn><Status>Failed"
-		  "</Status><StatusUpdateReason>Job failed</StatusUpdateReason>" GENERATOR
+		  "</JobArn><JobId>j1</JobId><Operation><S3ReplicateObject/></Operation>"
+		  "<Priority>10</Priority><ProgressSummary><NumberOfTasksFailed>2"
+		  "</NumberOfTasksFailed><NumberOfTasksSucceeded>98</NumberOfTasksSucceeded>"
+		  "<TotalNumberOfTasks>100</TotalNumberOfTasks></ProgressSummary><Report>"
+		  "<Bucket>arn:aws:s3:::r</Bucket><Enabled>true</Enabled></Report><RoleArn>" ROLE
+		  "</RoleArn><Status>Failed</Status><StatusUpdateReason>Job failed"
+		  "</StatusUpdateReason>" GENERATOR
 		  "</Job></DescribeJobResult>", NULL);
 	ck_assert_int_eq(s3control_describe_job_parse(&r, &j, err, sizeof(err)), AWS_READ_OK);
 	ck_assert_str_eq(j.id, "j1");

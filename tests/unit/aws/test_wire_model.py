@@ -1,5 +1,5 @@
 """test_wire_model: every request shape aws/ builds (aws_dump prints them),
-checked against botocore's service models of S3, IAM and STS.
+checked against botocore's service models of S3, S3 Control, IAM and STS.
 
 botocore's own parser drops XML elements its model does not know
 (/work/shared/aws-notes.md), so the XML bodies are walked here: every
@@ -8,7 +8,13 @@ lists included), in the model's member order, with text only where the
 shape is a scalar and an enum's value among its values; the root element
 is the operation's payload member. Every Content-MD5 is base64(MD5(body)).
 For S3 the method, the subresource and query parameters and every header
-come from the operation's http and input shape. For IAM and STS every form
+come from the operation's http and input shape (x-amz-meta-* from its
+Metadata prefix; an enum header's value among its values); an object's path
+is the key as botocore encodes a {Key+} label. For S3 Control likewise, with
+the path matched against requestUri's labels, x-amz-account-id present and
+of the model's pattern, and the body's root named and namespaced as the
+operation's input says, every required member there, one member in a union,
+strings and numbers within the model's bounds. For IAM and STS every form
 parameter (Tags.member.N.Key...) resolves to a member of the input shape,
 the required ones are there, Action and Version are the operation's.
 s3xml.c's own document (crrc's model room) is checked the same way except
@@ -21,6 +27,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -32,8 +39,8 @@ ROOT = os.environ.get("CRRC_SOURCE_ROOT",
                           os.path.abspath(__file__))))))
 DUMP = os.environ.get("AWS_DUMP")
 S3NS = "http://s3.amazonaws.com/doc/2006-03-01/"
-# 14 S3 operations, s3xml's document, 8 IAM and 2 STS operations.
-EXPECTED_SHAPES = 25
+# 18 S3 operations, s3xml's document, 3 S3 Control, 8 IAM and 2 STS operations.
+EXPECTED_SHAPES = 32
 
 
 def load_model(service, version):
@@ -54,9 +61,10 @@ def local(tag):
 class XmlWalk:
     """Problems of an element against a shape."""
 
-    def __init__(self, shapes, strict_order):
+    def __init__(self, shapes, strict_order, complete=False):
         self.shapes = shapes
         self.strict_order = strict_order
+        self.complete = complete  # required members, unions and bounds too
         self.problems = []
         self.order = []
 
@@ -89,6 +97,8 @@ class XmlWalk:
             self.problems.append(f"{path}: boolean '{text}'")
         if kind in ("integer", "long") and not text.lstrip("-").isdigit():
             self.problems.append(f"{path}: integer '{text}'")
+        if self.complete:
+            self.problems += [f"{path}: {p}" for p in bounds(text, shape, kind)]
 
     def structure(self, el, shape, path):
         by_name = {}
@@ -103,18 +113,55 @@ class XmlWalk:
             else:
                 by_name[self.element_name(name, m)] = (name, m["shape"], False)
         last = -1
+        seen = set()
         for k in el:
             n = local(k.tag)
             if n not in by_name:
                 self.problems.append(f"{path}: <{n}> is not a member of {sorted(by_name)}")
                 continue
             member, sub, _ = by_name[n]
+            seen.add(member)
             i = order.index(member)
             if i < last:
                 msg = f"{path}: <{n}> after a later member of the model's order {order}"
                 (self.problems if self.strict_order else self.order).append(msg)
             last = max(last, i)
             self.walk(k, sub, f"{path}/{n}")
+        if self.complete:
+            body = {m for m, _, _ in by_name.values()}
+            missing = [r for r in shape.get("required", []) if r in body and r not in seen]
+            if missing:
+                self.problems.append(f"{path}: required {missing} missing")
+            if shape.get("union") and len(seen) != 1:
+                self.problems.append(f"{path}: a union with {len(seen)} members set")
+
+
+def bounds(text, shape, kind):
+    """What text breaks of shape's min, max and pattern."""
+    out = []
+    if kind == "string":
+        n = len(text)
+        if n < shape.get("min", 0) or n > shape.get("max", n):
+            out.append(f"'{text}' not {shape.get('min', 0)} to {shape.get('max')} characters")
+        if "pattern" in shape and not re.search(shape["pattern"], text):
+            out.append(f"'{text}' does not match {shape['pattern']}")
+    elif kind in ("integer", "long") and text.lstrip("-").isdigit():
+        v = int(text)
+        if v < shape.get("min", v) or v > shape.get("max", v):
+            out.append(f"{v} not within {shape.get('min')} to {shape.get('max')}")
+    return out
+
+
+def reencode(form):
+    """A form parsed and percent-encoded again (RFC 3986): itself when it
+    was so encoded."""
+    pairs = urllib.parse.parse_qsl(form, keep_blank_values=True, strict_parsing=True)
+    return "&".join(percent_encode(k) + "=" + percent_encode(v) for k, v in pairs)
+
+
+def percent_encode(text, safe=""):
+    """RFC 3986 percent-encoding, as botocore.utils.percent_encode."""
+    return urllib.parse.quote(text, safe="-_.~" + safe)
 
 
 class WireModel(unittest.TestCase):
@@ -124,6 +171,7 @@ class WireModel(unittest.TestCase):
             raise unittest.SkipTest("AWS_DUMP not given")
         try:
             cls.models = {"s3": load_model("s3", "2006-03-01"),
+                          "s3control": load_model("s3control", "2018-08-20"),
                           "iam": load_model("iam", "2010-05-08"),
                           "sts": load_model("sts", "2011-06-15")}
         except (ImportError, FileNotFoundError) as e:
@@ -154,7 +202,12 @@ class WireModel(unittest.TestCase):
         self.assertEqual(req["method"], op["http"]["method"], req["op"])
         uri = op["http"]["requestUri"]
         self.assertTrue(uri.startswith("/{Bucket}"), uri)
-        self.assertEqual(req["path"], "/src")
+        if uri.partition("?")[0] == "/{Bucket}/{Key+}":
+            # botocore's rest serializer: a greedy label, '/' and '~' kept.
+            from botocore.utils import percent_encode as botocore_encode
+            self.assertEqual(req["path"], "/src/" + botocore_encode(req["key"], safe="/~"))
+        else:
+            self.assertEqual(req["path"], "/src")
         subs = [s.split("=")[0] for s in uri.partition("?")[2].split("&") if s]
         qs = {m.get("locationName"): n for n, m in inp["members"].items()
               if m.get("location") == "querystring"}
@@ -163,14 +216,7 @@ class WireModel(unittest.TestCase):
             self.assertIn(s, names, f"{req['op']}: subresource ?{s} missing")
         for n in names:
             self.assertTrue(n in subs or n in qs, f"{req['op']}: query {n} not in the model")
-        hdrs = {m["locationName"].lower() for m in inp["members"].values()
-                if m.get("location") == "header"}
-        for n, _ in req["headers"]:
-            # Content-MD5 is S3's integrity check on any body (RFC 1864),
-            # modelled only where botocore computes it.
-            if n.lower() in ("content-type", "content-md5"):
-                continue
-            self.assertIn(n.lower(), hdrs, f"{req['op']}: header {n} not in the model")
+        self.check_headers(req, shapes, inp)
         if not req["op"].endswith("/s3xml"):  # sent as s3xml wrote it, no headers
             self.check_md5(req)
         payload = inp.get("payload")
@@ -179,7 +225,10 @@ class WireModel(unittest.TestCase):
                             f"{req['op']}: no body")
             return []
         member = inp["members"][payload]
-        if shapes[member["shape"]]["type"] != "structure":  # the policy: JSON text
+        kind = shapes[member["shape"]]["type"]
+        if kind == "blob":  # an object's bytes
+            return []
+        if kind != "structure":  # the policy: JSON text
             json.loads(req["body"])
             return []
         root = ET.fromstring(req["body"])
@@ -190,6 +239,73 @@ class WireModel(unittest.TestCase):
         self.assertEqual(walk.problems, [], req["op"] + ": " + req["body"])
         return walk.order
 
+    def check_headers(self, req, shapes, inp):
+        """Every header a member of inp's (or of a prefix such as
+        x-amz-meta-), an enum's value among its values, an x-amz-tagging
+        form that re-encodes to itself (RFC 3986)."""
+        hdrs = {m["locationName"].lower(): m for m in inp["members"].values()
+                if m.get("location") == "header"}
+        prefixes = [m["locationName"].lower() for m in inp["members"].values()
+                    if m.get("location") == "headers"]
+        for n, v in req["headers"]:
+            # Content-MD5 is S3's integrity check on any body (RFC 1864),
+            # modelled only where botocore computes it.
+            if n.lower() in ("content-type", "content-md5"):
+                continue
+            if any(n.lower().startswith(p) and len(n) > len(p) for p in prefixes):
+                continue
+            self.assertIn(n.lower(), hdrs, f"{req['op']}: header {n} not in the model")
+            shape = shapes[hdrs[n.lower()]["shape"]]
+            if "enum" in shape:
+                self.assertIn(v, shape["enum"], f"{req['op']}: header {n}")
+            if "pattern" in shape:
+                self.assertRegex(v, shape["pattern"], f"{req['op']}: header {n}")
+            if n.lower() == "x-amz-tagging":
+                self.assertEqual(reencode(v), v, f"{req['op']}: {n}")
+
+    def check_s3control(self, req):
+        model = self.models["s3control"]
+        op = model["operations"][req["op"]]
+        shapes = model["shapes"]
+        inp = shapes[op["input"]["shape"]]
+        what = req["op"]
+        self.assertEqual(req["method"], op["http"]["method"], what)
+        self.assertEqual(req["service"], model["metadata"]["signingName"], what)
+        # The path: requestUri with each {label} one encoded segment.
+        uri = op["http"]["requestUri"]
+        labels = re.findall(r"\{(\w+)\}", uri)
+        pattern = "^" + re.sub(r"\\\{\w+\\\}", "([^/]+)", re.escape(uri)) + "$"
+        m = re.match(pattern, req["path"])
+        self.assertIsNotNone(m, f"{what}: {req['path']} is not {uri}")
+        by_loc = {mm.get("locationName", n): mm for n, mm in inp["members"].items()}
+        for label, value in zip(labels, m.groups()):
+            shape = shapes[by_loc[label]["shape"]]
+            text = urllib.parse.unquote(value)
+            self.assertEqual(percent_encode(text, safe="~"), value, what)
+            self.assertEqual(bounds(text, shape, shape["type"]), [], f"{what}: {label}")
+        qs = {mm["locationName"] for mm in inp["members"].values()
+              if mm.get("location") == "querystring"}
+        for n, v in req["query"]:
+            self.assertIn(n, qs, f"{what}: query {n} not in the model")
+        self.check_headers(req, shapes, inp)
+        sent = {n.lower() for n, _ in req["headers"]}
+        for r in inp.get("required", []):
+            mm = inp["members"][r]
+            if mm.get("location") == "header":
+                self.assertIn(mm["locationName"].lower(), sent, f"{what}: {r} missing")
+        self.check_md5(req)
+        body_members = [n for n, mm in inp["members"].items() if not mm.get("location")]
+        if not req["body"]:
+            self.assertEqual([r for r in inp.get("required", []) if r in body_members], [],
+                             f"{what}: no body")
+            return
+        root = ET.fromstring(req["body"])
+        self.assertEqual(root.tag, "{%s}%s" % (op["input"]["xmlNamespace"]["uri"],
+                                               op["input"]["locationName"]), what)
+        walk = XmlWalk(shapes, True, complete=True)
+        walk.walk(root, op["input"]["shape"], local(root.tag))
+        self.assertEqual(walk.problems, [], what + ": " + req["body"])
+
     def check_form(self, req):
         model = self.models[req["service"]]
         shapes = model["shapes"]
@@ -199,10 +315,7 @@ class WireModel(unittest.TestCase):
         self.assertEqual(headers.get("content-type"),
                          "application/x-www-form-urlencoded; charset=utf-8")
         pairs = urllib.parse.parse_qsl(req["body"], keep_blank_values=True, strict_parsing=True)
-        # RFC 3986: what we send re-encodes to itself.
-        again = "&".join(urllib.parse.quote(k, safe="-_.~") + "=" + urllib.parse.quote(v, safe="-_.~")
-                         for k, v in pairs)
-        self.assertEqual(again, req["body"])
+        self.assertEqual(reencode(req["body"]), req["body"])
         params = dict(pairs)
         self.assertEqual(params.pop("Action"), req["op"])
         self.assertEqual(params.pop("Version"), model["metadata"]["apiVersion"])
@@ -230,16 +343,19 @@ class WireModel(unittest.TestCase):
             self.assertNotIn(target["type"], ("structure", "list", "map"), what)
 
     def test_every_request_against_the_model(self):
-        counted = {"s3": 0, "iam": 0, "sts": 0}
+        counted = {"s3": 0, "s3control": 0, "iam": 0, "sts": 0}
         order_notes = []
         for req in self.requests:
             with self.subTest(op=req["op"]):
-                if req["service"] == "s3":
+                model = req.get("model", req["service"])
+                if model == "s3control":
+                    self.check_s3control(req)
+                elif model == "s3":
                     notes = self.check_s3(req, strict_order=not req["op"].endswith("/s3xml"))
                     order_notes += notes
                 else:
                     self.check_form(req)
-                counted[req["service"]] += 1
+                counted[model] += 1
         ops = {r["op"] for r in self.requests}
         print(f"checked {len(self.requests)} requests of {len(ops)} shapes "
               f"({counted}) from {self.nspecs} specs", file=sys.stderr)
@@ -256,6 +372,21 @@ class WireModel(unittest.TestCase):
                "</Destination><Colour/></Rule></ReplicationConfiguration>")
         walk = XmlWalk(shapes, True)
         walk.walk(ET.fromstring(bad), "ReplicationConfiguration", "R")
+        self.assertEqual(len(walk.problems), 6, walk.problems)
+
+    def test_the_complete_walk_sees_mistakes(self):
+        """S3 Control: a required member missing, a union of two, bounds."""
+        shapes = self.models["s3control"]["shapes"]
+        bad = ("<CreateJobRequest><Operation><S3ReplicateObject/><LambdaInvoke/></Operation>"
+               "<Report><Format>Report_CSV_20180820</Format></Report>"
+               "<ClientRequestToken></ClientRequestToken><Priority>-1</Priority>"
+               "<RoleArn>arn:aws:iam::1:role/r</RoleArn><ManifestGenerator>"
+               "<S3JobManifestGenerator><SourceBucket>arn:aws:s3:::b</SourceBucket>"
+               "</S3JobManifestGenerator></ManifestGenerator></CreateJobRequest>")
+        walk = XmlWalk(shapes, True, complete=True)
+        walk.walk(ET.fromstring(bad), "CreateJobRequest", "C")
+        # The union, Report's Enabled, an empty token, a negative
+        # priority, a role of a 1-digit account, EnableManifestOutput.
         self.assertEqual(len(walk.problems), 6, walk.problems)
 
     def test_replication_renders_every_spec(self):
