@@ -20,7 +20,8 @@ static const char *getenv_fn(const char *name)
 
 static void report_blocked(struct engine *e, const struct plan *p)
 {
-	static const char *const kinds[] = {"bucket", "role", "the replication configuration of"};
+	static const char *const kinds[] = {"bucket", "role", "the replication configuration of",
+					    "the batch replication job of"};
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)

@@ -1,8 +1,10 @@
-/* exec.c: the plan carried out, in four waves that follow what S3 and IAM
+/* exec.c: the plan carried out, in five waves that follow what S3 and IAM
  * enforce: first what is created (buckets, roles), then a new bucket's
  * mark (its tags), then what configures them (versioning, encryption,
  * policy, tags; a role's trust, policy and tags), then the replication
- * configurations, which need versioning at both ends and their role.
+ * configurations, which need versioning at both ends and their role, and
+ * last the S3 Batch Replication jobs (S3 Control CreateJob), which need
+ * the configuration in place and their batch role.
  * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
  * spec line, and the steps that depend on it are not sent; the others go
  * on. A create whose answer was lost and that finds its own work on the
@@ -17,9 +19,8 @@
 #include "aws/iam.h"
 #include "aws/s3.h"
 #include "aws/s3_replication.h"
+#include "aws/s3control.h"
 #include "base/oom.h"
-
-#define ROLE_POLICY_NAME "s3-replication"
 
 struct exec {
 	struct engine *e;
@@ -39,6 +40,7 @@ static const unsigned wave_steps[] = {
 	STEP_VERSIONING | STEP_ENCRYPTION | STEP_TAGS | STEP_POLICY | STEP_TRUST |
 		STEP_ROLE_POLICY | STEP_ROLE_TAGS,
 	STEP_REPLICATION,
+	STEP_JOB,
 };
 #define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
 
@@ -71,6 +73,14 @@ static const struct retry_match retry_replication[] = {
 	{0, NULL, NULL},
 };
 
+/* CreateJob right after its batch role is created: S3 Batch Operations
+ * may not be able to assume it until IAM has spread it. */
+static const struct retry_match retry_batch_role[] = {
+	{400, "InvalidRequest", "role"},
+	{400, "InvalidRequest", "Role"},
+	{0, NULL, NULL},
+};
+
 static struct plan_item *item_of(const struct write *w)
 {
 	return &w->x->p->items[w->item];
@@ -78,7 +88,8 @@ static struct plan_item *item_of(const struct write *w)
 
 static void progress(struct exec *x, const struct plan_item *it, const char *did)
 {
-	static const char *const kinds[] = {"bucket", "role", "replication of"};
+	static const char *const kinds[] = {"bucket", "role", "replication of",
+					    "batch replication job for"};
 	progress_line(x, true);
 	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
 	fflush(x->e->o->out);
@@ -172,6 +183,12 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 	struct retry_policy policy;
 	engine_policy(x->e, also, &policy);
 	if (!acc->client || !req) {
+		if (acc->client && step == STEP_JOB) { /* an argument outside the model */
+			x->failed[item] = true;
+			x->e->failures++;
+			diags_add(x->e->d, CRRC_E100, it->pos, "%s of '%s' was not sent: crrc could "
+				  "not build its request", what, it->name);
+		}
 		aws_request_destroy(req);
 		free(w);
 		return;
@@ -187,13 +204,16 @@ static void tags_to_s3(struct aws_tags *out, const struct live_tags *t)
 		aws_tags_add(out, t->v[i].name, t->v[i].value);
 }
 
-/* The endpoint of item it: its bucket's, or IAM's in its partition. */
+/* The endpoint of item it: its bucket's, IAM's in its partition, or S3
+ * Control's in its account and region. */
 static bool item_endpoint(struct exec *x, const struct plan_item *it, struct aws_endpoint *ep)
 {
 	char *err = NULL;
-	bool ok = it->kind == PLAN_ROLE
-			  ? aws_endpoint_service(ep, "iam", it->place->region, x->e->env, &err)
-			  : aws_endpoint_s3_bucket(ep, it->name, it->place->region, x->e->env, &err);
+	const char *rg = it->place->region;
+	bool ok = it->kind == PLAN_ROLE ? aws_endpoint_service(ep, "iam", rg, x->e->env, &err)
+		  : it->kind == PLAN_JOB
+			  ? aws_endpoint_s3_control(ep, it->account, rg, x->e->env, &err)
+			  : aws_endpoint_s3_bucket(ep, it->name, rg, x->e->env, &err);
 	if (!ok) {
 		diags_add(x->e->d, CRRC_E100, it->pos, "%s: %s", it->name, err ? err : "no endpoint");
 		x->failed[it - x->p->items] = true;
@@ -273,7 +293,8 @@ static void wave_configure(struct exec *x, size_t i, const struct aws_endpoint *
 			   iam_update_assume_role_policy(u, rg, it->name, it->trust), fresh);
 	if (it->steps & STEP_ROLE_POLICY)
 		write_send(x, i, STEP_ROLE_POLICY, "iam:PutRolePolicy",
-			   iam_put_role_policy(u, rg, it->name, ROLE_POLICY_NAME, it->role_policy),
+			   iam_put_role_policy(u, rg, it->name, it->role_policy_name,
+					       it->role_policy),
 			   fresh);
 	if (it->steps & STEP_ROLE_TAGS) {
 		struct aws_tags tags = {0};
@@ -317,6 +338,32 @@ static void wave_replicate(struct exec *x, size_t i, const struct aws_endpoint *
 		   retry_replication);
 }
 
+/* The fifth wave: a batch replication job, once its replication
+ * configuration and its batch role are in place. Its report goes to the
+ * source bucket. */
+static void wave_job(struct exec *x, size_t i, const struct aws_endpoint *ep)
+{
+	struct plan_item *it = &x->p->items[i];
+	const struct ds_bucket *source = x->p->ds->replications[it->index].source;
+	const char *why = x->failed[it->needs[0]]   ? "its replication configuration failed"
+			  : x->failed[it->needs[1]] ? "its batch role failed"
+						    : NULL;
+	if (why) {
+		x->failed[i] = true;
+		diags_add(x->e->d, CRRC_E100, it->pos,
+			  "the batch replication job for rule '%s' of '%s' was not started: %s",
+			  it->rule, it->name, why);
+		progress(x, it, "not attempted");
+		return;
+	}
+	struct s3control_job_spec job = {
+		.account = it->account, .source_bucket_arn = source->arn,
+		.role_arn = it->role_arn, .report_bucket_arn = source->arn,
+		.report_prefix = it->batch->report_prefix, .token = it->batch->token,
+		.description = it->description, .priority = 10};
+	write_send(x, i, STEP_JOB, "s3:CreateJob",
+		   s3control_create_job(ep->url, ep->signing_region, &job), retry_batch_role);
+}
 
 /* What wave n finished: each item whose last step was in it. */
 static void wave_said(struct exec *x, size_t n)
@@ -337,7 +384,7 @@ static void wave_said(struct exec *x, size_t n)
 static void wave(struct exec *x, size_t n)
 {
 	static void (*const send[])(struct exec *, size_t, const struct aws_endpoint *) = {
-		wave_create, wave_mark, wave_configure, wave_replicate};
+		wave_create, wave_mark, wave_configure, wave_replicate, wave_job};
 	for (size_t i = 0; i < x->p->n; i++) {
 		struct plan_item *it = &x->p->items[i];
 		struct aws_endpoint ep = {0};

@@ -1,4 +1,5 @@
-/* live.c: the live-state snapshot's memory (live.h). */
+/* live.c: the live-state snapshot's memory (live.h), and its lists of
+ * tags and jobs. */
 #include "apply/live.h"
 
 #include <stdlib.h>
@@ -7,11 +8,14 @@
 #include "aws/s3_replication.h"
 #include "base/oom.h"
 
-struct live *live_create(size_t nbuckets, size_t nroles, size_t nplaces)
+struct live *live_create(size_t nbuckets, size_t nreplications, size_t nplaces)
 {
 	struct live *l = xcalloc(1, sizeof(*l));
+	size_t nroles = 2 * nreplications;
 	l->buckets = xcalloc(nbuckets + 1, sizeof(*l->buckets));
 	l->roles = xcalloc(nroles + 1, sizeof(*l->roles));
+	l->batch_roles = l->roles + nreplications;
+	l->jobs = xcalloc(nplaces + 1, sizeof(*l->jobs));
 	l->place_accounts = xcalloc(nplaces + 1, sizeof(*l->place_accounts));
 	l->place_errors = xcalloc(nplaces + 1, sizeof(*l->place_errors));
 	l->nbuckets = nbuckets;
@@ -43,6 +47,34 @@ const char *live_tag(const struct live_tags *tags, const char *key)
 		if (strcmp(tags->v[i].name, key) == 0)
 			return tags->v[i].value;
 	return NULL;
+}
+
+void live_jobs_add(struct live_jobs *jobs, const char *token, const char *id,
+		   const char *status)
+{
+	if ((jobs->n & (jobs->n - 1)) == 0) /* 0, 1, 2, 4...: full */
+		jobs->v = xrealloc(jobs->v, (jobs->n ? jobs->n * 2 : 1) * sizeof(*jobs->v));
+	jobs->v[jobs->n++] = (struct live_job){xstrdup(token), xstrdup(id),
+					       xstrdup(status ? status : "")};
+}
+
+const struct live_job *live_job_find(const struct live_jobs *jobs, const char *token)
+{
+	for (size_t i = 0; i < jobs->n; i++)
+		if (strcmp(jobs->v[i].token, token) == 0)
+			return &jobs->v[i];
+	return NULL;
+}
+
+static void jobs_free(struct live_jobs *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].token);
+		free(j->v[i].id);
+		free(j->v[i].status);
+	}
+	free(j->v);
+	free(j->error);
 }
 
 static void bucket_free(struct live_bucket *b)
@@ -78,12 +110,14 @@ void live_destroy(struct live *l)
 	for (size_t i = 0; i < l->nroles; i++)
 		role_free(&l->roles[i]);
 	for (size_t i = 0; i < l->nplaces; i++) {
+		jobs_free(&l->jobs[i]);
 		free(l->place_accounts[i]);
 		free(l->place_errors[i]);
 	}
 	free(l->place_errors);
 	free(l->buckets);
 	free(l->roles);
+	free(l->jobs);
 	free(l->place_accounts);
 	free(l);
 }

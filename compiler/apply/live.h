@@ -2,7 +2,9 @@
  * apply's reads (read.c) found it, and what the plan (plan.c) compares
  * with the desired state. Indexed like the desired state: bucket i of the
  * desired state is live->buckets[i], the role and the configuration of
- * replication i are live->roles[i] and live->buckets[source].replication.
+ * replication i are live->roles[i] and live->buckets[source].replication,
+ * its batch role live->batch_roles[i]; the S3 Batch Operations jobs of
+ * place k (an account and region) are live->jobs[k].
  * Everything here is owned by the struct live (live_free). */
 #ifndef CRRC_APPLY_LIVE_H
 #define CRRC_APPLY_LIVE_H
@@ -58,9 +60,28 @@ struct live_role {
 	char *error;
 };
 
+/* A job crrc started: its Description begins with its token and a space. */
+struct live_job {
+	char *token; /* ClientRequestToken, "crrc-<16 hex>" */
+	char *id;
+	char *status;
+};
+
+/* The jobs of a place, read with ListJobs (all pages) when a source there
+ * has rules with existing_objects: true. */
+struct live_jobs {
+	enum live_presence presence; /* UNREAD, PRESENT (listed) or FAILED */
+	struct live_job *v;
+	size_t n;
+	char *error;
+};
+
 struct live {
 	struct live_bucket *buckets; /* desired->nbuckets */
-	struct live_role *roles;     /* desired->nreplications */
+	struct live_role *roles;     /* 2 * desired->nreplications: the replication
+				      * roles, then the batch roles */
+	struct live_role *batch_roles; /* roles + desired->nreplications */
+	struct live_jobs *jobs;      /* desired->nplaces */
 	size_t nbuckets, nroles;
 	/* the account each place's credentials are for (GetCallerIdentity) */
 	char **place_accounts;       /* desired->nplaces */
@@ -69,12 +90,17 @@ struct live {
 };
 
 /* An empty snapshot sized for a desired state's counts. */
-struct live *live_create(size_t nbuckets, size_t nroles, size_t nplaces);
+struct live *live_create(size_t nbuckets, size_t nreplications, size_t nplaces);
 void live_destroy(struct live *l); /* NULL is fine */
 /* The value of key in tags, or NULL. */
 const char *live_tag(const struct live_tags *tags, const char *key);
 /* Append a copy of (key, value). */
 void live_tags_add(struct live_tags *tags, const char *key, const char *value);
 void live_tags_clear(struct live_tags *tags);
+/* Append a job (copies of the strings). */
+void live_jobs_add(struct live_jobs *jobs, const char *token, const char *id,
+		   const char *status);
+/* The job of token in jobs, or NULL. */
+const struct live_job *live_job_find(const struct live_jobs *jobs, const char *token);
 
 #endif

@@ -1,5 +1,6 @@
 /* plan.c: the desired state against the live state, item by item: a
- * bucket, a role, a replication configuration. Everything is compared as
+ * bucket, a role, a replication configuration, a batch replication job
+ * (created once: a job with its token exists or not). Everything is compared as
  * what it means, never as text: policies as parsed JSON (aws/iam.h),
  * replication configurations parsed from XML field by field with S3's
  * defaults (aws/s3.h), tags as sets. What exists and is not crrc's is never
@@ -293,62 +294,89 @@ static void plan_bucket(struct planner *pl, const struct ds_bucket *b)
 	item_end(pl, it);
 }
 
-/* The ARN of r's role: generated roles without one are in the account of
- * the source's credentials. */
+/* The ARN of role, one of r's: generated roles without one are in the
+ * account of the source's credentials. */
 static const char *role_arn(struct planner *pl, const struct ds_replication *r,
-			    const char *account)
+			    const struct ds_role *role, const char *account)
 {
-	if (r->role.arn)
-		return r->role.arn;
-	if (!account || !r->role.name)
+	if (role->arn)
+		return role->arn;
+	if (!account || !role->name)
 		return NULL;
 	return arena_concat(pl->a, "arn:", r->source->place->partition, ":iam::", account,
-			    ":role/", r->role.name, NULL);
+			    ":role/", role->name, NULL);
 }
 
-static void plan_role(struct planner *pl, const struct ds_replication *r)
+/* What a role crrc generates must hold: an entry's replication role or
+ * its batch role. The item takes trust and policy. */
+struct role_want {
+	const struct ds_role *role;
+	const struct live_role *live;
+	json_t *trust, *policy;
+	const char *principal;   /* the service the trust names, as the plan says it */
+	const char *policy_name; /* its inline policy's */
+	const char *policy_says; /* what that policy is, as the plan says it */
+};
+
+/* Why a role that exists is not crrc's to change, or NULL. */
+static const char *role_refusal(struct planner *pl, const struct live_role *lr)
 {
-	const struct live_role *lr = &pl->l->roles[r->index];
-	struct plan_item *it =
-		item_begin(pl, PLAN_ROLE, r->index, r->role.name, r->source->place, r->role.pos);
+	const char *mark = live_tag(&lr->tags, LIVE_MARK_KEY);
+	if (mark && pl->ds->name && strcmp(mark, pl->ds->name) == 0)
+		return NULL;
+	return mark ? arena_concat(pl->a, "the role exists and was created by crrc for spec '",
+				   mark, "', not this one", NULL)
+		    : "the role exists and crrc did not create it";
+}
+
+/* A role of this spec that exists: its trust, policy and tags compared. */
+static void role_update(struct planner *pl, struct plan_item *it, const struct role_want *w,
+			const struct live_tags *want)
+{
+	const struct live_role *lr = w->live;
+	const char *label = arena_concat(pl->a, "policy ", w->policy_name, NULL);
+	if (!lr->trust || !aws_policy_equal(lr->trust, it->trust)) {
+		it->steps |= STEP_TRUST;
+		change(pl, "trust", lr->trust ? "another trust policy" : NULL, w->principal);
+	}
+	if (it->role_policy && (!lr->policy || !aws_policy_equal(lr->policy, it->role_policy))) {
+		it->steps |= STEP_ROLE_POLICY;
+		policy_changes(pl, label, lr->policy, it->role_policy);
+	}
+	struct live_tags merged = {0};
+	if (tags_merge(pl, want, &lr->tags, &merged)) {
+		it->steps |= STEP_ROLE_TAGS;
+		for (size_t i = 0; i < want->n; i++)
+			live_tags_add(&it->tags, want->v[i].name, want->v[i].value);
+	}
+	live_tags_clear(&merged);
+}
+
+static void plan_role(struct planner *pl, const struct ds_replication *r, const struct role_want *w)
+{
+	const struct live_role *lr = w->live;
+	struct plan_item *it = item_begin(pl, PLAN_ROLE, r->index, w->role->name,
+					  r->source->place, w->role->pos);
 	struct live_tags want = {0};
 	desired_tags(pl, &want, pl->ds->tags);
-	it->trust = iam_trust_policy();
-	it->role_policy = iam_role_policy(r);
-	const char *mark = live_tag(&lr->tags, LIVE_MARK_KEY);
+	it->trust = w->trust;
+	it->role_policy = w->policy;
+	it->role_policy_name = w->policy_name;
+	const char *refusal = lr->presence == LIVE_PRESENT ? role_refusal(pl, lr) : NULL;
 	if (lr->presence == LIVE_FAILED)
 		blocked(pl, it, arena_concat(pl->a, "its state could not be read: ",
 					     lr->error ? lr->error : "unknown error", NULL));
 	else if (lr->presence == LIVE_ABSENT) {
 		it->action = PLAN_CREATE;
 		it->steps = STEP_CREATE_ROLE | STEP_ROLE_POLICY;
-		change(pl, "trust", NULL, "s3.amazonaws.com");
-		change(pl, "policy s3-replication", NULL, "the least-privilege replication policy");
+		change(pl, "trust", NULL, w->principal);
+		change(pl, arena_concat(pl->a, "policy ", w->policy_name, NULL), NULL, w->policy_says);
 		for (size_t i = 0; i < want.n; i++)
 			live_tags_add(&it->tags, want.v[i].name, want.v[i].value);
-	} else if (!mark || !pl->ds->name || strcmp(mark, pl->ds->name) != 0)
-		blocked(pl, it, mark ? arena_concat(pl->a, "the role exists and was created by "
-							 "crrc for spec '", mark, "', not this one",
-						    NULL)
-				     : "the role exists and crrc did not create it");
-	else {
-		if (!lr->trust || !aws_policy_equal(lr->trust, it->trust)) {
-			it->steps |= STEP_TRUST;
-			change(pl, "trust", lr->trust ? "another trust policy" : NULL,
-			       "s3.amazonaws.com");
-		}
-		if (it->role_policy && (!lr->policy || !aws_policy_equal(lr->policy, it->role_policy))) {
-			it->steps |= STEP_ROLE_POLICY;
-			policy_changes(pl, "policy s3-replication", lr->policy, it->role_policy);
-		}
-		struct live_tags merged = {0};
-		if (tags_merge(pl, &want, &lr->tags, &merged)) {
-			it->steps |= STEP_ROLE_TAGS;
-			for (size_t i = 0; i < want.n; i++)
-				live_tags_add(&it->tags, want.v[i].name, want.v[i].value);
-		}
-		live_tags_clear(&merged);
-	}
+	} else if (refusal)
+		blocked(pl, it, refusal);
+	else
+		role_update(pl, it, w, &want);
 	live_tags_clear(&want);
 	item_end(pl, it);
 }
@@ -400,7 +428,7 @@ static bool plan_replication(struct planner *pl, const struct ds_replication *r)
 	const struct live_bucket *lb = &pl->l->buckets[r->source->index];
 	struct plan_item *it = item_begin(pl, PLAN_REPLICATION, r->index, r->source->name,
 					  r->source->place, r->pos);
-	it->role_arn = role_arn(pl, r, it->account);
+	it->role_arn = role_arn(pl, r, &r->role, it->account);
 	if (!it->role_arn) {
 		blocked(pl, it, "the account of its role is not known");
 		item_end(pl, it);
@@ -444,6 +472,94 @@ static const char *replication_blocked_by(struct planner *pl, const struct ds_re
 	return NULL;
 }
 
+/* The rule's name, as the spec gives it or by its priority. */
+static const char *rule_name(struct planner *pl, const struct ds_rule *rule)
+{
+	if (rule->id && rule->id->s && rule->id->len)
+		return arena_strndup(pl->a, rule->id->s, rule->id->len);
+	return arena_printf(pl->a, "priority-%lld", rule->priority);
+}
+
+/* The Description of b's job: its token first (how apply finds it), at
+ * most S3 Control's 256 bytes, cut between UTF-8 characters. */
+static const char *job_description(struct planner *pl, const struct ds_replication *r,
+				   const struct ds_batch *b, const char *rule)
+{
+	char *d = arena_printf(pl->a, "%s spec %s, bucket %s, rule %s: replicate existing objects",
+			       b->token, pl->ds->name ? pl->ds->name : "crrc", r->source->name,
+			       rule);
+	size_t n = strlen(d);
+	if (n > 256) {
+		n = 256;
+		while (n > 0 && ((unsigned char)d[n] & 0xc0) == 0x80)
+			n--;
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* Why b's job cannot be planned, or NULL. */
+static const char *job_blocked_by(struct planner *pl, const struct plan_item *it,
+				  const struct live_jobs *lj, const struct ds_replication *r)
+{
+	const struct plan_item *items = pl->p->items;
+	if (items[it->needs[0]].action == PLAN_BLOCKED)
+		return "its replication configuration is blocked";
+	if (items[it->needs[1]].action == PLAN_BLOCKED)
+		return "its batch role is blocked";
+	if (lj->presence != LIVE_PRESENT)
+		return arena_concat(pl->a, "the batch jobs of its account could not be listed",
+				    lj->error ? ": " : "", lj->error ? lj->error : "", NULL);
+	if (!it->role_arn || !r->source->arn)
+		return "the account of its batch role is not known";
+	return NULL;
+}
+
+/* A batch replication job for b, unless one with its token exists. */
+static void plan_job(struct planner *pl, const struct ds_replication *r, const struct ds_batch *b,
+		     size_t replication, size_t role)
+{
+	struct plan_item *it = item_begin(pl, PLAN_JOB, r->index, r->source->name,
+					  r->source->place, b->pos);
+	const struct live_jobs *lj = &pl->l->jobs[r->source->place - pl->ds->places];
+	it->batch = b;
+	it->rule = rule_name(pl, b->rule);
+	it->needs[0] = replication;
+	it->needs[1] = role;
+	it->role_arn = role_arn(pl, r, &r->batch_role, it->account);
+	it->description = job_description(pl, r, b, it->rule);
+	const char *why = job_blocked_by(pl, it, lj, r);
+	const struct live_job *job = why ? NULL : live_job_find(lj, b->token);
+	if (why)
+		blocked(pl, it, why);
+	else if (job) {
+		it->job_id = arena_strdup(pl->a, job->id);
+		it->job_status = arena_strdup(pl->a, job->status);
+	} else {
+		it->action = PLAN_CREATE;
+		it->steps = STEP_JOB;
+		change(pl, "rule", NULL, it->rule);
+		change(pl, "token", NULL, b->token);
+		change(pl, "report", NULL,
+		       arena_concat(pl->a, "s3://", r->source->name, "/", b->report_prefix, NULL));
+	}
+	item_end(pl, it);
+}
+
+/* r's batch role and a job per rule with existing_objects: true. */
+static void plan_batches(struct planner *pl, const struct ds_replication *r)
+{
+	size_t replication = pl->p->n - 1;
+	struct role_want w = {&r->batch_role, &pl->l->batch_roles[r->index],
+			      iam_batch_trust_policy(), iam_batch_policy(r),
+			      "batchoperations.s3.amazonaws.com", "s3-batch-replication",
+			      "the least-privilege batch replication policy"};
+	plan_role(pl, r, &w);
+	size_t role = pl->p->n - 1;
+	for (size_t i = 0; i < r->nbatches; i++)
+		plan_job(pl, r, &r->batches[i], replication, role);
+}
+
 static bool plan_entries(struct planner *pl)
 {
 	for (size_t i = 0; i < pl->ds->nreplications; i++) {
@@ -452,7 +568,11 @@ static bool plan_entries(struct planner *pl)
 			continue;
 		const struct plan_item *role = NULL;
 		if (r->role.create && r->role.name) {
-			plan_role(pl, r);
+			struct role_want w = {&r->role, &pl->l->roles[r->index],
+					      iam_trust_policy(), iam_role_policy(r),
+					      "s3.amazonaws.com", "s3-replication",
+					      "the least-privilege replication policy"};
+			plan_role(pl, r, &w);
 			role = &pl->p->items[pl->p->n - 1];
 		}
 		const char *why = replication_blocked_by(pl, r, role);
@@ -463,8 +583,20 @@ static bool plan_entries(struct planner *pl)
 			item_end(pl, it);
 		} else if (!plan_replication(pl, r))
 			return false;
+		if (r->nbatches)
+			plan_batches(pl, r);
 	}
 	return true;
+}
+
+/* Items: a bucket each; per entry its role, its configuration, its batch
+ * role, and its jobs. */
+static size_t plan_size(const struct crrc_desired *ds)
+{
+	size_t n = ds->nbuckets + 3 * ds->nreplications + 1;
+	for (size_t i = 0; i < ds->nreplications; i++)
+		n += ds->replications[i].nbatches;
+	return n;
 }
 
 struct plan *plan_create(const struct crrc_desired *ds, const struct live *l, char *err,
@@ -473,7 +605,7 @@ struct plan *plan_create(const struct crrc_desired *ds, const struct live *l, ch
 	struct plan *p = xcalloc(1, sizeof(*p));
 	p->ds = ds;
 	p->arena = arena_create();
-	p->items = xcalloc(ds->nbuckets + 2 * ds->nreplications + 1, sizeof(*p->items));
+	p->items = xcalloc(plan_size(ds), sizeof(*p->items));
 	struct planner pl = {p, ds, l, p->arena, {0}, err, errlen};
 	for (size_t i = 0; i < ds->nbuckets; i++)
 		plan_bucket(&pl, &ds->buckets[i]);

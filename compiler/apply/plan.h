@@ -4,8 +4,10 @@
  * is decided here, as a step of an item; exec.c only sends them.
  *
  * Items come in the desired state's order: the buckets, then per entry its
- * role and its replication configuration. An item keeps the spec position
- * of its element, where a failure is reported. */
+ * role, its replication configuration, and, for rules with
+ * existing_objects: true, its batch role and a batch replication job per
+ * such rule. An item keeps the spec position of its element, where a
+ * failure is reported. */
 #ifndef CRRC_APPLY_PLAN_H
 #define CRRC_APPLY_PLAN_H
 
@@ -17,7 +19,7 @@
 struct arena;
 struct buf;
 
-enum plan_kind { PLAN_BUCKET, PLAN_ROLE, PLAN_REPLICATION };
+enum plan_kind { PLAN_BUCKET, PLAN_ROLE, PLAN_REPLICATION, PLAN_JOB };
 
 enum plan_action {
 	PLAN_NONE,    /* AWS holds what the spec says */
@@ -40,6 +42,7 @@ enum plan_step {
 	STEP_ROLE_POLICY = 1u << 8,
 	STEP_ROLE_TAGS = 1u << 9,
 	STEP_REPLICATION = 1u << 10,
+	STEP_JOB = 1u << 11, /* S3 Control CreateJob: a batch replication job */
 };
 
 /* One field that changes: old NULL for a field set anew, new NULL for one
@@ -69,7 +72,16 @@ struct plan_item {
 	json_t *trust;           /* STEP_CREATE_ROLE, STEP_TRUST */
 	struct live_tags tags;   /* STEP_MARK/STEP_TAGS: the whole set; roles: to add */
 	struct s3_replication *replication; /* STEP_REPLICATION */
-	const char *role_arn;    /* REPLICATION: the role it names */
+	const char *role_arn;    /* REPLICATION, JOB: the role it names */
+	const char *role_policy_name; /* ROLE: the name of its inline policy */
+	/* JOB: the rule's batch, the Description it is found by, the job that
+	 * exists (NONE), and the items whose failure stops it: the
+	 * replication configuration and the batch role */
+	const struct ds_batch *batch;
+	const char *rule;        /* the rule's ID (or priority-N) */
+	const char *description;
+	const char *job_id, *job_status;
+	size_t needs[2];
 };
 
 struct plan {

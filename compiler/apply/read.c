@@ -5,8 +5,11 @@
  * in parallel; an unmarked bucket crrc would create is listed for one
  * object version, and its policy and replication configuration are read
  * even when the spec gives it none, to tell an interrupted run's empty,
- * bare bucket from someone else's. A role is GetRole, then its inline
- * policy. Reads send no write. */
+ * bare bucket from someone else's. A role (an entry's replication role,
+ * and its batch role when it has rules with existing_objects: true) is
+ * GetRole, then its inline policy. The S3 Batch Operations jobs are listed
+ * (all pages) once per place of such sources, keeping those whose
+ * Description begins with a crrc token. Reads send no write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +21,28 @@
 #include "aws/iam.h"
 #include "aws/s3.h"
 #include "aws/s3_replication.h"
+#include "aws/s3control.h"
 #include "base/oom.h"
 
-/* The inline policy crrc puts on the roles it creates. */
+/* The inline policies crrc puts on the roles it creates. */
 #define ROLE_POLICY_NAME "s3-replication"
+#define BATCH_POLICY_NAME "s3-batch-replication"
 
 enum read_what {
 	READ_HEAD, READ_VERSIONING, READ_ENCRYPTION, READ_TAGS, READ_POLICY, READ_REPLICATION,
-	READ_EMPTY, READ_ROLE, READ_ROLE_POLICY,
+	READ_EMPTY, READ_ROLE, READ_ROLE_POLICY, READ_JOBS,
 };
 
 static const char *const read_names[] = {
 	"s3:HeadBucket", "s3:GetBucketVersioning", "s3:GetBucketEncryption",
 	"s3:GetBucketTagging", "s3:GetBucketPolicy", "s3:GetBucketReplication",
-	"s3:ListObjectVersions", "iam:GetRole", "iam:GetRolePolicy",
+	"s3:ListObjectVersions", "iam:GetRole", "iam:GetRolePolicy", "s3:ListJobs",
 };
 
 struct read {
 	struct engine *e;
 	enum read_what what;
-	size_t index; /* the bucket's, or the entry's */
+	size_t index; /* the bucket's; a role's in live->roles; the place's */
 	struct aws_endpoint ep;
 };
 
@@ -252,41 +257,59 @@ static void role_failed(struct live_role *lr, const char *what, const struct aws
 	read_failed(&lr->presence, &lr->error, what, end, detail);
 }
 
+static void role_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud);
+
+/* Role k of live->roles: entry k's replication role, or for k past the
+ * entries, entry k - n's batch role. */
+static const struct ds_role *role_of(const struct engine *e, size_t k, const char **policy)
+{
+	size_t n = e->ds->nreplications;
+	const struct ds_replication *rep = &e->ds->replications[k % n];
+	*policy = k < n ? ROLE_POLICY_NAME : BATCH_POLICY_NAME;
+	return k < n ? &rep->role : &rep->batch_role;
+}
+
+/* GetRole answered: the role is read, then its inline policy. */
+static void role_found(struct read *r, struct live_role *lr, const struct aws_call_end *end)
+{
+	struct engine *e = r->e;
+	const struct ds_replication *rep = &e->ds->replications[r->index % e->ds->nreplications];
+	const char *policy;
+	const struct ds_role *role = role_of(e, r->index, &policy);
+	struct iam_role got = {0};
+	char err[256] = "";
+	enum aws_read rd = iam_get_role_parse(end->resp, &got, err, sizeof(err));
+	if (rd == AWS_READ_FAILED)
+		role_failed(lr, read_names[r->what], end, err);
+	else if (rd == AWS_READ_ABSENT)
+		lr->presence = LIVE_ABSENT;
+	else {
+		lr->presence = LIVE_PRESENT;
+		lr->arn = xstrdup(got.arn);
+		lr->trust = json_incref(got.assume_role_policy);
+		for (size_t i = 0; i < got.tags.n; i++)
+			live_tags_add(&lr->tags, got.tags.v[i].key, got.tags.v[i].value);
+		struct read *next = read_new(e, READ_ROLE_POLICY, r->index, &r->ep);
+		read_send(e, rep->source->place, next,
+			  iam_get_role_policy(r->ep.url, r->ep.signing_region, role->name, policy),
+			  role_read_done);
+	}
+	iam_role_free(&got);
+}
+
 static void role_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
 {
 	struct read *r = ud;
-	struct engine *e = r->e;
-	const struct ds_replication *rep = &e->ds->replications[r->index];
-	struct live_role *lr = &e->live->roles[r->index];
+	struct live_role *lr = &r->e->live->roles[r->index];
 	char err[256] = "";
 	(void)req;
 	if (!end->ok && (!end->resp->status || end->resp->status >= 500 || end->resp->status == 403))
 		role_failed(lr, read_names[r->what], end, NULL);
-	else if (r->what == READ_ROLE) {
-		struct iam_role role = {0};
-		enum aws_read rd = iam_get_role_parse(end->resp, &role, err, sizeof(err));
-		if (rd == AWS_READ_FAILED)
-			role_failed(lr, read_names[r->what], end, err);
-		else if (rd == AWS_READ_ABSENT)
-			lr->presence = LIVE_ABSENT;
-		else {
-			lr->presence = LIVE_PRESENT;
-			lr->arn = xstrdup(role.arn);
-			lr->trust = json_incref(role.assume_role_policy);
-			for (size_t i = 0; i < role.tags.n; i++)
-				live_tags_add(&lr->tags, role.tags.v[i].key, role.tags.v[i].value);
-			struct read *next = read_new(e, READ_ROLE_POLICY, r->index, &r->ep);
-			read_send(e, rep->source->place, next,
-				  iam_get_role_policy(r->ep.url, r->ep.signing_region, rep->role.name,
-						      ROLE_POLICY_NAME),
-				  role_read_done);
-		}
-		iam_role_free(&role);
-	} else {
-		enum aws_read rd = iam_get_role_policy_parse(end->resp, &lr->policy, err, sizeof(err));
-		if (rd == AWS_READ_FAILED)
-			role_failed(lr, read_names[r->what], end, err);
-	}
+	else if (r->what == READ_ROLE)
+		role_found(r, lr, end);
+	else if (iam_get_role_policy_parse(end->resp, &lr->policy, err, sizeof(err)) ==
+		 AWS_READ_FAILED)
+		role_failed(lr, read_names[r->what], end, err);
 	read_free(r);
 }
 
@@ -305,29 +328,115 @@ static void read_bucket_start(struct engine *e, const struct ds_bucket *b)
 	aws_endpoint_clear(&ep);
 }
 
-static void read_role_start(struct engine *e, const struct ds_replication *rep)
+/* Role k of live->roles (role_of). */
+static void read_role_start(struct engine *e, size_t k)
 {
+	const struct ds_replication *rep = &e->ds->replications[k % e->ds->nreplications];
+	const char *policy;
+	const struct ds_role *role = role_of(e, k, &policy);
 	struct aws_endpoint ep = {0};
 	char *err = NULL;
 	if (!aws_endpoint_service(&ep, "iam", rep->source->place->region, e->env, &err)) {
-		role_failed(&e->live->roles[rep->index], "the IAM endpoint", NULL, err);
+		role_failed(&e->live->roles[k], "the IAM endpoint", NULL, err);
 		free(err);
 		return;
 	}
-	struct read *r = read_new(e, READ_ROLE, rep->index, &ep);
-	read_send(e, rep->source->place, r,
-		  iam_get_role(ep.url, ep.signing_region, rep->role.name), role_read_done);
+	struct read *r = read_new(e, READ_ROLE, k, &ep);
+	read_send(e, rep->source->place, r, iam_get_role(ep.url, ep.signing_region, role->name),
+		  role_read_done);
+	aws_endpoint_clear(&ep);
+}
+
+/* The token a crrc job's Description begins with ("crrc-" 16 hex digits
+ * and a space), copied into token; false for another job. */
+static bool job_token(const char *description, char token[22])
+{
+	if (!description || strncmp(description, "crrc-", 5) != 0 ||
+	    strspn(description + 5, "0123456789abcdef") != 16 || description[21] != ' ')
+		return false;
+	memcpy(token, description, 21);
+	token[21] = '\0';
+	return true;
+}
+
+static void jobs_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud);
+
+/* A page of place k's jobs, from next_token (NULL: the first). */
+static void jobs_read(struct engine *e, size_t k, const struct aws_endpoint *ep,
+		      const char *next_token)
+{
+	struct read *r = read_new(e, READ_JOBS, k, ep);
+	const char *account = e->live->place_accounts[k];
+	const struct ds_place *p = &e->ds->places[k];
+	if (p->account)
+		account = p->account->id;
+	read_send(e, p, r, s3control_list_jobs(ep->url, ep->signing_region, account, next_token),
+		  jobs_read_done);
+}
+
+static void jobs_read_done(struct aws_request *req, const struct aws_call_end *end, void *ud)
+{
+	struct read *r = ud;
+	struct live_jobs *lj = &r->e->live->jobs[r->index];
+	struct s3control_jobs page = {0};
+	char err[256] = "";
+	(void)req;
+	if (!end->ok)
+		read_failed(&lj->presence, &lj->error, read_names[r->what], end, NULL);
+	else if (s3control_list_jobs_parse(end->resp, &page, err, sizeof(err)) == AWS_READ_FAILED)
+		read_failed(&lj->presence, &lj->error, read_names[r->what], end, err);
+	else {
+		for (size_t i = 0; i < page.n; i++) {
+			char token[22];
+			if (job_token(page.v[i].description, token))
+				live_jobs_add(lj, token, page.v[i].id, page.v[i].status);
+		}
+		if (page.next_token)
+			jobs_read(r->e, r->index, &r->ep, page.next_token);
+		else if (lj->presence == LIVE_UNREAD)
+			lj->presence = LIVE_PRESENT;
+	}
+	s3control_jobs_free(&page);
+	read_free(r);
+}
+
+/* ListJobs of place k, at S3 Control in its account and region. */
+static void read_jobs_start(struct engine *e, size_t k)
+{
+	const struct ds_place *p = &e->ds->places[k];
+	const char *account = p->account ? p->account->id : e->live->place_accounts[k];
+	struct live_jobs *lj = &e->live->jobs[k];
+	struct aws_endpoint ep = {0};
+	char *err = NULL;
+	if (!account) /* no credentials for it: the place is blocked */
+		return;
+	if (!aws_endpoint_s3_control(&ep, account, p->region, e->env, &err)) {
+		read_failed(&lj->presence, &lj->error, "the S3 Control endpoint", NULL, err);
+		free(err);
+		return;
+	}
+	jobs_read(e, k, &ep, NULL);
 	aws_endpoint_clear(&ep);
 }
 
 void engine_read(struct engine *e)
 {
+	size_t n = e->ds->nreplications;
+	bool *listed = xcalloc(e->ds->nplaces + 1, sizeof(bool));
 	for (size_t i = 0; i < e->ds->nbuckets; i++)
 		read_bucket_start(e, &e->ds->buckets[i]);
-	for (size_t i = 0; i < e->ds->nreplications; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct ds_replication *rep = &e->ds->replications[i];
 		if (rep->nrules && rep->role.create && rep->role.name)
-			read_role_start(e, rep);
+			read_role_start(e, i);
+		if (!rep->nrules || !rep->nbatches)
+			continue;
+		read_role_start(e, n + i);
+		size_t k = (size_t)(rep->source->place - e->ds->places);
+		if (!listed[k])
+			read_jobs_start(e, k);
+		listed[k] = true;
 	}
+	free(listed);
 	http_run(e->http);
 }

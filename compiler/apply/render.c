@@ -1,6 +1,8 @@
 /* render.c: a plan as people read it (text, grouped by account and region,
  * as `terraform plan` groups by resource) and as JSON for CI. Items keep
- * their order within a group; groups follow the desired state's places. */
+ * their order within a group; groups follow the desired state's places.
+ * A batch replication job that exists is not a change: the JSON lists
+ * every job, with its id and status, apart from the items. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +10,8 @@
 #include "base/buf.h"
 #include "base/oom.h"
 
-static const char *const kinds[] = {"bucket", "role", "replication of"};
+static const char *const kinds[] = {"bucket", "role", "replication of",
+				    "batch replication job for"};
 
 static char sign_of(enum plan_action a)
 {
@@ -27,7 +30,14 @@ static void render_item(struct buf *out, const struct plan_item *it, bool color)
 {
 	static const char *const colors[] = {"", "\033[32m", "\033[33m", "\033[33m", "\033[31m"};
 	const char *on = color ? colors[it->action] : "", *off = color ? "\033[0m" : "";
-	buf_printf(out, "  %s%c %s %s%s", on, sign_of(it->action), kinds[it->kind], it->name, off);
+	if (it->kind == PLAN_JOB)
+		buf_printf(out, "  %s%c %s rule %s of bucket %s%s", on, sign_of(it->action),
+			   kinds[it->kind], it->rule, it->name, off);
+	else
+		buf_printf(out, "  %s%c %s %s%s", on, sign_of(it->action), kinds[it->kind],
+			   it->name, off);
+	if (it->kind == PLAN_JOB && it->action == PLAN_CREATE)
+		buf_puts(out, ": copies the objects that existed before the rule");
 	if (it->action == PLAN_BLOCKED || it->action == PLAN_ADOPT)
 		buf_printf(out, ": %s", it->why);
 	if (it->replaces_foreign)
@@ -84,6 +94,13 @@ void plan_render_text(const struct plan *p, struct buf *out, bool color)
 		   p->ncreate, p->nupdate, p->nadopt, p->nblocked);
 }
 
+/* What a job item adds: its rule, its token, and the job that exists. */
+static json_t *job_json(const struct plan_item *it)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s?}", "rule", it->rule, "token", it->batch->token,
+			 "job_id", it->job_id, "job_status", it->job_status);
+}
+
 static json_t *item_json(const struct plan_item *it)
 {
 	json_t *changes = json_array();
@@ -92,22 +109,31 @@ static json_t *item_json(const struct plan_item *it)
 		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?}", "field", c->field,
 							 "old", c->old, "new", c->new));
 	}
-	static const char *const kind_names[] = {"bucket", "role", "replication"};
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:s?, s:b, s:o}", "kind",
+	static const char *const kind_names[] = {"bucket", "role", "replication", "job"};
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:s?, s:b, s:o}", "kind",
 			 kind_names[it->kind], "action", plan_action_name(it->action), "name",
 			 it->name, "account", it->account, "region", it->place->region, "line",
 			 (json_int_t)it->pos.line, "column", (json_int_t)it->pos.col, "why", it->why,
 			 "replaces_foreign", it->replaces_foreign, "changes", changes);
+	if (it->kind == PLAN_JOB)
+		json_object_update_new(j, job_json(it));
+	return j;
 }
 
+/* items: what changes; jobs: every batch replication job, the ones that
+ * exist too (with their id and status). */
 json_t *plan_to_json(const struct plan *p)
 {
-	json_t *items = json_array();
-	for (size_t i = 0; i < p->n; i++)
+	json_t *items = json_array(), *jobs = json_array();
+	for (size_t i = 0; i < p->n; i++) {
 		if (p->items[i].action != PLAN_NONE)
 			json_array_append_new(items, item_json(&p->items[i]));
-	return json_pack("{s:s?, s:b, s:{s:I, s:I, s:I, s:I}, s:o}", "spec", p->ds->name, "changes",
-			 plan_has_changes(p), "summary", "create", (json_int_t)p->ncreate, "update",
-			 (json_int_t)p->nupdate, "adopt", (json_int_t)p->nadopt, "blocked",
-			 (json_int_t)p->nblocked, "items", items);
+		if (p->items[i].kind == PLAN_JOB)
+			json_array_append_new(jobs, item_json(&p->items[i]));
+	}
+	return json_pack("{s:s?, s:b, s:{s:I, s:I, s:I, s:I}, s:o, s:o}", "spec", p->ds->name,
+			 "changes", plan_has_changes(p), "summary", "create",
+			 (json_int_t)p->ncreate, "update", (json_int_t)p->nupdate, "adopt",
+			 (json_int_t)p->nadopt, "blocked", (json_int_t)p->nblocked, "items", items,
+			 "jobs", jobs);
 }

@@ -415,9 +415,10 @@ static void topo_rule_notes(struct crrc_diags *d, const struct crrc_replication 
 	if (rule->existing_objects.v)
 		diags_add(d, CRRC_W006, rule->existing_objects.pos,
 			  "rule '%s' asks for existing objects: S3 no longer accepts "
-			  "ExistingObjectReplication in a replication configuration, so crrc does "
-			  "not emit it; objects already in '%s' are copied only by an S3 Batch "
-			  "Replication job, which crrc does not arrange yet: run one after deploying",
+			  "ExistingObjectReplication in a replication configuration; objects "
+			  "already in '%s' are copied only by an S3 Batch Replication job, which "
+			  "only `crrc apply` starts: the Terraform and CloudFormation outputs "
+			  "cannot, so after deploying them run `crrc apply` for that step",
 			  crrc_rule_shown(q, rule), crrc_shown(qs, &r->source));
 	if (rule->enabled.v && rule->filter.tags.n > TOPO_MAX_OBJECT_TAGS)
 		diags_add(d, CRRC_W005, rule->filter.tags.pos,

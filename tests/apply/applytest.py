@@ -1,7 +1,10 @@
 """applytest: what the apply tests share: the specs, running `crrc plan` and
 `crrc apply` against one moto_server (AWS_ENDPOINT_URL, keys moto maps to
 its account 123456789012, HOME a temporary directory so that ~/.aws is not
-read), the --assume arguments that reach each account of a spec through
+read) and one S3 Control server (tests/lib/s3controlserver.py, at
+AWS_ENDPOINT_URL_S3_CONTROL: the batch replication jobs of the specs with
+existing_objects, signed with moto's keys or those its STS handed out), the
+--assume arguments that reach each account of a spec through
 moto's STS, boto3 clients as any account (for drift and for the buckets
 that block), and the oracle (tests/lib/awsstate.py) with crrc's mark.
 
@@ -25,6 +28,7 @@ sys.path.insert(0, os.path.join(os.environ.get("CRRC_SOURCE_ROOT",
 import awsstate  # noqa: E402
 import crrctest  # noqa: E402
 import motoserver  # noqa: E402
+import s3controlserver  # noqa: E402
 from awsstate import MOTO_ACCOUNT, Failure, check, equal  # noqa: E402,F401
 
 # An account no spec names: credentials for it are credentials for the wrong account.
@@ -97,11 +101,31 @@ def created(m):
     return [b for b in m["buckets"] if not b["existing"]]
 
 
-class Ctx:
-    """One moto_server, its environment for crrc, and boto3 clients."""
+def batch_roles(m):
+    """The names of the batch roles apply creates: one per entry with a rule
+    with existing_objects (desired.c's batch_role_build; the specs' names
+    are short enough not to be hashed)."""
+    return [f"{m['name'] or 'crrc'}-{r['source']}-batch" for r in m["replication"]
+            if any(rule.get("existing_objects") for rule in r["rules"])]
 
-    def __init__(self, moto, endpoint=None):
+
+def sts_keys(moto):
+    """An S3 Control server's lookup of the keys moto's STS handed out."""
+    def lookup(key):
+        for r in moto.state().get("sts", {}).get("AssumedRole", []):
+            if r["access_key_id"] == key:
+                return r["secret_access_key"], r["session_token"], r["account_id"]
+        return None
+    return lookup
+
+
+class Ctx:
+    """One moto_server, one S3 Control server, crrc's environment, and
+    boto3 clients."""
+
+    def __init__(self, moto, endpoint=None, ctl=None):
         self.moto = moto
+        self.ctl = ctl
         self.home = tempfile.mkdtemp(prefix="crrc-apply-home-")
         self.endpoint = endpoint or moto.url
         self._creds = {}
@@ -114,6 +138,7 @@ class Ctx:
                if not k.startswith(("AWS_", "CRRC_PROFILE_"))}
         env.update(HOME=self.home, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                    AWS_ENDPOINT_URL=self.endpoint, AWS_EC2_METADATA_DISABLED="true",
+                   AWS_ENDPOINT_URL_S3_CONTROL=self.ctl.url if self.ctl else None,
                    AWS_CONFIG_FILE=os.path.join(self.home, "none"),
                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.home, "none"))
         env.update(extra)
@@ -144,6 +169,8 @@ class Ctx:
         """Moto empty, then the spec's existing buckets made as their owners
         have them; the counts start again."""
         self.moto.reset()
+        if self.ctl:
+            self.ctl.reset()
         self._creds.clear()  # moto forgot the keys its STS handed out
         if spec:
             awsstate.create_existing(model(spec), self.moto.url)
@@ -154,7 +181,8 @@ class Ctx:
 
     def oracle(self, spec, m=None, state=None):
         m = m or model(spec)
-        awsstate.check_state(m, state or self.moto.state(), self.moto.url, mark=mark(m))
+        state = without_batch_roles(m, state or self.moto.state())
+        awsstate.check_state(m, state, self.moto.url, mark=mark(m))
 
     def client(self, service, account=None, region="us-east-1"):
         """A boto3 client straight to moto (never through a proxy), as account."""
@@ -185,6 +213,18 @@ class Ctx:
             if b["name"] == name:
                 return b
         return None
+
+
+def without_batch_roles(m, state):
+    """state less the batch roles (which the oracle, shared with the
+    Terraform tests, does not know), after checking they are there; the
+    jobs' own test (test_batch.py) checks them in full."""
+    names = set(batch_roles(m))
+    roles = state["iam"]["Role"]
+    equal(sorted(r["name"] for r in roles if r["name"] in names), sorted(names),
+          "batch roles in moto")
+    state["iam"]["Role"] = [r for r in roles if r["name"] not in names]
+    return state
 
 
 def key_lines(spec):
@@ -224,7 +264,7 @@ def rest_applied(ctx, m, victim):
     rest = without(m, victim)
     buckets = {b["key"]: b for b in m["buckets"]}
     role_arns = {r["source"]: awsstate.role_arn_of(m, buckets, r) for r in m["replication"]}
-    state = ctx.moto.state()
+    state = without_batch_roles(m, ctx.moto.state())
     state["s3"]["FakeBucket"] = [b for b in state["s3"]["FakeBucket"]
                                  if b["name"] != victim["name"]]
     url, tag = ctx.moto.url, mark(m)
@@ -261,9 +301,10 @@ def run_cases(name, cases, owners=True, setup=None):
         print(f"FAIL: crrc is not built at {crrctest.CRRC}", file=sys.stderr)
         return 1
     failures, t0 = [], time.monotonic()
-    with motoserver.Moto(owners=owners) as moto:
+    with motoserver.Moto(owners=owners) as moto, \
+            s3controlserver.S3Control(lookup=sts_keys(moto)) as ctl:
         extra = setup(moto) if setup else None
-        ctx = Ctx(moto, endpoint=extra)
+        ctx = Ctx(moto, endpoint=extra, ctl=ctl)
         try:
             for case, spec in cases:
                 label = f"{case.__name__} {spec}"

@@ -24,7 +24,9 @@ ManifestGenerator; the routes are served only in the five failover-control
 regions (elsewhere 301 PermanentRedirect), and an MRAP has routes only once a
 test seeds them (else 404).
 
-S3Control(region, credentials={key: secret}, step=0.5, final="Complete"
+S3Control(region, credentials={key: secret}, lookup=None (a function of an
+unknown access key: (secret, session token, account) or None, e.g. to accept
+the keys moto's STS hands out), step=0.5, final="Complete"
 (or "Failed"), routes_from=another server (its routes shared: another region
 of the same account), max_skew=900, error_root="ErrorResponse" (or "Error",
 S3's bare form, which S3 Control has also been seen to answer)).
@@ -164,8 +166,9 @@ class S3Control(http.server.ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(self, region="us-east-1", credentials=None, port=0, step=0.5, final="Complete",
-                 routes_from=None, max_skew=900, error_root="ErrorResponse"):
+                 routes_from=None, max_skew=900, error_root="ErrorResponse", lookup=None):
         super().__init__(("127.0.0.1", port), Handler)
+        self.lookup = lookup
         self.model = shared_model()
         self.region, self.step, self.final = region, step, final
         self.max_skew, self.error_root = max_skew, error_root
@@ -223,6 +226,14 @@ class S3Control(http.server.ThreadingHTTPServer):
     def reset_requests(self):
         with self.lock:
             self._requests.clear()
+
+    def reset(self):
+        """No jobs, no requests, no fault: as started."""
+        with self.lock:
+            self._jobs.clear()
+            self._tokens.clear()
+            self._requests.clear()
+            self.fault, self.fault_count = None, None
 
     def jobs(self, account):
         """The account's jobs, as DescribeJob answers them, newest first."""
@@ -369,6 +380,9 @@ class S3Control(http.server.ThreadingHTTPServer):
                          f", SignedHeaders=..., Signature=<64 hex>: {auth}")
         key, date, region, service, signed, signature = m.groups()
         req.access_key = key
+        found = self.lookup(key) if self.lookup and key not in self.credentials else None
+        if found:
+            self.add_credentials(key, *found)
         if key not in self.credentials:
             raise Reject(403, "InvalidAccessKeyId", f"the access key {key} is not known here")
         self.check_scope(req, date, region, service)

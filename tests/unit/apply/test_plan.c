@@ -2,7 +2,8 @@
  * state made by hand: what is created, what only differs is updated field
  * by field, nothing that is not crrc's is taken (blocked, or adopted when
  * empty and bare), what others wrote is kept (tags, policy statements by
- * Sid), and credentials for the wrong account block their place. */
+ * Sid), and credentials for the wrong account block their place; a rule
+ * with existing_objects gets a batch role and a job, once. */
 #include <check.h>
 #include <string.h>
 
@@ -242,6 +243,103 @@ START_TEST(foreign_configuration_said)
 }
 END_TEST
 
+/* Batch replication: a spec whose rule asks for existing objects. */
+#define SPEC_BATCH                                                                            \
+	"crrc: 1\nname: sv\nbuckets:\n"                                                        \
+	"  src: {name: sv-src, region: us-east-1}\n"                                          \
+	"  dst: {name: sv-dst, region: us-west-2}\n"                                          \
+	"replication:\n  - source: src\n    rules:\n"                                        \
+	"      - {id: old, destination: dst, existing_objects: true}\n"
+
+static void setup_batch(void)
+{
+	spec_load(&S, SPEC_BATCH, true);
+	L = live_create(S.ds->nbuckets, S.ds->nreplications, S.ds->nplaces);
+	for (size_t i = 0; i < S.ds->nplaces; i++) {
+		L->place_accounts[i] = xstrdup("123456789012");
+		L->jobs[i].presence = LIVE_PRESENT;
+	}
+	for (size_t i = 0; i < S.ds->nbuckets; i++)
+		L->buckets[i].presence = LIVE_ABSENT;
+	L->roles[0].presence = LIVE_ABSENT;
+	L->batch_roles[0].presence = LIVE_ABSENT;
+}
+
+static const struct plan_item *job_item(void)
+{
+	for (size_t i = 0; i < P->n; i++)
+		if (P->items[i].kind == PLAN_JOB)
+			return &P->items[i];
+	ck_abort_msg("no job item");
+	return NULL;
+}
+
+/* Nothing exists: the batch role and the job are created, the job after
+ * its configuration and role, named by its token. */
+START_TEST(batch_job_created)
+{
+	make_plan();
+	const struct ds_batch *b = &S.ds->replications[0].batches[0];
+	const struct plan_item *role = item(PLAN_ROLE, "sv-src-batch");
+	ck_assert_int_eq(role->action, PLAN_CREATE);
+	ck_assert_str_eq(role->role_policy_name, "s3-batch-replication");
+	ck_assert(change_of(role, "policy s3-batch-replication"));
+	const struct plan_item *job = job_item();
+	ck_assert_int_eq(job->action, PLAN_CREATE);
+	ck_assert_uint_eq(job->steps, STEP_JOB);
+	ck_assert_str_eq(job->rule, "old");
+	ck_assert_str_eq(job->role_arn, "arn:aws:iam::123456789012:role/sv-src-batch");
+	ck_assert(strncmp(job->description, b->token, strlen(b->token)) == 0);
+	ck_assert_int_eq(job->description[strlen(b->token)], ' ');
+	ck_assert_int_eq(P->items[job->needs[0]].kind, PLAN_REPLICATION);
+	ck_assert_ptr_eq(&P->items[job->needs[1]], role);
+	ck_assert_uint_eq(P->ncreate, 6);
+	struct buf out = BUF_INIT;
+	plan_render_text(P, &out, false);
+	ck_assert_ptr_nonnull(strstr(out.data, "+ batch replication job for rule old of bucket "
+					       "sv-src: copies the objects that existed before "
+					       "the rule\n"));
+	buf_free(&out);
+}
+END_TEST
+
+/* A job with the token exists: nothing to do, and the JSON says which. */
+START_TEST(batch_job_exists)
+{
+	const struct ds_batch *b = &S.ds->replications[0].batches[0];
+	live_jobs_add(&L->jobs[0], "crrc-0000000000000000", "other", "Active");
+	live_jobs_add(&L->jobs[0], b->token, "job-1", "Complete");
+	make_plan();
+	const struct plan_item *job = job_item();
+	ck_assert_int_eq(job->action, PLAN_NONE);
+	ck_assert_uint_eq(job->steps, 0);
+	ck_assert_str_eq(job->job_id, "job-1");
+	json_t *j = plan_to_json(P);
+	json_t *jobs = json_object_get(j, "jobs");
+	ck_assert_uint_eq(json_array_size(jobs), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(jobs, 0), "job_status")),
+			 "Complete");
+	json_decref(j);
+}
+END_TEST
+
+/* Jobs that could not be listed, or a blocked configuration: blocked. */
+START_TEST(batch_job_blocked)
+{
+	L->jobs[0].presence = LIVE_FAILED;
+	L->jobs[0].error = xstrdup("s3:ListJobs: AccessDenied");
+	make_plan();
+	ck_assert_int_eq(job_item()->action, PLAN_BLOCKED);
+	ck_assert_ptr_nonnull(strstr(job_item()->why, "AccessDenied"));
+	plan_destroy(P);
+	L->jobs[0].presence = LIVE_PRESENT;
+	L->buckets[0].presence = LIVE_FORBIDDEN;
+	make_plan();
+	ck_assert_int_eq(job_item()->action, PLAN_BLOCKED);
+	ck_assert_str_eq(job_item()->why, "its replication configuration is blocked");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -255,5 +353,11 @@ int main(void)
 	tcase_add_test(tc, foreign_role_blocked);
 	tcase_add_test(tc, foreign_configuration_said);
 	suite_add_tcase(s, tc);
+	TCase *batch = tcase_create("batch");
+	tcase_add_checked_fixture(batch, setup_batch, teardown);
+	tcase_add_test(batch, batch_job_created);
+	tcase_add_test(batch, batch_job_exists);
+	tcase_add_test(batch, batch_job_blocked);
+	suite_add_tcase(s, batch);
 	return check_main(s);
 }
