@@ -57,6 +57,8 @@ bool engine_accounts(struct engine *e);
 void engine_accounts_free(struct engine *e);
 /* Read what AWS holds into e->live. */
 void engine_read(struct engine *e);
+/* Only the batch jobs (ListJobs) into e->live->jobs. */
+void engine_read_jobs(struct engine *e);
 /* Carry out the plan; counts what was done into sum. */
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum);
 

@@ -49,13 +49,13 @@ const char *live_tag(const struct live_tags *tags, const char *key)
 	return NULL;
 }
 
-void live_jobs_add(struct live_jobs *jobs, const char *token, const char *id,
-		   const char *status)
+void live_jobs_add(struct live_jobs *jobs, const char *token, const struct live_job *job)
 {
 	if ((jobs->n & (jobs->n - 1)) == 0) /* 0, 1, 2, 4...: full */
 		jobs->v = xrealloc(jobs->v, (jobs->n ? jobs->n * 2 : 1) * sizeof(*jobs->v));
-	jobs->v[jobs->n++] = (struct live_job){xstrdup(token), xstrdup(id),
-					       xstrdup(status ? status : "")};
+	jobs->v[jobs->n++] = (struct live_job){
+		xstrdup(token), xstrdup(job->id), xstrdup(job->status ? job->status : ""),
+		job->total, job->succeeded, job->failed};
 }
 
 const struct live_job *live_job_find(const struct live_jobs *jobs, const char *token)

@@ -65,6 +65,7 @@ struct live_job {
 	char *token; /* ClientRequestToken, "crrc-<16 hex>" */
 	char *id;
 	char *status;
+	long long total, succeeded, failed; /* its ProgressSummary's tasks */
 };
 
 /* The jobs of a place, read with ListJobs (all pages) when a source there
@@ -98,8 +99,7 @@ const char *live_tag(const struct live_tags *tags, const char *key);
 void live_tags_add(struct live_tags *tags, const char *key, const char *value);
 void live_tags_clear(struct live_tags *tags);
 /* Append a job (copies of the strings). */
-void live_jobs_add(struct live_jobs *jobs, const char *token, const char *id,
-		   const char *status);
+void live_jobs_add(struct live_jobs *jobs, const char *token, const struct live_job *job);
 /* The job of token in jobs, or NULL. */
 const struct live_job *live_job_find(const struct live_jobs *jobs, const char *token);
 

@@ -389,7 +389,12 @@ static void jobs_read_done(struct aws_request *req, const struct aws_call_end *e
 		for (size_t i = 0; i < page.n; i++) {
 			char token[22];
 			if (job_token(page.v[i].description, token))
-				live_jobs_add(lj, token, page.v[i].id, page.v[i].status);
+				live_jobs_add(lj, token,
+					      &(struct live_job){.id = page.v[i].id,
+								 .status = page.v[i].status,
+								 .total = page.v[i].total,
+								 .succeeded = page.v[i].succeeded,
+								 .failed = page.v[i].failed});
 		}
 		if (page.next_token)
 			jobs_read(r->e, r->index, &r->ep, page.next_token);
@@ -419,24 +424,38 @@ static void read_jobs_start(struct engine *e, size_t k)
 	aws_endpoint_clear(&ep);
 }
 
+/* ListJobs of every place that holds a source with batch jobs, once. */
+static void read_jobs_all(struct engine *e)
+{
+	bool *listed = xcalloc(e->ds->nplaces + 1, sizeof(bool));
+	for (size_t i = 0; i < e->ds->nreplications; i++) {
+		const struct ds_replication *rep = &e->ds->replications[i];
+		size_t k = (size_t)(rep->source->place - e->ds->places);
+		if (rep->nrules && rep->nbatches && !listed[k])
+			read_jobs_start(e, k);
+		listed[k] = true;
+	}
+	free(listed);
+}
+
 void engine_read(struct engine *e)
 {
 	size_t n = e->ds->nreplications;
-	bool *listed = xcalloc(e->ds->nplaces + 1, sizeof(bool));
 	for (size_t i = 0; i < e->ds->nbuckets; i++)
 		read_bucket_start(e, &e->ds->buckets[i]);
 	for (size_t i = 0; i < n; i++) {
 		const struct ds_replication *rep = &e->ds->replications[i];
 		if (rep->nrules && rep->role.create && rep->role.name)
 			read_role_start(e, i);
-		if (!rep->nrules || !rep->nbatches)
-			continue;
-		read_role_start(e, n + i);
-		size_t k = (size_t)(rep->source->place - e->ds->places);
-		if (!listed[k])
-			read_jobs_start(e, k);
-		listed[k] = true;
+		if (rep->nrules && rep->nbatches)
+			read_role_start(e, n + i);
 	}
-	free(listed);
+	read_jobs_all(e);
+	http_run(e->http);
+}
+
+void engine_read_jobs(struct engine *e)
+{
+	read_jobs_all(e);
 	http_run(e->http);
 }

@@ -389,6 +389,7 @@ bool verify_run(const struct crrc_desired *ds, const struct apply_options *ao,
 	}
 	verify_aim_cleanup(&v);
 	verify_sweep(&v);
+	verify_jobs_read(&v);
 	verify_diagnose(&v);
 	verify_report(&v, sum);
 	for (int i = 0; i < 3; i++)

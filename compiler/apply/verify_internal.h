@@ -6,6 +6,8 @@
 #ifndef CRRC_APPLY_VERIFY_INTERNAL_H
 #define CRRC_APPLY_VERIFY_INTERNAL_H
 
+#include <jansson.h>
+
 #include "apply/engine.h"
 #include "apply/probe.h"
 #include "apply/verify.h"
@@ -75,6 +77,7 @@ struct verify {
 	size_t nsweeps;
 	long timeout_ms, poll_ms;
 	bool interrupted;
+	bool jobs_read;     /* a rule probed has a batch job, and jobs were listed */
 	unsigned long left; /* versions that could not be removed */
 };
 
@@ -100,6 +103,11 @@ bool verify_check_tags(struct vprobe *p, const struct aws_tags *t);
 void verify_unversioned(struct vprobe *p);
 /* The likely cause of each FAILED probe, from what AWS holds. */
 void verify_diagnose(struct verify *v);
+
+/* verify_jobs.c: the batch jobs of the rules probed, read and said. */
+struct buf;
+void verify_jobs_read(struct verify *v);
+void verify_jobs_report(struct verify *v, struct buf *text, json_t *out);
 
 /* verify_report.c */
 void verify_progress(struct verify *v, size_t waiting, bool clear);

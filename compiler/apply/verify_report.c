@@ -173,20 +173,23 @@ void verify_report(struct verify *v, struct verify_summary *sum)
 		line(v, p, &b);
 		json_array_append_new(rules, probe_json(v, p));
 	}
+	json_t *jobs = json_array();
+	verify_jobs_report(v, &b, jobs);
 	sum->left = v->left;
 	sum->interrupted = v->interrupted;
 	sum->reads = v->e.reads;
 	sum->writes = v->e.writes;
 	if (v->vo->json) {
-		json_t *j = json_pack("{s:s?, s:o, s:b, s:i, s:i}", "spec", v->e.ds->name, "rules",
-				      rules, "interrupted", v->interrupted, "left_behind",
-				      (json_int_t)v->left, "timeout_seconds",
+		json_t *j = json_pack("{s:s?, s:o, s:o, s:b, s:i, s:i}", "spec", v->e.ds->name,
+				      "rules", rules, "jobs", jobs, "interrupted", v->interrupted,
+				      "left_behind", (json_int_t)v->left, "timeout_seconds",
 				      (json_int_t)(v->timeout_ms / 1000));
 		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', out);
 		json_decref(j);
 	} else {
 		json_decref(rules);
+		json_decref(jobs);
 		fprintf(out, "Verify of %zu rule%s of spec %s:\n%s", v->nprobes,
 			v->nprobes == 1 ? "" : "s", v->e.ds->name ? v->e.ds->name : "", b.data ? b.data : "");
 		fprintf(out, "\nVerify: %lu replicated within their RPO, %lu late, %lu failed, %lu not "

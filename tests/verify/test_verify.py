@@ -17,7 +17,10 @@ a destination whose versioning was suspended is E102 naming versioning;
 a storage class changed behind crrc's back is E105 naming both classes;
 --rule picks one rule, an unknown --rule exits 2; a probe an earlier run
 left is swept; SIGINT while waiting exits 2 and leaves nothing; a rule a
-higher-priority rule shadows is E106. No case leaves a probe behind."""
+higher-priority rule shadows is E106. The batch replication jobs of rules
+with existing_objects (on the strict S3 Control endpoint of tests/lib):
+missing is W013, failed objects E107, progress in the report. No case
+leaves a probe behind."""
 import json
 import os
 import signal
@@ -32,6 +35,7 @@ from applytest import Failure, check, equal  # noqa: E402
 
 import crrctest  # noqa: E402
 import motoserver  # noqa: E402
+import s3controlserver  # noqa: E402
 
 DELAY = 0.3  # the engine's replication delay, seconds
 STREAM = "examples/streamvision.crr.yaml"
@@ -284,6 +288,40 @@ def shadowed_rule(ctx, spec):
     no_probe_left(ctx, path)
 
 
+BATCH = "tests/apply/specs/batch.crr.yaml"
+
+
+def batch_jobs(ctx, spec):
+    """Rules with existing_objects: before apply, no job (W013 at the
+    line); after it, each job's status and progress; a job with failed
+    objects is E107 at the rule's existing_objects line, with the report's
+    place. The jobs run on the strict S3 Control endpoint (moto has none)."""
+    lines = open(os.path.join(crrctest.ROOT, spec), encoding="utf-8").read().splitlines()
+    eo = [n for n, t in enumerate(lines, 1) if t.strip() == "existing_objects: true"]
+    ctx.apply(spec)
+    ctx.ctl.reset()  # the jobs are gone, as if apply never started them
+    p = verify(ctx, spec, "--timeout", "60s")
+    equal(sorted(d["line"] for d in codes_at(p, "W013")), eo, "W013 lines")
+    check("no job: crrc apply starts it" in p.stdout, f"no missing job said:\n{p.stdout}")
+    ctx.apply(spec)
+    ctx.ctl.progress = lambda job: (40, 38, 2)
+    time.sleep(2.5)  # the server's jobs move to Complete
+    p = verify(ctx, spec, "--format=json", "--timeout", "60s", ok=(1,))
+    jobs = report(p)["jobs"]
+    equal(sorted(j["rule"] for j in jobs), ["originals", "thumbnails"], "the jobs reported")
+    check(all(j["job_id"] and (j["total"], j["failed"]) == (40, 2) for j in jobs),
+          f"the jobs' progress: {jobs}")
+    hits = codes_at(p, "E107")
+    equal(sorted(d["line"] for d in hits), eo, "E107 lines")
+    check(all(".crrc-batch/batchjobs/" in d["message"] for d in hits),
+          f"E107 does not say where the report is: {hits}")
+    ctx.ctl.progress = lambda job: (40, 40, 0)
+    doc = report(verify(ctx, spec, "--format=json", "--timeout", "60s"))
+    check(all(j["failed"] == 0 and j["succeeded"] == 40 for j in doc["jobs"]),
+          f"the jobs after they succeed: {doc['jobs']}")
+    no_probe_left(ctx, spec)
+
+
 def main():
     motoserver.require()
     import importlib.util
@@ -294,10 +332,11 @@ def main():
     cases += [(c, STREAM) for c in (engine_paused, role_without_permission,
                                     destination_unversioned, replica_differs, one_rule_and_unknown,
                                     leftovers_swept, interrupted)]
-    cases += [(shadowed_rule, STREAM)]
+    cases += [(shadowed_rule, STREAM), (batch_jobs, BATCH)]
     failures, t0 = [], time.monotonic()
-    with motoserver.Moto(owners=True, replication=DELAY) as moto:
-        ctx = at.Ctx(moto)
+    with motoserver.Moto(owners=True, replication=DELAY) as moto, \
+            s3controlserver.S3Control(lookup=at.sts_keys(moto)) as ctl:
+        ctx = at.Ctx(moto, ctl=ctl)
         try:
             for case, spec in cases:
                 label = f"{case.__name__} {spec}"

@@ -307,8 +307,9 @@ END_TEST
 START_TEST(batch_job_exists)
 {
 	const struct ds_batch *b = &S.ds->replications[0].batches[0];
-	live_jobs_add(&L->jobs[0], "crrc-0000000000000000", "other", "Active");
-	live_jobs_add(&L->jobs[0], b->token, "job-1", "Complete");
+	live_jobs_add(&L->jobs[0], "crrc-0000000000000000",
+		      &(struct live_job){.id = "other", .status = "Active"});
+	live_jobs_add(&L->jobs[0], b->token, &(struct live_job){.id = "job-1", .status = "Complete"});
 	make_plan();
 	const struct plan_item *job = job_item();
 	ck_assert_int_eq(job->action, PLAN_NONE);
