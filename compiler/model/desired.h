@@ -191,6 +191,31 @@ struct ds_replication {
 	size_t index;
 };
 
+/* A bucket of a Multi-Region Access Point, and its route: active (traffic
+ * dial 100) or passive (0, until a failover). */
+struct ds_point_member {
+	struct crrc_pos pos;          /* where the point lists it */
+	const struct ds_bucket *bucket;
+	bool active;
+};
+
+/* A Multi-Region Access Point: created in the account of its first bucket
+ * (its control plane answers in us-west-2), over its members, one a region,
+ * in the spec's order; a member in another account is named with its
+ * account (BucketAccountId). Its policy lets the point's own account use
+ * it (iam.c), delegating to that account's IAM policies. */
+struct ds_access_point {
+	struct crrc_pos pos;
+	const struct crrc_access_point *spec;
+	const char *key;
+	const char *name;             /* 3-50 of a-z 0-9 - */
+	const char *account;          /* the account it is created in; NULL: the deploying one */
+	const struct ds_place *place; /* of its first bucket: whose credentials create it */
+	struct ds_point_member *members;
+	size_t nmembers;
+	size_t index;
+};
+
 struct crrc_desired {
 	const struct crrc_model *m;
 	const char *name;             /* the spec's name */
@@ -204,6 +229,10 @@ struct crrc_desired {
 	/* one per entry whose source is known, in the spec's order */
 	struct ds_replication *replications;
 	size_t nreplications;
+	/* the Multi-Region Access Points whose buckets are all known, in the
+	 * spec's order */
+	struct ds_access_point *points;
+	size_t npoints;
 	struct arena *arena;          /* owns everything above */
 };
 

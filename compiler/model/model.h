@@ -153,6 +153,25 @@ struct crrc_residency {
 	struct crrc_pos regions_pos;
 };
 
+/* A Multi-Region Access Point (access_points:, keyed by its key): one
+ * global endpoint over buckets in several regions, at most one a region. */
+struct crrc_access_point {
+	struct crrc_pos pos;         /* the point's mapping */
+	struct crrc_str key;         /* its key under access_points: */
+	struct crrc_str name;        /* as written; unset: "<spec name>-<key>" */
+	struct crrc_str *buckets;    /* bucket keys, as written */
+	size_t nbuckets;
+	struct crrc_pos buckets_pos;
+	struct crrc_str *passive;    /* bucket keys that take no traffic until a failover */
+	size_t npassive;
+	struct crrc_pos passive_pos;
+
+	/* resolved */
+	const char *point_name;      /* the name, given or made */
+	struct crrc_bucket **members; /* nbuckets, NULL where the key is unknown */
+	bool *member_passive;        /* nbuckets: that member is passive */
+};
+
 struct crrc_model {
 	const char *file;
 	struct crrc_int version;
@@ -168,6 +187,8 @@ struct crrc_model {
 	struct crrc_residency *residency;
 	size_t nresidency;
 	struct crrc_int rpo_minutes;
+	struct crrc_access_point *access_points;
+	size_t naccess_points;
 
 	struct arena *arena; /* owns everything above */
 };
