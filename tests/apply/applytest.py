@@ -186,23 +186,7 @@ class Ctx:
 
     def client(self, service, account=None, region="us-east-1"):
         """A boto3 client straight to moto (never through a proxy), as account."""
-        import boto3
-        account = account or MOTO_ACCOUNT
-        kw = dict(endpoint_url=self.moto.url, region_name=region,
-                  aws_access_key_id="test", aws_secret_access_key="test")
-        if account != MOTO_ACCOUNT:
-            if account not in self._creds:
-                c = boto3.client("sts", **kw).assume_role(
-                    RoleArn=f"arn:aws:iam::{account}:role/tests", RoleSessionName="tests")
-                self._creds[account] = c["Credentials"]
-            c = self._creds[account]
-            kw.update(aws_access_key_id=c["AccessKeyId"],
-                      aws_secret_access_key=c["SecretAccessKey"],
-                      aws_session_token=c["SessionToken"])
-        if service == "s3":
-            from botocore.config import Config
-            kw["config"] = Config(s3={"addressing_style": "path"})
-        return boto3.client(service, **kw)
+        return motoserver.client(self.moto.url, service, account, region, self._creds)
 
     def s3_of(self, b):
         return self.client("s3", b["account_id"] or MOTO_ACCOUNT, b["region"])

@@ -37,6 +37,8 @@ import crrctest
 HERE = os.path.dirname(os.path.abspath(__file__))
 PATCHED = os.path.join(HERE, "motopatch", "moto_server")
 
+MOTO_ACCOUNT = "123456789012"  # moto's account for the keys "test"
+
 # Query-API actions (IAM, STS) that change nothing.
 READ_ACTIONS = ("Get", "List", "Describe", "Simulate", "AssumeRole")
 
@@ -207,3 +209,26 @@ class Moto:
                 "writes": sum(r["write"] for r in reqs),
                 "by_method": dict(collections.Counter(r["method"] for r in reqs)),
                 "by_action": dict(collections.Counter(r["action"] for r in reqs if r["action"]))}
+
+
+def client(url, service, account=None, region="us-east-1", creds=None):
+    """A boto3 client to moto at url as account (None: moto's own, with the
+    keys "test"): another account's credentials come from moto's STS, which
+    maps an assumed role's keys to the role's account; creds caches them by
+    account (moto forgets them on a reset: clear it then). S3 path-style."""
+    import boto3
+    from botocore.config import Config
+    kw = dict(endpoint_url=url, region_name=region,
+              aws_access_key_id="test", aws_secret_access_key="test")
+    if account and account != MOTO_ACCOUNT:
+        creds = {} if creds is None else creds
+        if account not in creds:
+            creds[account] = boto3.client("sts", **kw).assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/tests",
+                RoleSessionName="tests")["Credentials"]
+        c = creds[account]
+        kw.update(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                  aws_session_token=c["SessionToken"])
+    if service == "s3":
+        kw["config"] = Config(s3={"addressing_style": "path"})
+    return boto3.client(service, **kw)

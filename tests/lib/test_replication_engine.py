@@ -68,22 +68,7 @@ class ReplicationEngineTest(unittest.TestCase):
     # ------------------------------------------------------------ helpers
 
     def client(self, service, account=ACCOUNT):
-        import boto3
-        from botocore.config import Config
-        kw = dict(endpoint_url=self.moto.url, region_name=REGION,
-                  aws_access_key_id="test", aws_secret_access_key="test")
-        if account != ACCOUNT:  # moto maps AssumeRole's credentials to the role's account
-            if account not in self.creds:
-                self.creds[account] = boto3.client("sts", **kw).assume_role(
-                    RoleArn=f"arn:aws:iam::{account}:role/tests",
-                    RoleSessionName="tests")["Credentials"]
-            c = self.creds[account]
-            kw.update(aws_access_key_id=c["AccessKeyId"],
-                      aws_secret_access_key=c["SecretAccessKey"],
-                      aws_session_token=c["SessionToken"])
-        if service == "s3":
-            kw["config"] = Config(s3={"addressing_style": "path"})
-        return boto3.client(service, **kw)
+        return motoserver.client(self.moto.url, service, account, REGION, self.creds)
 
     def bucket(self, name, versioned=True, s3=None):
         s3 = s3 or self.s3
