@@ -27,7 +27,7 @@ _crrc()
 	--format)
 		if [[ ${COMP_WORDS[1]} == diff ]]; then
 			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
-		elif [[ ${COMP_WORDS[1]} == plan || ${COMP_WORDS[1]} == verify ]]; then
+		elif [[ ${COMP_WORDS[1]} =~ ^(plan|apply|verify)$ ]]; then
 			COMPREPLY=($(compgen -W "text json" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "dot mermaid svg" -- "$cur"))
@@ -59,7 +59,7 @@ _crrc()
 	plan)
 		flags="$flags --format --detailed-exitcode --assume --step-timeout" ;;
 	apply)
-		flags="$flags --yes --step-timeout --assume" ;;
+		flags="$flags --yes --format --step-timeout --assume" ;;
 	verify)
 		flags="$flags --rule --timeout --format --assume --step-timeout" ;;
 	esac

@@ -58,6 +58,8 @@ static void report_key_grants(struct engine *e)
 
 static void print_plan(struct engine *e, const struct plan *p)
 {
+	if (e->o->json && e->o->apply)
+		return; /* one document at the end: print_summary */
 	if (e->o->json) {
 		json_t *j = plan_to_json(p);
 		json_dumpf(j, e->o->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -89,8 +91,24 @@ static bool confirmed(const struct apply_options *o)
 	return false;
 }
 
-static void print_summary(struct engine *e, const struct apply_summary *s)
+/* The summary; with --format=json, apply's one document: the plan and,
+ * under "result", what was done. */
+static void print_summary(struct engine *e, const struct plan *p, const struct apply_summary *s)
 {
+	if (e->o->json) {
+		json_t *j = plan_to_json(p);
+		json_object_set_new(j, "result",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "created",
+					      (json_int_t)s->created, "updated",
+					      (json_int_t)s->updated, "unchanged",
+					      (json_int_t)s->unchanged, "failed", (json_int_t)s->failed,
+					      "blocked", (json_int_t)s->blocked, "reads",
+					      (json_int_t)s->reads, "writes", (json_int_t)s->writes));
+		json_dumpf(j, e->o->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', e->o->out);
+		json_decref(j);
+		return;
+	}
 	fprintf(e->o->out,
 		"\nApply: %lu created, %lu updated, %lu unchanged, %lu failed, %lu blocked "
 		"(%lu requests: %lu reads, %lu writes).\n",
@@ -125,7 +143,7 @@ static enum apply_result carry_out(struct engine *e, struct plan *p, struct appl
 		if (e->o->apply) {
 			sum->unchanged = p->n;
 			count_requests(e, sum);
-			print_summary(e, sum);
+			print_summary(e, p, sum);
 		}
 		return APPLY_NO_CHANGES;
 	}
@@ -137,15 +155,16 @@ static enum apply_result carry_out(struct engine *e, struct plan *p, struct appl
 				"another account's: nothing was changed\n");
 		sum->blocked = p->nblocked;
 		count_requests(e, sum);
-		print_summary(e, sum);
+		print_summary(e, p, sum);
 		return APPLY_FAILED;
 	}
 	if (any && !confirmed(e->o))
 		return APPLY_DECLINED;
-	fputc('\n', e->o->out);
+	if (!e->o->json)
+		fputc('\n', e->o->out);
 	engine_exec(e, p, sum);
 	count_requests(e, sum);
-	print_summary(e, sum);
+	print_summary(e, p, sum);
 	return sum->failed || sum->blocked ? APPLY_FAILED : APPLY_CHANGES;
 }
 

@@ -90,6 +90,8 @@ static void progress(struct exec *x, const struct plan_item *it, const char *did
 {
 	static const char *const kinds[] = {"bucket", "role", "replication of",
 					    "batch replication job for"};
+	if (x->e->o->json) /* the JSON document at the end says it all */
+		return;
 	progress_line(x, true);
 	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
 	fflush(x->e->o->out);

@@ -104,14 +104,16 @@ static const struct command commands[] = {
 	 "an account of the spec with its profile in CRRC_PROFILE_<ALIAS>, or reached\n"
 	 "with --assume ALIAS=ROLE_ARN. Endpoints: AWS_ENDPOINT_URL[_S3|_IAM|_STS].\n",
 	 cmd_plan},
-	{"apply", "crrc apply SPEC [--yes] [--step-timeout DURATION]\n"
+	{"apply", "crrc apply SPEC [--yes] [--format=text|json] [--step-timeout DURATION]\n"
 	 "                  [--assume ACCOUNT=ROLE_ARN]... [--diagnostics=...]",
 	 "Print the plan, ask (at a terminal; --yes does not ask, and without a\n"
 	 "terminal --yes is required), then carry it out: buckets, versioning,\n"
 	 "encryption, tags, bucket policies, roles and replication configurations,\n"
 	 "independent buckets in parallel, each step retried for at most\n"
 	 "--step-timeout (2m). Never deletes anything; never takes over a bucket or\n"
-	 "role it did not create. Ends with a summary; exit 2 when anything failed.\n",
+	 "role it did not create. Ends with a summary; exit 2 when anything failed.\n"
+	 "--format=json prints one document instead: the plan and, under result, the\n"
+	 "counts of what was done.\n",
 	 cmd_apply},
 	{"verify", "crrc verify SPEC [--rule ID]... [--timeout DURATION] [--format=text|json]\n"
 	 "                   [--assume ACCOUNT=ROLE_ARN]... [--diagnostics=...]",

@@ -69,6 +69,10 @@ def converge(ctx, spec):
     s = summary_of(p.stdout)
     equal((s["created"], s["updated"], s["writes"]), (0, 0, 0), "the second apply's summary")
     check(s["reads"] > 0, "the second apply read nothing")
+    # --format=json: one document, the plan and what was done
+    doc = json.loads(ctx.apply(spec, "--format=json").stdout)
+    equal((doc["changes"], doc["result"]["created"], doc["result"]["failed"],
+           doc["result"]["writes"]), (False, 0, 0, 0), "apply --format=json's document")
     at.no_changes(ctx, spec)
     equal(ctx.writes(), 0, "writes at moto by plan")
 
