@@ -92,7 +92,10 @@ static void call_answered(struct aws_request *req, struct aws_response *resp, vo
 		aws_error_parse(resp, &e);
 	enum retry_class rc = retry_classify(&k->policy, resp, &e);
 	long delay;
-	if (rc == RETRY_AGAIN && retry_next(&k->policy, &k->state, now_ms(), &delay)) {
+	int64_t now = now_ms();
+	if (rc == RETRY_AGAIN && retry_next(&k->policy, &k->state, now, &delay) &&
+	    retry_honour_after(&k->policy, &k->state, now, retry_after_ms(resp, time(NULL)),
+			       &delay)) {
 		k->c->stats.retries++;
 		if (http_submit(k->c->http, k->req, delay, call_sign, call_answered, k))
 			return;

@@ -6,7 +6,9 @@
 #include "aws/retry.h"
 #include "aws/xml.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -135,6 +137,38 @@ static uint64_t next_random(uint64_t *state)
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
 	return z ^ (z >> 31);
+}
+
+long retry_after_ms(const struct aws_response *r, int64_t now_s)
+{
+	const char *v = aws_response_header(r, "retry-after");
+	if (!v || !*v)
+		return 0;
+	int64_t secs = -1;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (end != v && !*end && n >= 0) {
+		secs = n;
+	} else {
+		time_t when = curl_getdate(v, NULL); /* an HTTP-date */
+		if (when != (time_t)-1)
+			secs = (int64_t)when - now_s;
+	}
+	if (secs <= 0)
+		return 0;
+	return secs > 300 ? 300000L : (long)(secs * 1000);
+}
+
+bool retry_honour_after(const struct retry_policy *p, const struct retry_state *s,
+			int64_t now_ms, long after_ms, long *delay_ms)
+{
+	if (after_ms <= *delay_ms)
+		return true;
+	int64_t left = p->step_ms > 0 ? s->start_ms + p->step_ms - now_ms : INT64_MAX;
+	if (after_ms > left)
+		return false;
+	*delay_ms = after_ms;
+	return true;
 }
 
 bool retry_next(const struct retry_policy *p, struct retry_state *s, int64_t now_ms,

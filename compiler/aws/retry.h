@@ -69,6 +69,16 @@ void retry_start(struct retry_state *s, int64_t now_ms, uint64_t seed);
 bool retry_next(const struct retry_policy *p, struct retry_state *s, int64_t now_ms,
 		long *delay_ms);
 
+/* The server's Retry-After (delta-seconds, or an HTTP-date against now, a
+ * Unix time) in milliseconds, cut to 5 minutes; 0 when r has none or it
+ * cannot be read. */
+long retry_after_ms(const struct aws_response *r, int64_t now_s);
+/* After retry_next gave delay: the delay the server asks for instead, when
+ * longer and within the time the step has left; false when it asks for
+ * more than the step has left (then the step ends now). */
+bool retry_honour_after(const struct retry_policy *p, const struct retry_state *s,
+			int64_t now_ms, long after_ms, long *delay_ms);
+
 /* Eventual-consistency tables for the steps that need them. */
 extern const struct retry_match retry_after_create_bucket[];  /* NoSuchBucket */
 extern const struct retry_match retry_after_versioning[];     /* "Versioning must be 'Enabled'" */

@@ -5,7 +5,8 @@
  * permanent errors; a step's eventual-consistency cases, by table and by
  * function, and only for that step. Backoff: full jitter within the
  * doubling ceiling and the cap, deterministic for a seed, stopped by the
- * attempts and by the step's time, the last delay cut to the time left. */
+ * attempts and by the step's time, the last delay cut to the time left;
+ * a server's Retry-After honoured within the step. */
 #include <check.h>
 #include <curl/curl.h>
 #include <string.h>
@@ -256,6 +257,40 @@ START_TEST(test_step_time)
 }
 END_TEST
 
+/* A server's Retry-After: seconds or an HTTP-date, honoured when longer
+ * than the backoff and within the step; past the step, the step ends. */
+START_TEST(test_retry_after)
+{
+	struct aws_response r;
+	struct retry_state s;
+	aws_response_init(&r);
+	ck_assert_int_eq(retry_after_ms(&r, 0), 0);
+	aws_response_add_header(&r, "retry-after", 11, "7", 1);
+	ck_assert_int_eq(retry_after_ms(&r, 0), 7000);
+	aws_response_clear(&r);
+	/* Sun, 06 Nov 1994 08:49:37 GMT is 784111777 */
+	const char *date = "Sun, 06 Nov 1994 08:49:37 GMT";
+	aws_response_add_header(&r, "retry-after", 11, date, strlen(date));
+	ck_assert_int_eq(retry_after_ms(&r, 784111777 - 3), 3000);
+	ck_assert_int_eq(retry_after_ms(&r, 784111777 + 3), 0); /* past */
+	aws_response_clear(&r);
+	aws_response_add_header(&r, "retry-after", 11, "soon", 4);
+	ck_assert_int_eq(retry_after_ms(&r, 0), 0);
+	aws_response_clear(&r);
+	aws_response_add_header(&r, "retry-after", 11, "86400", 5);
+	ck_assert_int_eq(retry_after_ms(&r, 0), 300000); /* cut to 5 minutes */
+	aws_response_clear(&r);
+	policy.step_ms = 10000;
+	retry_start(&s, 0, 1);
+	long d = 50;
+	ck_assert(retry_honour_after(&policy, &s, 1000, 20, &d));
+	ck_assert_int_eq(d, 50); /* the backoff is longer: kept */
+	ck_assert(retry_honour_after(&policy, &s, 1000, 4000, &d));
+	ck_assert_int_eq(d, 4000);
+	ck_assert(!retry_honour_after(&policy, &s, 1000, 9500, &d)); /* past the step */
+}
+END_TEST
+
 static Suite *retry_suite(void)
 {
 	Suite *s = suite_create("aws_retry");
@@ -270,6 +305,7 @@ static Suite *retry_suite(void)
 	tcase_add_test(t, test_eventual_function);
 	tcase_add_test(t, test_backoff);
 	tcase_add_test(t, test_step_time);
+	tcase_add_test(t, test_retry_after);
 	suite_add_tcase(s, t);
 	return s;
 }
