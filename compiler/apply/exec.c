@@ -27,10 +27,12 @@ struct exec {
 	struct plan *p;
 	bool *failed; /* by item */
 	struct apply_summary *sum;
-	/* the progress line, on a terminal: requests of the wave sent, done */
+	/* the progress line, on a terminal: the items the wave writes to, and
+	 * those whose writes of the wave have all ended */
 	bool tty;
 	size_t wave;
-	unsigned long sent, done;
+	unsigned *inflight; /* by item: writes of the wave not ended */
+	unsigned long items, items_done;
 };
 
 /* The steps of each wave. */
@@ -53,8 +55,8 @@ static void progress_line(struct exec *x, bool clear)
 	if (clear)
 		fputs("\r\033[K", stderr);
 	else
-		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu requests done", x->wave + 1,
-			NWAVES, x->done, x->sent);
+		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu items done", x->wave + 1,
+			NWAVES, x->items_done, x->items);
 	fflush(stderr);
 }
 
@@ -161,7 +163,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
-	w->x->done++;
+	if (--w->x->inflight[w->item] == 0)
+		w->x->items_done++;
 	progress_line(w->x, false);
 	if (!end->ok && verify_role(w, end))
 		return;
@@ -196,7 +199,7 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 		return;
 	}
 	x->e->writes++;
-	x->sent++;
+	x->inflight[item]++;
 	aws_client_call(acc->client, req, &policy, write_done, w);
 }
 
@@ -396,6 +399,9 @@ static void wave(struct exec *x, size_t n)
 		aws_endpoint_clear(&ep);
 	}
 	x->wave = n;
+	x->items = x->items_done = 0;
+	for (size_t i = 0; i < x->p->n; i++) /* counted as the wave was sent */
+		x->items += x->inflight[i] > 0;
 	progress_line(x, false);
 	http_run(x->e->http);
 	progress_line(x, true);
@@ -404,7 +410,8 @@ static void wave(struct exec *x, size_t n)
 
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
-	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive};
+	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive,
+			 .inflight = xcalloc(p->n + 1, sizeof(unsigned))};
 	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
 	progress_line(&x, true); /* the summary comes next */
@@ -423,4 +430,5 @@ void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 			sum->updated++;
 	}
 	free(x.failed);
+	free(x.inflight);
 }

@@ -385,6 +385,12 @@ def confirm(ctx, spec):
     rc, out = at_terminal(ctx, spec, "yes")
     equal(rc, 0, f"apply answered 'yes' at a terminal:\n{out}")
     check("Apply:" in out, f"no summary at the terminal:\n{out}")
+    # the progress line counts items (buckets, roles, configurations), the
+    # last state of each wave's line before it is cleared
+    waves = re.findall(r"applying: step (\d) of \d, (\d+) of (\d+) items done", out)
+    check(waves, f"no progress line at the terminal:\n{out!r}")
+    check(all(int(d) <= int(n) for _, d, n in waves), f"progress past its end: {waves}")
+    check(("1", "4", "4") in waves, f"the first wave does not end at its 4 items: {waves}")
     ctx.oracle(spec)
 
 
