@@ -365,6 +365,7 @@ static void wave_job(struct exec *x, size_t i, const struct aws_endpoint *ep)
 		.account = it->account, .source_bucket_arn = source->arn,
 		.role_arn = it->role_arn, .report_bucket_arn = source->arn,
 		.report_prefix = it->batch->report_prefix, .token = it->batch->token,
+		.key_prefix = it->batch->key_prefix,
 		.description = it->description, .priority = 10};
 	write_send(x, i, STEP_JOB, "s3:CreateJob",
 		   s3control_create_job(ep->url, ep->signing_region, &job), retry_batch_role);

@@ -46,6 +46,7 @@ static struct aws_request *control_req(const char *method, const char *endpoint,
 static bool spec_ok(const struct s3control_job_spec *j)
 {
 	return j && j->source_bucket_arn && j->role_arn && chars_ok(j->token, 1, 64) &&
+	       (!j->key_prefix || (*j->key_prefix && strlen(j->key_prefix) <= 1024)) &&
 	       (!j->description || chars_ok(j->description, 1, 256)) && j->priority >= 0;
 }
 
@@ -73,7 +74,14 @@ static void add_generator(xmlNode *root, const struct s3control_job_spec *j)
 				   "S3JobManifestGenerator", NULL);
 	api_xml_add(gen, "ExpectedBucketOwner", j->account);
 	api_xml_add(gen, "SourceBucket", j->source_bucket_arn);
-	api_xml_add(api_xml_add(gen, "Filter", NULL), "EligibleForReplication", "true");
+	/* JobManifestGeneratorFilter: EligibleForReplication, ...,
+	 * KeyNameConstraint (MatchAnyPrefix, a list of member) */
+	xmlNode *filter = api_xml_add(gen, "Filter", NULL);
+	api_xml_add(filter, "EligibleForReplication", "true");
+	if (j->key_prefix)
+		api_xml_add(api_xml_add(api_xml_add(filter, "KeyNameConstraint", NULL),
+					"MatchAnyPrefix", NULL),
+			    "member", j->key_prefix);
 	api_xml_add(gen, "EnableManifestOutput", "false");
 }
 

@@ -23,6 +23,9 @@ struct s3control_job_spec {
 	const char *role_arn;          /* RoleArn: the role Batch Operations assumes */
 	const char *report_bucket_arn; /* Report/Bucket; NULL: no report (Enabled false) */
 	const char *report_prefix;     /* Report/Prefix; NULL: none */
+	/* Filter/KeyNameConstraint/MatchAnyPrefix: only objects under it; NULL:
+	 * every object eligible for replication */
+	const char *key_prefix;
 	const char *token;             /* ClientRequestToken: 1 to 64 characters */
 	const char *description;       /* Description: NULL, or 1 to 256 characters */
 	int priority;                  /* Priority: 0 or more */

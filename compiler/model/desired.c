@@ -265,7 +265,10 @@ static void batches_build(struct crrc_desired *ds, struct ds_replication *out)
 			rule->spec->existing_objects.pos, rule,
 			arena_printf(ds->arena, "crrc-%016llx", (unsigned long long)h),
 			arena_concat(ds->arena, ".crrc-batch/", ds->name ? ds->name : "crrc", "/",
-				     id, NULL)};
+				     id, NULL),
+			rule->prefix && rule->prefix->len
+				? arena_strndup(ds->arena, rule->prefix->s, rule->prefix->len)
+				: NULL};
 	}
 	batch_role_build(ds, out);
 }

@@ -166,6 +166,11 @@ struct ds_batch {
 	 * it, in the job's description */
 	const char *token;
 	const char *report_prefix;  /* the completion report, in the source */
+	/* the objects the job's manifest takes: those eligible for replication
+	 * under the rule's prefix (KeyNameConstraint); NULL: the rule has none,
+	 * so every eligible object (each replicated by the rule that matches
+	 * it: a manifest cannot select by tags) */
+	const char *key_prefix;
 };
 
 /* A bucket's replication configuration and the role it uses. */

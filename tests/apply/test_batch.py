@@ -97,6 +97,10 @@ def check_jobs(ctx, m):
               f"job of {rule}: report")
         gen = j["ManifestGenerator"]["S3JobManifestGenerator"]
         equal(gen["SourceBucket"], f"arn:aws:s3:::{SOURCE}", f"job of {rule}: source")
+        # only the rule's prefix: a job must not backfill another rule's objects
+        equal((gen["Filter"]["EligibleForReplication"],
+               gen["Filter"].get("KeyNameConstraint", {}).get("MatchAnyPrefix")),
+              (True, [f"{rule}/"]), f"job of {rule}: manifest filter")
     equal(sorted(by_rule), sorted(RULES), "the rules of the jobs")
     equal(ctx.ctl.rejections, [], "requests the S3 Control server refused")
     return by_rule

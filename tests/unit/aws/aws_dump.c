@@ -122,7 +122,8 @@ static void s3control_calls(void)
 		.account = "111122223333", .source_bucket_arn = "arn:aws:s3:::src",
 		.role_arn = "arn:aws:iam::111122223333:role/crrc-batch",
 		.report_bucket_arn = "arn:aws:s3:::reports", .report_prefix = "crrc/",
-		.token = "crrc-1", .description = "crrc: src", .priority = 10};
+		.token = "crrc-1", .description = "crrc: src", .priority = 10,
+		.key_prefix = "photos/"};
 	struct s3control_job_spec bare = {.account = "111122223333",
 					  .source_bucket_arn = "arn:aws:s3:::src",
 					  .role_arn = "arn:aws:iam::111122223333:role/r",

@@ -64,6 +64,23 @@ START_TEST(create_job)
 }
 END_TEST
 
+/* A rule's prefix narrows the manifest to the objects under it. */
+START_TEST(create_job_prefix)
+{
+	struct s3control_job_spec j = spec();
+	j.key_prefix = "photos/";
+	struct aws_request *req = s3control_create_job(EP, "eu-west-1", &j);
+	ck_assert_ptr_nonnull(req);
+	ck_assert_ptr_nonnull(strstr(req_text(req),
+		"<Filter><EligibleForReplication>true</EligibleForReplication><KeyNameConstraint>"
+		"<MatchAnyPrefix><member>photos/</member></MatchAnyPrefix></KeyNameConstraint>"
+		"</Filter>"));
+	aws_request_destroy(req);
+	j.key_prefix = ""; /* the model's list members are 1-1024 characters */
+	ck_assert_ptr_null(s3control_create_job(EP, "eu-west-1", &j));
+}
+END_TEST
+
 START_TEST(create_job_refused)
 {
 	char long_token[66], long_desc[258], wide_desc[513];
@@ -317,6 +334,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("s3control");
 	TCase *b = tcase_create("builders");
 	tcase_add_test(b, create_job);
+	tcase_add_test(b, create_job_prefix);
 	tcase_add_test(b, create_job_refused);
 	tcase_add_test(b, list_and_describe);
 	suite_add_tcase(s, b);
