@@ -4,8 +4,9 @@
  * of a destination in another account, and the statements the key policy
  * of a KMS key in another account needs, and the policy of a Multi-Region
  * Access Point. Exact actions on exact resources, never a wildcard action
- * nor a "*" resource (but in a key policy, where "*" is the key itself). Statement ids come from the spec's bucket keys,
- * so adding a bucket renames no other statement. */
+ * nor a "*" resource (but in a key policy, where "*" is the key itself).
+ * Statement ids come from the spec's bucket keys, so adding a bucket
+ * renames no other statement. */
 #include "model/iam.h"
 
 #include <stdio.h>
