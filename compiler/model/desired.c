@@ -3,7 +3,7 @@
  * then the buckets, then each replication entry with its rules, its
  * destinations, its role and the keys of other accounts it uses, then the
  * bucket policies that cross-account destinations need, and who writes
- * them. */
+ * them, then the Multi-Region Access Points. */
 #include "model/desired.h"
 
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "base/oom.h"
 #include "base/strmap.h"
 #include "model/arn.h"
+#include "model/regions.h"
 
 struct build {
 	const struct crrc_model *m;
@@ -332,12 +333,118 @@ static void admits_build(struct crrc_desired *ds)
 	}
 }
 
+/* For each region (by its index in the region table), the residency
+ * policies that do not allow it, with a non-empty prefix and only known
+ * regions; made once, so that a point's refusals cost its members' lists. */
+struct refusals {
+	size_t nregions;
+	const struct crrc_residency ***broken; /* by region */
+	size_t *nbroken;
+	size_t *stamp;                         /* by policy: the point that took it */
+};
+
+static size_t region_index(const struct crrc_region *r)
+{
+	return (size_t)(r - crrc_region_at(0));
+}
+
+/* Whether res names only known regions, r among them. */
+static bool res_allows(const struct crrc_residency *res, const struct crrc_region *r, bool *known)
+{
+	bool in = false;
+	*known = true;
+	for (size_t k = 0; k < res->nregions; k++) {
+		const struct crrc_str *s = &res->regions[k];
+		const struct crrc_region *reg = s->s && s->len <= 32 ? crrc_region_find(s->s) : NULL;
+		*known &= reg != NULL;
+		in |= reg == r;
+	}
+	return in;
+}
+
+static void refusals_build(struct build *bd, struct refusals *rf)
+{
+	const struct crrc_model *m = bd->m;
+	rf->nregions = crrc_region_count();
+	rf->broken = arena_array(bd->tmp, rf->nregions, sizeof(*rf->broken));
+	rf->nbroken = arena_array(bd->tmp, rf->nregions, sizeof(*rf->nbroken));
+	rf->stamp = arena_array(bd->tmp, m->nresidency + 1, sizeof(*rf->stamp));
+	if (!m->naccess_points)
+		return;
+	for (size_t r = 0; r < rf->nregions; r++) {
+		rf->broken[r] = arena_array(bd->tmp, m->nresidency + 1, sizeof(**rf->broken));
+		for (size_t i = 0; i < m->nresidency; i++) {
+			const struct crrc_residency *res = &m->residency[i];
+			bool known;
+			if (!res->prefix.s || !res->prefix.len || !res->nregions)
+				continue;
+			if (!res_allows(res, crrc_region_at(r), &known) && known)
+				rf->broken[r][rf->nbroken[r]++] = res;
+		}
+	}
+}
+
+/* The prefixes point out refuses: each broken policy of its members'
+ * regions, once. */
+static void point_refusals(struct crrc_desired *ds, struct refusals *rf,
+			   struct ds_access_point *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < out->nmembers; i++) {
+		const struct crrc_region *reg = out->members[i].bucket->spec->reg;
+		n += reg ? rf->nbroken[region_index(reg)] : 0;
+	}
+	if (!n)
+		return;
+	out->refused = arena_array(ds->arena, n, sizeof(*out->refused));
+	for (size_t i = 0; i < out->nmembers; i++) {
+		const struct crrc_region *reg = out->members[i].bucket->spec->reg;
+		size_t r = reg ? region_index(reg) : 0;
+		for (size_t k = 0; reg && k < rf->nbroken[r]; k++) {
+			const struct crrc_residency *res = rf->broken[r][k];
+			size_t *st = &rf->stamp[res - ds->m->residency];
+			if (*st != out->index + 1) {
+				*st = out->index + 1;
+				out->refused[out->nrefused++] = &res->prefix;
+			}
+		}
+	}
+}
+
+/* A point whose name and members are all known: created in its first
+ * member's account and place, each member active unless listed passive. */
+static bool point_build(struct crrc_desired *ds, const struct crrc_access_point *p,
+			struct ds_access_point *out)
+{
+	if (!p->point_name || !p->nbuckets)
+		return false;
+	for (size_t i = 0; i < p->nbuckets; i++)
+		if (!p->members[i] || !p->members[i]->arn)
+			return false; /* E050, E034 */
+	const struct ds_bucket *first = &ds->buckets[p->members[0]->index];
+	out->pos = p->pos;
+	out->spec = p;
+	out->key = crrc_text(&p->key);
+	out->name = p->point_name;
+	out->account = p->members[0]->account_id;
+	out->place = first->place;
+	out->members = arena_array(ds->arena, p->nbuckets, sizeof(*out->members));
+	out->nmembers = p->nbuckets;
+	for (size_t i = 0; i < p->nbuckets; i++)
+		out->members[i] = (struct ds_point_member){
+			p->buckets[i].pos, &ds->buckets[p->members[i]->index], !p->member_passive[i]};
+	out->index = ds->npoints;
+	return true;
+}
+
 /* The bytes the desired state of m takes, at most, so that its arena is
  * one mapping of that size: a 20,000-bucket spec is some 5 MB of it, and an
  * arena that grew by doubling would touch up to twice that. */
 static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t naccounts)
 {
-	size_t rules = 0, batches = 0;
+	size_t rules = 0, batches = 0, members = 0;
+	for (size_t i = 0; i < m->naccess_points; i++)
+		members += m->access_points[i].nbuckets;
 	for (size_t i = 0; i < m->nreplications; i++) {
 		rules += m->replications[i].nrules + 1;
 		for (size_t k = 0; k < m->replications[i].nrules; k++)
@@ -348,6 +455,8 @@ static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t n
 	       rules * (sizeof(struct ds_rule) + sizeof(struct ds_dest) + sizeof(struct ds_admit)) +
 	       batches * (sizeof(struct ds_batch) + 3 * 16 + 2 * CRRC_MAX_ROLE_NAME) +
 	       (nplaces + 1) * (sizeof(struct ds_place) + 64) +
+	       (m->naccess_points + 1) * sizeof(struct ds_access_point) +
+	       members * sizeof(struct ds_point_member) +
 	       (naccounts + m->naccounts + 1) * (sizeof(struct ds_account) + 64) +
 	       /* three maps, each at most 3/4 full, of 24-byte slots */
 	       4 * (m->naccounts + nplaces + naccounts + 48) * 24;
@@ -407,10 +516,16 @@ struct crrc_desired *desired_create(const struct crrc_model *m)
 				      &ds->replications[ds->nreplications], stamp, slot))
 			ds->nreplications++;
 	buf_free(&bd.key);
-	arena_destroy(bd.tmp);
 	free(stamp);
 	free(slot);
 	admits_build(ds);
+	ds->points = arena_array(a, m->naccess_points ? m->naccess_points : 1, sizeof(*ds->points));
+	struct refusals rf;
+	refusals_build(&bd, &rf);
+	for (size_t i = 0; i < m->naccess_points; i++)
+		if (point_build(ds, &m->access_points[i], &ds->points[ds->npoints]))
+			point_refusals(ds, &rf, &ds->points[ds->npoints++]);
+	arena_destroy(bd.tmp);
 	return ds;
 }
 
