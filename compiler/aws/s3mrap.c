@@ -42,7 +42,8 @@ static bool mrap_id_ok(const char *id)
 	const char *slash = id ? strchr(id, '/') : NULL;
 	return n >= 3 && n <= 200 && strncmp(id, "arn:", 4) == 0 && slash &&
 	       !strchr(slash + 1, '/') && slash[1] &&
-	       strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:.-/") == n;
+	       strspn(id, "abcdefghijklmnopqrstuvwxyz" "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "0123456789:.-/") == n;
 }
 
 char *s3mrap_arn(const char *partition, const char *account, const char *alias)
@@ -100,7 +101,8 @@ static bool regions_ok(const struct s3mrap_region *regions, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t len = regions[i].bucket ? strlen(regions[i].bucket) : 0;
-		if (len < 3 || len > 255 || (regions[i].account && !api_account_ok(regions[i].account)))
+		const char *acct = regions[i].account;
+		if (len < 3 || len > 255 || (acct && !api_account_ok(acct)))
 			return false;
 	}
 	return n > 0;
@@ -272,7 +274,8 @@ static bool parse_regions(const xmlNode *list, struct s3mrap *m, char *err, size
 		r->region = api_xml_child_text(c, "Region");
 		r->account = api_xml_child_text(c, "BucketAccountId");
 		if (!r->bucket || !*r->bucket) {
-			api_fail(err, errlen, "a Multi-Region Access Point region without a Bucket");
+			api_fail(err, errlen,
+				 "a Multi-Region Access Point region without a Bucket");
 			return false;
 		}
 	}
@@ -333,7 +336,8 @@ enum aws_read s3mrap_get_policy_parse(const struct aws_response *r, json_t **out
 	json_t *p = json_loads(text, 0, &je);
 	free(text);
 	if (!json_is_object(p)) {
-		api_fail(err, errlen, "the Multi-Region Access Point policy is not a JSON object: %s",
+		api_fail(err, errlen,
+			 "the Multi-Region Access Point policy is not a JSON object: %s",
 			 p ? "another value" : je.text);
 		json_decref(p);
 		return AWS_READ_FAILED;

@@ -217,8 +217,9 @@ START_TEST(parse_operation)
 	ck_assert_ptr_null(op.error_code);
 	s3mrap_operation_free(&op);
 	aws_response_clear(&r);
-	resp_make(&r, 200, OPERATION("SUCCEEDED", "<ResponseDetails><MultiRegionAccessPointDetails>"
-		  "<Regions><Region><Name>eu-west-1</Name><RequestStatus>SUCCEEDED</RequestStatus>"
+	resp_make(&r, 200, OPERATION("SUCCEEDED", "<ResponseDetails>"
+		  "<MultiRegionAccessPointDetails><Regions><Region><Name>eu-west-1</Name>"
+		  "<RequestStatus>SUCCEEDED</RequestStatus>"
 		  "</Region></Regions></MultiRegionAccessPointDetails></ResponseDetails>"), NULL);
 	ck_assert_int_eq(s3mrap_describe_operation_parse(&r, &op, err, sizeof(err)),
 			 AWS_READ_OK);
@@ -350,8 +351,8 @@ START_TEST(parse_routes)
 		  "</Mrap><Routes><Route><Bucket>src-eu</Bucket><Region>eu-west-1</Region>"
 		  "<TrafficDialPercentage>100</TrafficDialPercentage></Route><Route><Bucket>dst-us"
 		  "</Bucket><Region>us-east-1</Region><TrafficDialPercentage>0"
-		  "</TrafficDialPercentage></Route></Routes></GetMultiRegionAccessPointRoutesResult>",
-		  NULL);
+		  "</TrafficDialPercentage></Route></Routes>"
+		  "</GetMultiRegionAccessPointRoutesResult>", NULL);
 	ck_assert_int_eq(s3mrap_get_routes_parse(&r, &rs, err, sizeof(err)), AWS_READ_OK);
 	ck_assert_uint_eq(rs.n, 2);
 	ck_assert_str_eq(rs.v[0].bucket, "src-eu");
