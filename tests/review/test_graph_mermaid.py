@@ -112,9 +112,11 @@ def main():
                     f"no label names bucket {key}: {labels}"
             edge_labels = [x for x in labels if "filter:" in x]
             assert len(edge_labels) >= rules, (rules, edge_labels)
-            # each access point's route is drawn and labelled
-            assert sorted(x for x in labels if x in ("active", "passive")) == sorted(routes), \
-                (routes, labels)
+            # each access point's route is drawn and labelled (a label may
+            # be read twice: Mermaid nests an edge label's elements)
+            for kind in ("active", "passive"):
+                assert (kind in labels) == (kind in routes) and \
+                    labels.count(kind) >= routes.count(kind), (kind, routes, labels)
             if name == "hostile.crr.yaml":
                 want = f"filter: {test_graph.HOSTILE_PREFIX_SHOWN} + tag k@é=v:=+/ ✓"
                 assert any(want in x for x in labels), (want, labels)
