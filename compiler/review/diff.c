@@ -3,8 +3,9 @@
  * matched through a hash map of the old spec's, so every pass is linear.
  * For each rule, what happens to the data (the flows) and each changed
  * field (diff_rules.c); for each bucket, what was added, removed or
- * changed. The permissions, policies and warnings are diff_policy.c's. Changes are
- * then ordered by section, the riskiest first (a counting sort). */
+ * changed. The permissions, policies and warnings are diff_policy.c's, the
+ * access points diff_points.c's. Changes are then ordered by section, the
+ * riskiest first (a counting sort). */
 #include "review/diff.h"
 
 #include <string.h>
@@ -159,6 +160,7 @@ struct crrc_diff *diff_create(const struct crrc_desired *old, const struct crrc_
 	diff_rules(&d);
 	diff_policies(&d);
 	diff_permissions(&d);
+	diff_points(&d);
 	diff_buckets(&d);
 	diff_roles(&d);
 	diff_warnings(&d);

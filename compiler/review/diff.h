@@ -2,8 +2,9 @@
  * computed from their two desired states (and the warnings check found in
  * each), never from text: data flows, rule fields, buckets, roles, the
  * permissions of roles and bucket policies action by action, residency and
- * RPO, warnings. Identity comes from the spec's keys: a bucket is its key,
- * an entry its source's key, a rule its id within its entry; so a bucket
+ * RPO, Multi-Region Access Points, warnings. Identity comes from the spec's
+ * keys: a bucket is its key, an access point its key, an entry its source's
+ * key, a rule its id within its entry; so a bucket
  * whose S3 name changes is a change (to another physical bucket), not a
  * removal and an addition. Then rendered as text, Markdown (a pull-request
  * comment: a summary line, then sections, the riskiest first) or JSON. */
@@ -23,6 +24,7 @@ enum diff_section {
 	DIFF_FLOWS,       /* where objects go */
 	DIFF_POLICIES,    /* residency, RPO */
 	DIFF_PERMISSIONS, /* role and bucket policies, action by action */
+	DIFF_POINTS,      /* Multi-Region Access Points: names, members, routes */
 	DIFF_BUCKETS,
 	DIFF_RULES,       /* each changed field of a rule */
 	DIFF_ROLES,

@@ -53,4 +53,7 @@ void diff_permissions(struct diff_build *b);
 void diff_policies(struct diff_build *b);
 void diff_warnings(struct diff_build *b);
 
+/* The pass of diff_points.c: Multi-Region Access Points and their routes. */
+void diff_points(struct diff_build *b);
+
 #endif

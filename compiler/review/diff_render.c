@@ -13,9 +13,11 @@
 #include "review/diff.h"
 
 static const char *const section_names[DIFF_NSECTIONS] = {
-	"data flows", "policies", "permissions", "buckets", "rules", "roles", "warnings"};
+	"data flows", "policies", "permissions", "access points", "buckets", "rules", "roles",
+	"warnings"};
 static const char *const section_titles[DIFF_NSECTIONS] = {
-	"Data flows", "Policies", "Permissions", "Buckets", "Rules", "Roles", "Warnings"};
+	"Data flows", "Policies", "Permissions", "Access points", "Buckets", "Rules", "Roles",
+	"Warnings"};
 static const char *const op_names[] = {"added", "removed", "changed"};
 
 static size_t utf8_len(const unsigned char *p, size_t max)

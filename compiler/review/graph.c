@@ -2,7 +2,8 @@
  * passes: nodes and their clusters (a counting sort by place), the edges
  * with their labels, two-way pairs (a hash set of (from, to)), residency
  * (a trie of the policies' prefixes, a map of their regions) and the
- * warnings check put at a rule (a map from spec positions to edges). */
+ * warnings check put at a rule (a map from spec positions to edges), and
+ * the Multi-Region Access Points with their members. */
 #include "review/graph.h"
 
 #include <stdint.h>
@@ -190,6 +191,30 @@ static void edges_build(struct build *bd)
 	}
 }
 
+/* A node per access point, an edge to each member: its route. */
+static void points_build(struct build *bd)
+{
+	struct crrc_graph *g = bd->g;
+	const struct crrc_desired *ds = g->ds;
+	g->npoints = ds->npoints;
+	g->points = arena_array(g->arena, ds->npoints ? ds->npoints : 1, sizeof(*g->points));
+	for (size_t i = 0; i < ds->npoints; i++) {
+		const struct ds_access_point *p = &ds->points[i];
+		struct graph_point *gp = &g->points[i];
+		gp->point = p;
+		gp->id = graph_id(g->arena, "p_", p->key);
+		gp->nmembers = p->nmembers;
+		gp->members = arena_array(g->arena, p->nmembers ? p->nmembers : 1,
+					  sizeof(*gp->members));
+		for (size_t j = 0; j < p->nmembers; j++) {
+			const struct ds_point_member *m = &p->members[j];
+			gp->members[j] = (struct graph_member){
+				.node = m->bucket->index, .active = m->active,
+				.label = m->active ? "active" : "passive"};
+		}
+	}
+}
+
 /* An enabled edge whose destination has an enabled edge back. */
 static void two_way_build(struct build *bd)
 {
@@ -300,6 +325,7 @@ struct crrc_graph *graph_create(const struct crrc_desired *ds, const struct crrc
 	nodes_build(&bd);
 	edges_build(&bd);
 	two_way_build(&bd);
+	points_build(&bd);
 	warnings_build(&bd, d);
 	graph_labels_build(g);
 	arena_destroy(bd.tmp);

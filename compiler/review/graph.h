@@ -2,8 +2,10 @@
  * made once from the desired state (and the warnings check found), then
  * rendered as Graphviz DOT, a Mermaid flowchart or SVG (Graphviz's library,
  * in-process). Nodes are buckets, in clusters by account and region; an
- * edge is one rule. Every decision about what a picture shows is made
- * here; the renderers only write syntax and escape text.
+ * edge is one rule. A Multi-Region Access Point is a node of its own, with
+ * an edge to each member bucket: solid when active, dashed when passive.
+ * Every decision about what a picture shows is made here; the renderers
+ * only write syntax and escape text.
  *
  * Strings are plain text as the spec has them (any bytes a user can type):
  * each renderer escapes them for its language. */
@@ -67,6 +69,23 @@ struct graph_edge {
 	size_t nlines;
 };
 
+/* A bucket a Multi-Region Access Point routes to. */
+struct graph_member {
+	size_t node;        /* the bucket's node */
+	bool active;        /* false: passive (dial 0), drawn dashed */
+	const char *label;  /* "active", "passive" */
+};
+
+/* A Multi-Region Access Point, outside every cluster: it is global. */
+struct graph_point {
+	const struct ds_access_point *point;
+	const char *id;     /* "p_uploads": no bucket's id starts with p_ */
+	const char **lines; /* its name, what it is, its key when the name hides it */
+	size_t nlines;
+	struct graph_member *members; /* the spec's order */
+	size_t nmembers;
+};
+
 struct crrc_graph {
 	const struct crrc_desired *ds;
 	const char *title;            /* the spec's name */
@@ -79,6 +98,8 @@ struct crrc_graph {
 	size_t nedges;
 	struct graph_residency *residency;
 	size_t nresidency;
+	struct graph_point *points;   /* the spec's order */
+	size_t npoints;
 	struct arena *arena;          /* owns everything above */
 };
 

@@ -89,6 +89,22 @@ static void dot_edge(struct buf *b, const struct crrc_graph *g, const struct gra
 	buf_puts(b, "];\n");
 }
 
+/* A point: a blue hexagon outside the clusters, an edge to each member,
+ * dashed when passive. */
+static void dot_point(struct buf *b, const struct crrc_graph *g, const struct graph_point *p)
+{
+	buf_printf(b, "  %s [label=", p->id);
+	dot_lines(b, p->lines, p->nlines);
+	buf_puts(b, ", shape=hexagon, style=filled, color=\"" GRAPH_COLOR_POINT "\", fillcolor=\""
+		    GRAPH_FILL_POINT "\", penwidth=2];\n");
+	for (size_t i = 0; i < p->nmembers; i++) {
+		const struct graph_member *m = &p->members[i];
+		buf_printf(b, "  %s -> %s [label=\"%s\", color=\"" GRAPH_COLOR_POINT
+			   "\", fontcolor=\"" GRAPH_COLOR_POINT "\"%s];\n", p->id, g->nodes[m->node].id,
+			   m->label, m->active ? "" : ", style=dashed");
+	}
+}
+
 /* The title: the spec's name, and each residency policy's regions. */
 static void dot_title(struct buf *b, const struct crrc_graph *g)
 {
@@ -120,5 +136,7 @@ void graph_render_dot(const struct crrc_graph *g, struct buf *out)
 		dot_cluster(out, g, &g->clusters[i]);
 	for (size_t i = 0; i < g->nedges; i++)
 		dot_edge(out, g, &g->edges[i]);
+	for (size_t i = 0; i < g->npoints; i++)
+		dot_point(out, g, &g->points[i]);
 	buf_puts(out, "}\n");
 }

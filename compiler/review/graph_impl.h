@@ -31,6 +31,8 @@ bool graph_invisible(unsigned cp);
 #define GRAPH_FILL_RESIDENCY "#e8f5e9"
 #define GRAPH_COLOR_WARNING "#e65100"
 #define GRAPH_FILL_WARNING "#fff3e0"
+#define GRAPH_COLOR_POINT "#1565c0"
+#define GRAPH_FILL_POINT "#e3f2fd"
 #define GRAPH_FILL_NODE "#ffffff"
 #define GRAPH_FILL_CLUSTER "#f5f7fa"
 

@@ -3,7 +3,8 @@
  * it is disabled, its filter, what it does (priority, RTC, delete markers,
  * storage class, owner override, replica key), the residency prefix it
  * carries and what check warned about; for a node, the bucket's key, its
- * S3 name, what it has, and its warnings. */
+ * S3 name, what it has, and its warnings; for an access point, its key, its
+ * name and what it is. */
 #include <stdint.h>
 #include <string.h>
 
@@ -133,8 +134,20 @@ static void node_label(struct crrc_graph *g, struct graph_node *n)
 	n->lines = lines_take(a, &l, &n->nlines);
 }
 
+static void point_label(struct crrc_graph *g, struct graph_point *p)
+{
+	struct lines l = {0};
+	lines_add(&l, p->point->key);
+	if (strcmp(p->point->name, p->point->key) != 0)
+		lines_add(&l, p->point->name);
+	lines_add(&l, "Multi-Region Access Point");
+	p->lines = lines_take(g->arena, &l, &p->nlines);
+}
+
 void graph_labels_build(struct crrc_graph *g)
 {
+	for (size_t i = 0; i < g->npoints; i++)
+		point_label(g, &g->points[i]);
 	for (size_t i = 0; i < g->nedges; i++)
 		edge_label(g, &g->edges[i]);
 	for (size_t i = 0; i < g->nnodes; i++)

@@ -70,6 +70,18 @@ static const char *edge_color(const struct graph_edge *e)
 					   : NULL;
 }
 
+/* A point as a hexagon outside the subgraphs, its members' links after
+ * the rules' (so that the rules keep their link numbers). */
+static void mermaid_point_links(struct buf *b, const struct crrc_graph *g,
+				const struct graph_point *p)
+{
+	for (size_t i = 0; i < p->nmembers; i++) {
+		const struct graph_member *m = &p->members[i];
+		buf_printf(b, "  %s %s|\"%s\"| %s\n", p->id, m->active ? "-->" : "-.->", m->label,
+			   g->nodes[m->node].id);
+	}
+}
+
 /* The classes and styles, after every element they name: Mermaid numbers
  * links in the order they are written. */
 static void mermaid_styles(struct buf *b, const struct crrc_graph *g)
@@ -78,6 +90,9 @@ static void mermaid_styles(struct buf *b, const struct crrc_graph *g)
 		    ",stroke-width:2px\n"
 		    "  classDef warning fill:" GRAPH_FILL_WARNING ",stroke:" GRAPH_COLOR_WARNING
 		    ",stroke-width:2px\n");
+	if (g->npoints) /* a graph without points stays as it was */
+		buf_puts(b, "  classDef point fill:" GRAPH_FILL_POINT ",stroke:" GRAPH_COLOR_POINT
+			    ",stroke-width:2px\n");
 	for (size_t i = 0; i < g->nnodes; i++) {
 		const struct graph_node *n = &g->nodes[i];
 		if (n->nwarnings || n->residency != SIZE_MAX)
@@ -93,6 +108,13 @@ static void mermaid_styles(struct buf *b, const struct crrc_graph *g)
 			buf_printf(b, "  linkStyle %zu stroke:%s,stroke-width:2px,color:%s\n", i,
 				   color, color);
 	}
+	size_t link = g->nedges;
+	for (size_t i = 0; i < g->npoints; i++) {
+		buf_printf(b, "  class %s point\n", g->points[i].id);
+		for (size_t j = 0; j < g->points[i].nmembers; j++)
+			buf_printf(b, "  linkStyle %zu stroke:" GRAPH_COLOR_POINT ",color:"
+				   GRAPH_COLOR_POINT "\n", link++);
+	}
 }
 
 void graph_render_mermaid(const struct crrc_graph *g, struct buf *out)
@@ -107,6 +129,11 @@ void graph_render_mermaid(const struct crrc_graph *g, struct buf *out)
 		mermaid_text(out, r->regions, strlen(r->regions));
 		buf_puts(out, "\"}}\n");
 	}
+	for (size_t i = 0; i < g->npoints; i++) {
+		buf_printf(out, "  %s{{", g->points[i].id);
+		mermaid_lines(out, g->points[i].lines, g->points[i].nlines);
+		buf_puts(out, "}}\n");
+	}
 	for (size_t i = 0; i < g->nclusters; i++)
 		mermaid_cluster(out, g, &g->clusters[i]);
 	for (size_t i = 0; i < g->nedges; i++) {
@@ -115,6 +142,8 @@ void graph_render_mermaid(const struct crrc_graph *g, struct buf *out)
 		mermaid_lines(out, e->lines, e->nlines);
 		buf_printf(out, "| %s\n", g->nodes[e->to].id);
 	}
+	for (size_t i = 0; i < g->npoints; i++)
+		mermaid_point_links(out, g, &g->points[i]);
 	mermaid_styles(out, g);
 	for (size_t i = 0; i < g->nresidency; i++)
 		buf_printf(out, "  class residency%zu residency\n", i);

@@ -25,7 +25,8 @@ import crrctest  # noqa: E402
 
 CORPUS = os.path.join(crrctest.ROOT, "tests", "review", "diff")
 FORMATS = (("text", "expected.txt"), ("markdown", "expected.md"), ("json", "expected.json"))
-ALL_FORMATS = {"flows", "rule-fields"}  # the cases whose markdown and json are kept too
+# the cases whose markdown and json are kept too
+ALL_FORMATS = {"flows", "rule-fields", "access-points"}
 
 
 def cases():
@@ -111,6 +112,43 @@ def test_markdown_escapes_values():
         assert "<i>" not in outside and "[x](y)" not in outside, outside
         txt = diff(d).stdout
         assert "'a`b*<i>|#_[x](y)'" in txt, txt
+
+
+POINTS = """crrc: 1
+name: demo
+buckets:
+  a: {region: us-east-1}
+  b: {region: us-west-2}
+replication:
+  - source: a
+    rules: [{id: ab, destination: b, replica_modifications: true}]
+  - source: b
+    rules: [{id: ba, destination: a, replica_modifications: true}]
+access_points:
+  web: %s
+"""
+
+
+def test_access_points():
+    """A point is its key and a member its bucket: the order of members is
+    no change (both in the deploying account) nor is the default name
+    written out; a route turned passive is one change, both ways."""
+    with tempfile.TemporaryDirectory() as d:
+        write(d, "old.crr.yaml", POINTS % "{buckets: [a, b]}")
+        write(d, "new.crr.yaml", POINTS % "{name: demo-web, buckets: [b, a]}")
+        res = diff(d)
+        assert res.rc == 0 and b"equivalent" in res.out, res
+        write(d, "new.crr.yaml", POINTS % "{buckets: [a, b], passive: [b]}")
+        res = diff(d, "--format=json")
+        assert res.rc == 3, res
+        doc = json.loads(res.out)
+        assert doc["summary"]["access points"] == 1 and len(doc["changes"]) == 1, doc
+        c = doc["changes"][0]
+        assert (c["section"], c["op"], c["subject"], c["field"], c["old"], c["new"]) == \
+            ("access points", "changed", "web", "route b", "active", "passive"), c
+        back = run("diff", "new.crr.yaml", "old.crr.yaml", cwd=d)
+        assert back.rc == 3 and b"'passive' \xe2\x86\x92 'active': it takes traffic now" \
+            in back.out, back
 
 
 def git(cwd, *args):

@@ -2,7 +2,8 @@
 """crrc graph as a reviewer uses it: for every example and for specs made
 to hurt (labels with quotes, backslashes, newlines, <, >, |, {, }, #, ;,
 &amp;, backquotes, Unicode and a bidirectional override; warnings;
-disabled rules; two-way pairs; residency), the DOT parses with Graphviz
+disabled rules; two-way pairs; residency; access points with active and
+passive members), the DOT parses with Graphviz
 (`dot -Tcanon`), the SVG drawn by crrc's in-process Graphviz is well-formed
 XML, names every bucket and shows each hostile label exactly as typed (with
 invisible characters made visible), and every format is deterministic and
@@ -65,6 +66,32 @@ policies:
   residency:
     - prefix: customers/eu/
       regions: [eu-west-1]
+"""
+
+# Two active buckets and a passive one behind a point named apart from its
+# key, and a second point with the default name.
+POINTS = """crrc: 1
+name: pts
+buckets:
+  a: {region: us-east-1}
+  b: {region: us-west-2}
+  c: {region: eu-west-1}
+replication:
+  - source: a
+    rules:
+      - {id: a-b, destination: b, replica_modifications: true}
+      - {id: a-c, destination: c}
+  - source: b
+    rules:
+      - {id: b-a, destination: a, replica_modifications: true}
+      - {id: b-c, destination: c}
+access_points:
+  web:
+    name: pts-front
+    buckets: [a, b, c]
+    passive: [c]
+  api:
+    buckets: [b, a]
 """
 
 
@@ -167,6 +194,39 @@ def test_hostile_labels():
         assert "\u202e" not in mmd and '"' not in mmd.split("|")[1].strip('"'), mmd
         for bad in ("<x>", "%%\n", "{x}", "`end`"):
             assert bad not in mmd.split("flowchart LR", 1)[1], (bad, mmd)
+
+
+def test_access_points():
+    """A node per point (a blue hexagon, its key, name and kind), an edge to
+    each member: solid and "active", or dashed and "passive"."""
+    with tempfile.TemporaryDirectory() as d:
+        path = write(d, "points.crr.yaml", POINTS)
+        dot, texts = check_spec(path, buckets_of(path))
+        lines = dot.decode().split("\n")
+        web = [x for x in lines if x.startswith("  p_web [")]
+        assert web == ['  p_web [label="web\\npts-front\\nMulti-Region Access Point", '
+                       'shape=hexagon, style=filled, color="#1565c0", fillcolor="#e3f2fd", '
+                       'penwidth=2];'], web
+        api = [x for x in lines if x.startswith("  p_api [")]
+        assert len(api) == 1 and '"api\\npts-api\\nMulti-Region' in api[0], api
+        edges = [x.split(" [")[0].strip() + (" dashed" if "dashed" in x else "")
+                 for x in lines if x.startswith("  p_") and " -> " in x]
+        assert edges == ["p_web -> b_a", "p_web -> b_b", "p_web -> b_c dashed",
+                         "p_api -> b_b", "p_api -> b_a"], edges
+        assert [x for x in lines if 'label="passive"' in x] == \
+            [x for x in lines if x.startswith("  p_web -> b_c ")], lines
+        assert texts.count("active") == 4 and texts.count("passive") == 1, texts
+        assert "pts-front" in texts and texts.count("Multi-Region Access Point") == 2, texts
+        mmd = graph(path, "mermaid").decode()
+        for want in ('  p_web{{"web<br>pts-front<br>Multi-Region Access Point"}}\n',
+                     '  p_web -->|"active"| b_a\n', '  p_web -.->|"passive"| b_c\n',
+                     '  p_api -->|"active"| b_a\n', "  class p_web point\n"):
+            assert want in mmd, (want, mmd)
+        # the rules keep their link numbers; the points' links come after
+        links = re.findall(r"^  [bp]_\S+ -\.?->", mmd, re.M)
+        assert [x.split()[0] for x in links] == ["b_a"] * 2 + ["b_b"] * 2 + ["p_web"] * 3 + \
+            ["p_api"] * 2, links
+        assert "  linkStyle 8 stroke:#1565c0,color:#1565c0\n" in mmd, mmd
 
 
 def test_errors():

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """crrc graph --format=mermaid in a real browser: the flowchart of every
-example and of a spec whose labels hold every character that means
+example, of a spec with access points, and of a spec whose labels hold every character that means
 something to Mermaid, HTML or Markdown is parsed and rendered by the mermaid
 package from npm in Debian's headless chromium (both installed by the test
 set-up when missing, see browser.py) without an error; the test then reads
 the rendered SVG: its size grows with the graph, and it shows every bucket
-and every rule by its label, the hostile ones exactly as typed."""
+and every rule by its label, the hostile ones exactly as typed, and every
+route of an access point ("active", "passive")."""
 import base64
 import json
 import os
@@ -85,6 +86,7 @@ def main():
     specs = list(crrctest.examples())
     with tempfile.TemporaryDirectory() as d:
         specs.append(test_graph.write(d, "hostile.crr.yaml", test_graph.HOSTILE))
+        specs.append(test_graph.write(d, "points.crr.yaml", test_graph.POINTS))
         texts = [test_graph.graph(p, "mermaid") for p in specs]
         results = render(chromium, js, texts)
         buckets = [test_graph.buckets_of(p) for p in specs]
@@ -96,7 +98,8 @@ def main():
         def check():
             assert res["ok"] and not res["error"], f"Mermaid refused it: {res['error']}"
             labels = [flat(x) for x in res["labels"]]
-            rules = text.decode().count("|\"")
+            rules = len(re.findall(r"^  b_\S+ -\.?->\|", text.decode(), re.M))
+            routes = re.findall(r"^  p_\S+ -\.?->\|\"(\w+)\"\|", text.decode(), re.M)
             # the picture's own size (its viewBox): at least two columns of
             # boxes, and a row per bucket of its tallest column; shown on
             # the page at a size that is not zero
@@ -109,6 +112,11 @@ def main():
                     f"no label names bucket {key}: {labels}"
             edge_labels = [x for x in labels if "filter:" in x]
             assert len(edge_labels) >= rules, (rules, edge_labels)
+            # each access point's route is drawn and labelled (a label may
+            # be read twice: Mermaid nests an edge label's elements)
+            for kind in ("active", "passive"):
+                assert (kind in labels) == (kind in routes) and \
+                    labels.count(kind) >= routes.count(kind), (kind, routes, labels)
             if name == "hostile.crr.yaml":
                 want = f"filter: {test_graph.HOSTILE_PREFIX_SHOWN} + tag k@é=v:=+/ ✓"
                 assert any(want in x for x in labels), (want, labels)
