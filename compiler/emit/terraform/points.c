@@ -97,23 +97,18 @@ static void region_block(struct tf *t, struct hcl *h, const struct ds_access_poi
 	hcl_end(h);
 }
 
-static void routes_comment(struct tf *t, struct hcl *h, const struct ds_access_point *p)
+static void routes_comment(struct hcl *h, const struct ds_access_point *p)
 {
 	struct buf note = BUF_INIT;
 	point_routes_note(p, "Terraform's AWS provider", &note);
-	for (char *line = note.data, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		*nl = '\0';
-		hcl_comment(h, line);
-	}
+	hcl_comment_lines(h, note.data);
 	buf_free(&note);
-	(void)t;
 }
 
 static void point_resource(struct tf *t, struct hcl *h, const struct ds_access_point *p)
 {
 	const char *name = point_name(t, p);
-	routes_comment(t, h, p);
+	routes_comment(h, p);
 	hcl_block(h, "resource \"" POINT_TYPE "\" \"%s\"", name);
 	hcl_attr(h, "provider", "%s", t->providers[p->place - t->ds->places].ref);
 	hcl_block(h, "details");
