@@ -24,8 +24,8 @@ static const char *account_of(const struct ds_bucket *b)
 static void arn_sub(const struct ds_access_point *p, const char *id, const struct point_arn *a,
 		    struct buf *out)
 {
-	buf_puts(out, "arn:");
-	buf_put(out, a->partition, a->partition_len);
+	/* the stack's partition is the point's: us-west-2 is in it */
+	buf_puts(out, "arn:${AWS::Partition}");
 	buf_puts(out, a->kind == POINT_ARN_ROOT ? ":iam::" : ":s3::");
 	buf_puts(out, p->account ? p->account : "${AWS::AccountId}");
 	if (a->kind == POINT_ARN_ROOT)
