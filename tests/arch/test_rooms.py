@@ -48,7 +48,7 @@ PUBLIC = {
               "s3xml.h", "model_json.h"},
     "load": {"load.h"},
     "check": {"check.h"},
-    "emit": {"emit.h", "outdir.h", "owner.h"},
+    "emit": {"emit.h", "outdir.h", "owner.h", "points.h"},
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
     "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h",

@@ -53,7 +53,8 @@ class Checker:
         for e in cfntest.stack_errors(self.m, self.stacks):
             self.fail(e)
         want = {s + ".template.json" for s in self.stacks.values()}
-        got = {n for n in self.templates if not n.endswith(".bootstrap.template.json")}
+        got = {n for n in self.templates if not n.endswith(".bootstrap.template.json")
+               and n not in self.point_templates()}
         self.eq("templates", sorted(got), sorted(want))
         boot = {n[:-len(".bootstrap.template.json")] for n in self.templates
                 if n.endswith(".bootstrap.template.json")}
@@ -274,12 +275,17 @@ class Checker:
         steps = self.manifest["steps"]
         self.eq("step numbers", [s["step"] for s in steps], list(range(1, len(steps) + 1)))
         first, full = self.step_index()
-        self.eq("stacks with a full step", sorted(full), sorted(set(self.stacks.values())))
+        points = self.point_templates()
+        self.eq("stacks with a full step",
+                sorted(n for n in full if n + ".template.json" not in points),
+                sorted(set(self.stacks.values())))
         for st in steps:
             t = self.templates.get(st["template"])
             if t is None:
                 self.fail(f"step {st['step']}: no template {st['template']}")
                 continue
+            if st["template"] in points:
+                continue  # check_points
             self.eq(f"step {st['step']} template", st["template"],
                     st["stack_name"] + (".bootstrap" if st["bootstrap"] else "") + ".template.json")
             roles = any(r["Type"] == "AWS::IAM::Role" for r in t["Resources"].values())
@@ -302,6 +308,56 @@ class Checker:
                 if d != s and not first.get(d, 1 << 30) < full.get(s, -1):
                     self.fail(f"rule {r['id']}: stack {s} deployed before its destination {d}")
         self.check_deploy_sh()
+
+    def point_templates(self):
+        return {n for n, t in self.templates.items()
+                if any(r["Type"] == "AWS::S3::MultiRegionAccessPoint"
+                       for r in t["Resources"].values())}
+
+    def check_points(self):
+        """Each point: in a template of its own account's stack in us-west-2,
+        deployed after the full step of every stack of its buckets, over its
+        buckets (BucketAccountId for another account's), with its policy
+        naming it by Ref and its alias by Fn::Sub; the routes the output
+        cannot set said in manifest.json and deploy.sh."""
+        first, full = self.step_index()
+        steps = {s["template"]: s for s in self.manifest["steps"]}
+        found = {}
+        for name in self.point_templates():
+            for lid, r in self.templates[name]["Resources"].items():
+                if r["Type"] == "AWS::S3::MultiRegionAccessPoint":
+                    found[r["Properties"]["Name"]] = (name, lid, r)
+        self.eq("points", sorted(found), sorted(p["name"] for p in self.m.get("access_points", [])))
+        with open(os.path.join(self.out, "deploy.sh")) as f:
+            deploy = f.read()
+        for p in self.m.get("access_points", []):
+            if p["name"] not in found:
+                continue
+            name, lid, r = found[p["name"]]
+            members = [self.by_key[k] for k in p["buckets"]]
+            st = steps[name]
+            self.eq(f"point {p['key']} region", st["region"], "us-west-2")
+            self.eq(f"point {p['key']} account", st["account"], members[0]["account_id"])
+            want = [{"Bucket": b["name"], **({"BucketAccountId": b["account_id"]}
+                     if b["account_id"] != members[0]["account_id"] else {})} for b in members]
+            self.eq(f"point {p['key']} regions", r["Properties"]["Regions"], want)
+            self.eq(f"point {p['key']} public access block",
+                    set(r["Properties"]["PublicAccessBlockConfiguration"].values()), {True})
+            for b in members:
+                if not full[self.stack(b)] < st["step"]:
+                    self.fail(f"point {p['key']} deployed before the stack of {b['key']}")
+            pols = [x for x in self.templates[name]["Resources"].values()
+                    if x["Type"] == "AWS::S3::MultiRegionAccessPointPolicy"
+                    and x["Properties"]["MrapName"] == {"Ref": lid}]
+            self.eq(f"point {p['key']} policies", len(pols), 1)
+            res = pols[0]["Properties"]["Policy"]["Statement"][0]["Resource"] if pols else []
+            self.eq(f"point {p['key']} policy resources",
+                    [x.get("Fn::Sub", "").split(":accesspoint/")[-1] for x in res],
+                    ["${%s.Alias}" % lid, "${%s.Alias}/object/*" % lid])
+            note = self.manifest.get("access_point_routes", "")
+            for k in p.get("passive", []):
+                if f"{k} (" not in note or f"{k} (" not in deploy:
+                    self.fail(f"point {p['key']}: passive {k} not said in manifest/deploy.sh")
 
     def check_deploy_sh(self):
         """deploy.sh runs the manifest's steps, in its order."""
@@ -326,6 +382,7 @@ def check_spec(spec, m, tmp):
     c.check_replication()
     c.check_bucket_policies()
     c.check_manifest()
+    c.check_points()
     again = os.path.join(tmp, cfntest.stem(spec) + ".again")
     cfntest.compile_spec(spec, again)
     cmp = filecmp.dircmp(out, again)

@@ -56,6 +56,11 @@ struct cfn_stack {
 	const char *bootstrap_template; /* "<name>.bootstrap.template.json" */
 	const struct ds_bucket **buckets;
 	size_t nbuckets;
+	/* The Multi-Region Access Points of one account, in a stack of their
+	 * own in us-west-2, where their control plane is (no buckets then):
+	 * deployed after every stack of buckets. */
+	const struct ds_access_point **points;
+	size_t npoints;
 	bool bootstrap;  /* in a cycle: first deployed without replication */
 	bool named_iam;  /* creates a named IAM role */
 	size_t part;     /* 1, 2...: the part of a split pair; 0: not split */
@@ -76,6 +81,7 @@ struct cfn_plan {
 	size_t nstacks;
 	struct cfn_stack **of_bucket; /* by bucket index */
 	const char **ids;             /* logical id stem by bucket index */
+	const char **point_ids;       /* logical id stem by point index */
 	struct cfn_step *steps;
 	size_t nsteps;
 };
@@ -96,6 +102,10 @@ void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char *
 #define CFN_ID_ROLE "ReplicationRole"
 #define CFN_ID_BUCKET_ARN "BucketArn"
 #define CFN_ID_ROLE_ARN "ReplicationRoleArn"
+/* ... and of a point's, in its stack. */
+#define CFN_ID_POINT "AccessPoint"
+#define CFN_ID_POINT_POLICY "AccessPointPolicy"
+#define CFN_ID_POINT_ALIAS "AccessPointAlias"
 
 /* "eu-customers" -> "EuCustomers"; keys whose forms collide, and forms too
  * long for CloudFormation's 255 characters with a suffix, get a hash of the
@@ -104,6 +114,13 @@ void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char *
  * id that would meet another's name takes the hash of its key and a
  * counter instead. */
 const char **cfn_logical_ids(const struct crrc_desired *ds, struct arena *a);
+
+/* The template of a stack of points (points.c), written into out. */
+void cfn_points_template(const struct cfn_plan *p, const struct cfn_stack *s,
+			 const char *spec_label, struct buf *out);
+/* Whether p has points, and what its deployment cannot do for them: the
+ * lines of the routes note (points.h), into out. */
+bool cfn_points_note(const struct cfn_plan *p, const char *prefix, struct buf *out);
 
 /* The deployment files: manifest.json and deploy.sh. */
 void cfn_manifest_render(const struct cfn_plan *p, const char *spec_path, struct buf *out);

@@ -4,7 +4,9 @@
  * buckets (versioned, encrypted, retained when the stack goes), the
  * replication configuration of each source with every field of the
  * language, the generated role with the least-privilege policy of iam.c,
- * and the bucket policy a destination in another account needs. Each
+ * and the bucket policy a destination in another account needs; the
+ * Multi-Region Access Points of each account in a stack of their own
+ * (points.c). Each
  * bucket's share of a template is measured first, so that the plan can keep
  * every stack within CloudFormation's limits. Then what owners must add
  * (owner.h), and manifest.json and deploy.sh, which deploy the stacks in
@@ -585,8 +587,16 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	arena_destroy(weights);
 	if (!fits)
 		goto out;
+	const char *label = spec_label(&c);
 	for (size_t i = 0; i < c.plan.nstacks; i++) {
 		struct cfn_stack *s = &c.plan.stacks[i];
+		if (s->npoints) {
+			struct buf *b = o->open(o, s->template);
+			cfn_points_template(&c.plan, s, label, b);
+			s->template_bytes = buf_size(b);
+			o->close(o);
+			continue;
+		}
 		if (s->bootstrap)
 			template_render(&c, s, true, o);
 		template_render(&c, s, false, o);
@@ -594,7 +604,6 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	spill_destroy(c.roles);
 	c.roles = NULL;
 	owner_write(ds, opt, o, d);
-	const char *label = spec_label(&c);
 	cfn_manifest_render(&c.plan, label, o->open(o, "manifest.json"));
 	o->close(o);
 	cfn_deploy_render(&c.plan, label, o->open(o, "deploy.sh"));

@@ -105,6 +105,10 @@ void cfn_manifest_render(const struct cfn_plan *p,
 	for (size_t i = 0; i < p->nsteps; i++)
 		json_array_append_new(steps, manifest_step(p, &p->steps[i], i + 1));
 	json_object_set_new(root, "steps", steps);
+	struct buf note = BUF_INIT;
+	if (cfn_points_note(p, "", &note))
+		json_object_set_new(root, "access_point_routes", json_string(note.data));
+	buf_free(&note);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_puts(out, text ? text : "");
 	buf_putc(out, '\n');
@@ -258,6 +262,12 @@ static void deploy_header(const struct cfn_plan *p,
 				      "# their replication (*.bootstrap.template.json), then in full.\n");
 			break;
 		}
+	struct buf note = BUF_INIT;
+	if (cfn_points_note(p, "# ", &note)) {
+		buf_puts(out, "# The stacks of Multi-Region Access Points (in us-west-2) come last.\n");
+		buf_put(out, note.data, note.len);
+	}
+	buf_free(&note);
 	buf_puts(out, "#\n"
 		      "# Needs bash and the aws CLI; run it from anywhere. It stops at the first\n"
 		      "# step that fails, naming it. When AWS_ENDPOINT_URL is set, every aws\n"

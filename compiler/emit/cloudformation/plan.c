@@ -4,8 +4,10 @@
  * CloudFormation's limits; a source's stack is deployed after its
  * destinations' stacks (Kahn's algorithm over stacks); stacks caught in a
  * cycle (a two-way pair) are first deployed without replication (the
- * bootstrap templates), then for real. Everything here is linear in buckets
- * and rules.
+ * bootstrap templates), then for real. The Multi-Region Access Points of
+ * an account go into a stack of their own in us-west-2, where AWS wants
+ * their control plane, deployed last, after the buckets they span exist.
+ * Everything here is linear in buckets, rules and points.
  *
  * How a pair is split. A bucket that moves from one stack to another
  * cannot simply be redeployed: the old stack lets it go (Retain), the new one
@@ -32,6 +34,7 @@
 #include "base/strmap.h"
 #include "base/uniq.h"
 #include "emit/cloudformation/cfn.h"
+#include "emit/points.h"
 
 /* Parts are filled to this share of the CFN_MAX_* limits on average. */
 #define PART_FILL_NUM 2
@@ -346,17 +349,19 @@ static const char *stack_name_claim(struct cfn_plan *p, const struct cfn_stack *
 						 s->name, "-", seed, false));
 }
 
-/* A new stack for the buckets of g (part: 1, 2...; 0 when not split). */
-static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, size_t part)
+/* A new stack in account (NULL: the deploying one) and region; part: 1,
+ * 2... of a split pair, 0 when not split; what: NULL, or what its name
+ * ends with. */
+static struct cfn_stack *stack_add(struct cfn_plan *p, const struct ds_account *account,
+				   const char *region, size_t part, const char *what)
 {
 	struct arena *a = p->arena;
-	const struct ds_place *pl = g->place;
 	struct cfn_stack *s = &p->stacks[p->nstacks];
 	s->index = p->nstacks++;
 	s->part = part;
-	s->region = pl->region;
-	s->account_id = pl->account ? pl->account->id : NULL;
-	s->account_alias = pl->account ? pl->account->alias : NULL;
+	s->region = region;
+	s->account_id = account ? account->id : NULL;
+	s->account_alias = account ? account->alias : NULL;
 	if (s->account_alias && alias_usable(s->account_alias))
 		s->account_part = s->account_alias;
 	else
@@ -364,6 +369,8 @@ static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, si
 	s->name = arena_printf(a, "%s-%s-%s", p->spec_name, s->account_part, s->region);
 	if (part)
 		s->name = arena_printf(a, "%s-%zu", s->name, part);
+	if (what)
+		s->name = arena_printf(a, "%s-%s", s->name, what);
 	s->name = stack_name_claim(p, s);
 	s->template = arena_printf(a, "%s.template.json", s->name);
 	s->bootstrap_template = arena_printf(a, "%s.bootstrap.template.json", s->name);
@@ -375,7 +382,7 @@ static struct cfn_stack *stack_add(struct cfn_plan *p, const struct group *g, si
 static void group_stacks(struct cfn_plan *p, const struct group *g, const size_t *part)
 {
 	if (g->nparts == 1) {
-		struct cfn_stack *s = stack_add(p, g, 0);
+		struct cfn_stack *s = stack_add(p, g->place->account, g->place->region, 0, NULL);
 		for (size_t k = 0; k < g->n; k++)
 			p->of_bucket[g->members[k]] = s;
 		return;
@@ -386,7 +393,8 @@ static void group_stacks(struct cfn_plan *p, const struct group *g, const size_t
 		used[part[g->members[k]]] = true;
 	for (size_t k = 0; k < g->nparts; k++)
 		if (used[k])
-			by_part[k] = stack_add(p, g, k + 1);
+			by_part[k] = stack_add(p, g->place->account, g->place->region, k + 1,
+						       NULL);
 	for (size_t k = 0; k < g->n; k++)
 		p->of_bucket[g->members[k]] = by_part[part[g->members[k]]];
 }
@@ -404,7 +412,8 @@ static void plan_group(const struct crrc_desired *ds, const struct cfn_weight *w
 		group_split(ds, a, &groups[g], w, part);
 		nparts += groups[g].nparts;
 	}
-	p->stacks = arena_array(p->arena, nparts + 1, sizeof(*p->stacks));
+	/* and a stack of points for each account that has some */
+	p->stacks = arena_array(p->arena, nparts + ds->npoints + 1, sizeof(*p->stacks));
 	p->of_bucket = arena_array(p->arena, n, sizeof(*p->of_bucket));
 	for (size_t g = 0; g < ngroups; g++)
 		group_stacks(p, &groups[g], part);
@@ -488,7 +497,7 @@ static void plan_steps(const struct crrc_desired *ds, struct cfn_plan *p)
 		if (!done[se[i].from] && !done[se[i].to])
 			p->stacks[se[i].from].bootstrap = true;
 
-	p->steps = arena_array(p->arena, 2 * n + 1, sizeof(*p->steps));
+	p->steps = arena_array(p->arena, 2 * n + ds->npoints + 1, sizeof(*p->steps));
 	p->nsteps = 0;
 	for (size_t i = 0; i < nordered; i++)
 		p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[order[i]], false};
@@ -500,6 +509,49 @@ static void plan_steps(const struct crrc_desired *ds, struct cfn_plan *p)
 			p->steps[p->nsteps++] = (struct cfn_step){&p->stacks[i], false};
 }
 
+/* The forms of a point's id in its template. */
+static const struct uniq_form point_forms[] = {
+	{"", CFN_ID_POINT},
+	{"", CFN_ID_POINT_POLICY},
+	{"", CFN_ID_POINT_ALIAS},
+};
+
+/* The stacks of points, one per account that creates some, in the order
+ * of their first point, deployed after every stack of buckets: those
+ * create the buckets a point spans. */
+static void plan_points(const struct crrc_desired *ds, struct cfn_plan *p)
+{
+	size_t na = ds->naccounts + 1; /* by account index + 1; 0: the deploying one */
+	struct cfn_stack **of_account = arena_array(p->tmp, na, sizeof(*of_account));
+	struct uniq *ids = uniq_create(p->tmp, 3 * ds->npoints);
+	p->point_ids = arena_array(p->arena, ds->npoints + 1, sizeof(*p->point_ids));
+	for (size_t i = 0; i < ds->npoints; i++) {
+		const struct ds_access_point *pt = &ds->points[i];
+		const struct ds_account *acc = pt->place->account;
+		size_t k = acc ? (size_t)(acc - ds->accounts) + 1 : 0;
+		if (!of_account[k]) {
+			of_account[k] = stack_add(p, acc, POINT_CONTROL_REGION, 0, "access-points");
+			p->steps[p->nsteps++] = (struct cfn_step){of_account[k], false};
+		}
+		of_account[k]->npoints++;
+		const char *stem = camel_case(p->tmp, pt->key);
+		p->point_ids[i] = arena_strdup(p->arena,
+					       uniq_stem(ids, point_forms, 3, stem[0] ? stem : "Point",
+							 "", pt->key, !stem[0]));
+	}
+	for (size_t s = 0; s < p->nstacks; s++)
+		if (p->stacks[s].npoints) {
+			p->stacks[s].points = arena_array(p->arena, p->stacks[s].npoints,
+							  sizeof(void *));
+			p->stacks[s].npoints = 0;
+		}
+	for (size_t i = 0; i < ds->npoints; i++) {
+		const struct ds_account *acc = ds->points[i].place->account;
+		struct cfn_stack *s = of_account[acc ? (size_t)(acc - ds->accounts) + 1 : 0];
+		s->points[s->npoints++] = &ds->points[i];
+	}
+}
+
 void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char **ids,
 		    const struct cfn_weight *w, struct cfn_plan *p)
 {
@@ -508,9 +560,10 @@ void cfn_plan_build(const struct crrc_desired *ds, struct arena *a, const char *
 	p->tmp = arena_create_sized(64u * 1024u);
 	p->spec_name = ds->name;
 	p->ids = ids;
-	p->stack_names = uniq_create(p->tmp, 3 * (ds->nplaces + 1));
+	p->stack_names = uniq_create(p->tmp, 3 * (ds->nplaces + ds->npoints + 1));
 	plan_group(ds, w, p);
 	plan_steps(ds, p);
+	plan_points(ds, p);
 	arena_destroy(p->tmp);
 	p->tmp = NULL;
 	p->stack_names = NULL;

@@ -326,18 +326,36 @@ __attribute__((format(printf, 2, 0))) static void vformat(struct buf *b, const c
 	puts_(b, p);
 }
 
-void hcl_comment(struct hcl *h, const char *text)
+/* One "# " line of the n bytes of text, control characters escaped. */
+static void comment_line(struct hcl *h, const unsigned char *text, size_t n)
 {
-	item(h, true);
 	struct buf *b = line_begin(h);
 	put(b, "# ", 2);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	for (const unsigned char *p = text; p < text + n; p++) {
 		if (*p < 0x20 || *p == 0x7f)
 			buf_printf(b, "\\x%02x", *p);
 		else
 			put(b, p, 1);
 	}
 	put(b, "\n", 1);
+}
+
+void hcl_comment(struct hcl *h, const char *text)
+{
+	item(h, true);
+	comment_line(h, (const unsigned char *)text, strlen(text));
+}
+
+void hcl_comment_lines(struct hcl *h, const char *text)
+{
+	item(h, true);
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		const unsigned char *nl = (const unsigned char *)strchr((const char *)p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen((const char *)p);
+		comment_line(h, p, n);
+		p += n + (nl != NULL);
+	}
 }
 
 void hcl_block(struct hcl *h, const char *fmt, ...)

@@ -61,6 +61,8 @@ void hcl_finish(struct hcl *h);
 
 /* A `#` comment line (control characters in text are escaped). */
 void hcl_comment(struct hcl *h, const char *text);
+/* Consecutive `#` comment lines, one for each line of text. */
+void hcl_comment_lines(struct hcl *h, const char *text);
 /* Open a block: the header (type and quoted labels) as given, then "{". */
 void hcl_block(struct hcl *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hcl_end(struct hcl *h);

@@ -28,6 +28,13 @@ static const struct uniq_form account_forms[] = {
 	{"variable", "_role_arn"},
 };
 
+/* A point's name: its resources' (aws_s3control_multi_region_access_point.<n>
+ * and its policy's, a namespace of their own) and its output's. */
+static const struct uniq_form point_forms[] = {
+	{"point", ""},
+	{"output", "_access_point_arn"},
+};
+
 static const struct uniq_form provider_forms[] = {
 	{"provider", ""},
 };
@@ -152,14 +159,28 @@ static void buckets_plan(struct tf *t, struct uniq *u)
 	}
 }
 
+static void points_plan(struct tf *t, struct uniq *u)
+{
+	const struct crrc_desired *ds = t->ds;
+	t->point_names = arena_array(t->arena, ds->npoints + 1, sizeof(*t->point_names));
+	for (size_t i = 0; i < ds->npoints; i++) {
+		const char *key = ds->points[i].key;
+		t->point_names[i] = arena_strdup(t->arena,
+						 uniq_stem(u, point_forms, FORMS(point_forms),
+							   ident(t->arena, key), "_", key, false));
+	}
+}
+
 void tf_names_plan(struct tf *t)
 {
 	const struct crrc_desired *ds = t->ds;
 	/* the claims are needed while names are made, not after: 20,000
 	 * buckets claim some 5 MB of them */
 	struct arena *claims = arena_create();
-	struct uniq *u = uniq_create(claims, 4 * ds->nbuckets + 2 * ds->naccounts + ds->nplaces);
+	struct uniq *u = uniq_create(claims, 4 * ds->nbuckets + 2 * ds->naccounts + ds->nplaces +
+					      2 * ds->npoints);
 	buckets_plan(t, u);
+	points_plan(t, u);
 	accounts_plan(t, u);
 	providers_plan(t, u);
 	arena_destroy(claims);

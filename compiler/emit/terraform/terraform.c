@@ -2,7 +2,8 @@
  * reviewer expects: versions.tf, providers.tf (one aws provider per account
  * and region), variables.tf (the role Terraform assumes in each named
  * account), buckets.tf, iam.tf (the least-privilege role of iam.c),
- * replication.tf (replication.c) and outputs.tf; and what owners must add
+ * replication.tf (replication.c), access_points.tf (points.c) and
+ * outputs.tf; and what owners must add
  * (owner.h). Modern split S3 resources only. What each resource holds is
  * the desired state's; names and references are names.c's. An existing
  * bucket is configured, never overwritten: its bucket policy and Object
@@ -20,13 +21,13 @@
 #define TERRAFORM_VERSION ">= 1.3.0"
 
 /* Begin the file at path in o, its header written: h writes into it. */
-static void file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path)
+void tf_file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path)
 {
 	hcl_init(h, o->open(o, path));
 	tf_header(t, h);
 }
 
-static void file_end(struct hcl *h, struct crrc_sink *o)
+void tf_file_end(struct hcl *h, struct crrc_sink *o)
 {
 	hcl_finish(h);
 	o->close(o);
@@ -35,7 +36,7 @@ static void file_end(struct hcl *h, struct crrc_sink *o)
 static void versions_tf(struct tf *t, struct crrc_sink *o)
 {
 	struct hcl h;
-	file_begin(t, &h, o, "versions.tf");
+	tf_file_begin(t, &h, o, "versions.tf");
 	hcl_block(&h, "terraform");
 	hcl_attr(&h, "required_version", "\"%s\"", TERRAFORM_VERSION);
 	hcl_block(&h, "required_providers");
@@ -45,13 +46,13 @@ static void versions_tf(struct tf *t, struct crrc_sink *o)
 	hcl_attr_close(&h, "}");
 	hcl_end(&h);
 	hcl_end(&h);
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
 static void providers_tf(struct tf *t, struct crrc_sink *o)
 {
 	struct hcl h;
-	file_begin(t, &h, o, "providers.tf");
+	tf_file_begin(t, &h, o, "providers.tf");
 	for (size_t i = 0; i < t->ds->nplaces; i++) {
 		const struct tf_provider *p = &t->providers[i];
 		hcl_block(&h, "provider \"aws\"");
@@ -64,7 +65,7 @@ static void providers_tf(struct tf *t, struct crrc_sink *o)
 		}
 		hcl_end(&h);
 	}
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
 /* The role Terraform assumes in each named account, checked to be there. */
@@ -90,10 +91,10 @@ static void variables_tf(struct tf *t, struct crrc_sink *o)
 	if (t->ds->naccounts == 0)
 		return;
 	struct hcl h;
-	file_begin(t, &h, o, "variables.tf");
+	tf_file_begin(t, &h, o, "variables.tf");
 	for (size_t i = 0; i < t->ds->naccounts; i++)
 		role_variable(t, &h, &t->ds->accounts[i], t->account_names[i]);
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
 static void bucket_resource(struct tf *t, struct hcl *h, const struct ds_bucket *b)
@@ -153,7 +154,7 @@ static void bucket_policy_resource(struct tf *t, struct hcl *h, const struct ds_
 static void buckets_tf(struct tf *t, struct crrc_sink *o)
 {
 	struct hcl h;
-	file_begin(t, &h, o, "buckets.tf");
+	tf_file_begin(t, &h, o, "buckets.tf");
 	for (size_t i = 0; i < t->ds->nbuckets; i++) {
 		arena_reset(t->tmp); /* what the last one needed */
 		const struct ds_bucket *b = &t->ds->buckets[i];
@@ -162,7 +163,7 @@ static void buckets_tf(struct tf *t, struct crrc_sink *o)
 			encryption_resource(t, &h, b);
 		bucket_policy_resource(t, &h, b);
 	}
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
 static void role_resources(struct tf *t, struct hcl *h, const struct ds_replication *r)
@@ -207,13 +208,13 @@ static void iam_tf(struct tf *t, struct crrc_sink *o)
 	if (!any)
 		return;
 	struct hcl h;
-	file_begin(t, &h, o, "iam.tf");
+	tf_file_begin(t, &h, o, "iam.tf");
 	for (size_t i = 0; i < t->ds->nreplications; i++) {
 		arena_reset(t->tmp); /* what the last one needed */
 		if (creates_role(&t->ds->replications[i]))
 			role_resources(t, &h, &t->ds->replications[i]);
 	}
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
 static void replication_tf(struct tf *t, struct crrc_sink *o)
@@ -224,16 +225,16 @@ static void replication_tf(struct tf *t, struct crrc_sink *o)
 	if (!any)
 		return;
 	struct hcl h;
-	file_begin(t, &h, o, "replication.tf");
+	tf_file_begin(t, &h, o, "replication.tf");
 	for (size_t i = 0; i < t->ds->nreplications; i++) {
 		arena_reset(t->tmp); /* what the last one needed */
 		if (replicates(&t->ds->replications[i]))
 			tf_replication_write(t, &h, &t->ds->replications[i]);
 	}
-	file_end(&h, o);
+	tf_file_end(&h, o);
 }
 
-static void output(struct hcl *h, const char *name, const char *description, const char *value)
+void tf_output(struct hcl *h, const char *name, const char *description, const char *value)
 {
 	hcl_block(h, "output \"%s\"", name);
 	hcl_attr_str(h, "description", description, strlen(description));
@@ -244,12 +245,12 @@ static void output(struct hcl *h, const char *name, const char *description, con
 static void outputs_tf(struct tf *t, struct crrc_sink *o)
 {
 	struct hcl h;
-	file_begin(t, &h, o, "outputs.tf");
+	tf_file_begin(t, &h, o, "outputs.tf");
 	for (size_t i = 0; i < t->ds->nbuckets; i++) {
 		arena_reset(t->tmp); /* what the last one needed */
 		const struct ds_bucket *b = &t->ds->buckets[i];
 		const char *n = tf_name(t, b);
-		output(&h, arena_concat(t->tmp, n, "_bucket_arn", NULL),
+		tf_output(&h, arena_concat(t->tmp, n, "_bucket_arn", NULL),
 		       arena_concat(t->tmp, "ARN of the bucket ", b->key, " (", b->name, ").", NULL),
 		       tf_bucket_arn(t, b));
 	}
@@ -259,12 +260,13 @@ static void outputs_tf(struct tf *t, struct crrc_sink *o)
 		if (!replicates(r) || (!r->role.create && !r->role.arn))
 			continue;
 		const char *n = tf_name(t, r->source);
-		output(&h, arena_concat(t->tmp, n, "_replication_role_arn", NULL),
+		tf_output(&h, arena_concat(t->tmp, n, "_replication_role_arn", NULL),
 		       arena_concat(t->tmp, "ARN of the role that replicates ", r->source->key, ".",
 				    NULL),
 		       tf_role_arn(t, r));
 	}
-	file_end(&h, o);
+	tf_points_outputs(t, &h);
+	tf_file_end(&h, o);
 }
 
 static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *opt,
@@ -290,6 +292,7 @@ static bool emit(const struct crrc_desired *ds, const struct crrc_emit_options *
 	buckets_tf(&t, o);
 	iam_tf(&t, o);
 	replication_tf(&t, o);
+	tf_points_file(&t, o);
 	outputs_tf(&t, o);
 	owner_write(ds, opt, o, d);
 	arena_destroy(t.tmp);

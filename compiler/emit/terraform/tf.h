@@ -31,6 +31,7 @@ struct tf {
 	const char **names;  /* resource name of each bucket, by index */
 	struct tf_provider *providers; /* by place */
 	const char **account_names;    /* by account: the alias, or account_<id> */
+	const char **point_names;      /* by point: its key as an identifier */
 	/* Literal ARNs in policies, to write references in their place: the
 	 * ARNs of the buckets and of the generated roles Terraform manages. */
 	struct strmap *bucket_arns, *role_arns;
@@ -38,6 +39,14 @@ struct tf {
 
 /* Plan the names of t->ds (t->ds, arena and tmp set). */
 void tf_names_plan(struct tf *t);
+
+/* Begin the file at path in o, its header written: h writes into it;
+ * tf_file_end completes it. */
+struct crrc_sink;
+void tf_file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path);
+void tf_file_end(struct hcl *h, struct crrc_sink *o);
+/* An output block. */
+void tf_output(struct hcl *h, const char *name, const char *description, const char *value);
 
 /* The file header, then the body follows. */
 void tf_header(struct tf *t, struct hcl *h);
@@ -59,5 +68,9 @@ const char *tf_ref_subst(void *ctx, const char *s, size_t len);
 
 /* replication.tf (replication.c). */
 void tf_replication_write(struct tf *t, struct hcl *h, const struct ds_replication *r);
+
+/* access_points.tf (points.c), when there are points; and their outputs. */
+void tf_points_file(struct tf *t, struct crrc_sink *o);
+void tf_points_outputs(struct tf *t, struct hcl *h);
 
 #endif
