@@ -19,3 +19,8 @@ output "primary_replication_role_arn" {
   description = "ARN of the role that replicates primary."
   value       = aws_iam_role.primary_replication.arn
 }
+
+output "media_access_point_arn" {
+  description = "ARN of the Multi-Region Access Point media (streamvision-media)."
+  value       = aws_s3control_multi_region_access_point.media.arn
+}

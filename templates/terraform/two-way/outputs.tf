@@ -19,3 +19,8 @@ output "west_replication_role_arn" {
   description = "ARN of the role that replicates west."
   value       = aws_iam_role.west_replication.arn
 }
+
+output "uploads_access_point_arn" {
+  description = "ARN of the Multi-Region Access Point uploads (orbital-uploads-uploads)."
+  value       = aws_s3control_multi_region_access_point.uploads.arn
+}
