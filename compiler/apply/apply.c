@@ -21,7 +21,8 @@ static const char *getenv_fn(const char *name)
 static void report_blocked(struct engine *e, const struct plan *p)
 {
 	static const char *const kinds[] = {"bucket", "role", "the replication configuration of",
-					    "the batch replication job of"};
+					    "the batch replication job of",
+					    "Multi-Region Access Point"};
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)
@@ -161,6 +162,7 @@ enum apply_result apply_run(const struct crrc_desired *ds, const struct apply_op
 		return APPLY_FAILED;
 	}
 	e.live = live_create(ds->nbuckets, ds->nreplications, ds->nplaces);
+	live_points_create(e.live, ds->npoints);
 	engine_accounts(&e);
 	engine_read(&e);
 	char err[256] = "";

@@ -54,6 +54,10 @@ void engine_policy(const struct engine *e, const struct retry_match *also,
 		   struct retry_policy *out);
 /* Set up the accounts' clients and prove each account's identity. */
 bool engine_accounts(struct engine *e);
+/* Only the credentials of place p's account (`crrc failover`): proved by
+ * STS only when the spec does not name the account; false, with *err
+ * (free() it), when they fail. engine_accounts_free frees them. */
+bool engine_account_one(struct engine *e, const struct ds_place *p, char **err);
 void engine_accounts_free(struct engine *e);
 /* Read what AWS holds into e->live. */
 void engine_read(struct engine *e);

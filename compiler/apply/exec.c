@@ -4,7 +4,8 @@
  * policy, tags; a role's trust, policy and tags), then the replication
  * configurations, which need versioning at both ends and their role, and
  * last the S3 Batch Replication jobs (S3 Control CreateJob), which need
- * the configuration in place and their batch role.
+ * the configuration in place and their batch role; then the Multi-Region
+ * Access Points over the buckets in place (points_exec.c).
  * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
  * spec line, and the steps that depend on it are not sent; the others go
  * on. A create whose answer was lost and that finds its own work on the
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "apply/engine.h"
+#include "apply/points.h"
 #include "aws/http.h"
 #include "aws/iam.h"
 #include "aws/s3.h"
@@ -89,7 +91,7 @@ static struct plan_item *item_of(const struct write *w)
 static void progress(struct exec *x, const struct plan_item *it, const char *did)
 {
 	static const char *const kinds[] = {"bucket", "role", "replication of",
-					    "batch replication job for"};
+					    "batch replication job for", "access point"};
 	progress_line(x, true);
 	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
 	fflush(x->e->o->out);
@@ -405,6 +407,8 @@ void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive};
 	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
+	progress_line(&x, true);
+	engine_exec_points(e, p, x.failed);
 	progress_line(&x, true); /* the summary comes next */
 	x.tty = false;
 	for (size_t i = 0; i < p->n; i++) {
