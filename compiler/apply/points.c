@@ -135,6 +135,8 @@ static void pread_done(struct aws_request *req, const struct aws_call_end *end, 
 		pread_got(c, lp, end);
 	else if (c->what == PREAD_ROUTES)
 		pread_routes(c, lp, end);
+	else if (!end->ok && end->resp->status == 404)
+		; /* NoSuchMultiRegionAccessPointPolicy: none yet */
 	else if (s3mrap_get_policy_parse(end->resp, &lp->policy, err, sizeof(err)) ==
 		 AWS_READ_FAILED)
 		pread_failed(lp, "s3:GetMultiRegionAccessPointPolicy", end, err[0] ? err : NULL);

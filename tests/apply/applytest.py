@@ -291,8 +291,16 @@ def no_changes(ctx, spec):
     equal((doc["changes"], doc["items"]), (False, []), "the JSON plan's changes")
 
 
-def run_cases(name, cases, owners=True, setup=None):
-    """Every (case, spec) in order on one moto; exit 0, 1 (failures) or 77."""
+def control_args(moto, control):
+    args = dict(control or {})
+    if args.get("backend") is True:
+        args["backend"] = moto.url
+    return args
+
+
+def run_cases(name, cases, owners=True, setup=None, control=None):
+    """Every (case, spec) in order on one moto; exit 0, 1 (failures) or 77.
+    control: more arguments of the S3 Control server (backend=True: moto)."""
     motoserver.require()
     import importlib.util
     if importlib.util.find_spec("boto3") is None:
@@ -302,7 +310,8 @@ def run_cases(name, cases, owners=True, setup=None):
         return 1
     failures, t0 = [], time.monotonic()
     with motoserver.Moto(owners=owners) as moto, \
-            s3controlserver.S3Control(lookup=sts_keys(moto)) as ctl:
+            s3controlserver.S3Control(lookup=sts_keys(moto), **control_args(moto, control)) \
+            as ctl:
         extra = setup(moto) if setup else None
         ctx = Ctx(moto, endpoint=extra, ctl=ctl)
         try:
