@@ -92,6 +92,24 @@ struct aws_request *api_request(const char *method, const char *endpoint,
 	return aws_request_create(method, endpoint, path, region, service);
 }
 
+bool api_account_ok(const char *a)
+{
+	size_t n = a ? strspn(a, "0123456789") : 0;
+	return n == 12 && a[n] == '\0';
+}
+
+struct aws_request *api_control_request(const char *method, const char *endpoint,
+					const char *region, const char *account,
+					const char *path)
+{
+	if (!api_account_ok(account))
+		return NULL;
+	struct aws_request *req = aws_request_create(method, endpoint, path, region, "s3");
+	if (req)
+		aws_request_set_header(req, "x-amz-account-id", account);
+	return req;
+}
+
 void api_set_body(struct aws_request *req, const char *content_type, const void *data,
 		  size_t len, bool md5)
 {

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 
 #define API_S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
+#define API_S3CONTROL_XMLNS "http://awss3control.amazonaws.com/doc/2018-08-20/"
 
 /* v, an array of *cap elements of size bytes, n of them used, with room
  * for one more: the same or reallocated, *cap doubled. */
@@ -23,6 +24,13 @@ void *api_grow(void *v, size_t n, size_t *cap, size_t size);
 struct aws_request *api_request(const char *method, const char *endpoint,
 				const char *path_prefix, const char *region,
 				const char *service);
+/* Whether a is an account id: twelve digits. */
+bool api_account_ok(const char *a);
+/* An S3 Control request: method endpoint+path as account (x-amz-account-id),
+ * signed as "s3"; NULL when account is not twelve digits. */
+struct aws_request *api_control_request(const char *method, const char *endpoint,
+					const char *region, const char *account,
+					const char *path);
 /* Set the body with its Content-Type, and its Content-MD5 when md5. */
 void api_set_body(struct aws_request *req, const char *content_type, const void *data,
 		  size_t len, bool md5);

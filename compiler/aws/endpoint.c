@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+const char *const aws_mrap_route_regions[AWS_MRAP_ROUTE_REGIONS] = {
+	"us-east-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "eu-west-1",
+};
+
 struct partition {
 	const char *name, *dns, *iam_host, *iam_region;
 };

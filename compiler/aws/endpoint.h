@@ -46,6 +46,14 @@ bool aws_endpoint_s3_bucket(struct aws_endpoint *ep, const char *bucket, const c
  * override is used as it is, without the account in its host. */
 bool aws_endpoint_s3_control(struct aws_endpoint *ep, const char *account, const char *region,
 			     aws_getenv_fn *env, char **err);
+/* Multi-Region Access Points (s3mrap.h): create, put-policy, describe
+ * the asynchronous operation, get and get-policy are answered only by S3
+ * Control in us-west-2 (elsewhere 301 PermanentRedirect); the routes only
+ * in the five failover-control regions, any of them. Endpoints as
+ * aws_endpoint_s3_control's. */
+#define AWS_MRAP_CONTROL_REGION "us-west-2"
+#define AWS_MRAP_ROUTE_REGIONS 5
+extern const char *const aws_mrap_route_regions[AWS_MRAP_ROUTE_REGIONS];
 /* Free the strings; ep is zeroed. */
 void aws_endpoint_clear(struct aws_endpoint *ep);
 

@@ -11,15 +11,7 @@
 
 #include "aws/api_internal.h"
 
-#define S3CONTROL_XMLNS "http://awss3control.amazonaws.com/doc/2018-08-20/"
 #define JOBS_PATH "/v20180820/jobs"
-
-/* Twelve digits. */
-static bool account_ok(const char *a)
-{
-	size_t n = a ? strspn(a, "0123456789") : 0;
-	return n == 12 && a[n] == '\0';
-}
 
 /* Whether s is min to max characters (UTF-8 code points). */
 static bool chars_ok(const char *s, size_t min, size_t max)
@@ -28,19 +20,6 @@ static bool chars_ok(const char *s, size_t min, size_t max)
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
 		n += (*p & 0xc0) != 0x80;
 	return s && n >= min && n <= max;
-}
-
-/* method endpoint+path as account, signed as s3. */
-static struct aws_request *control_req(const char *method, const char *endpoint,
-				       const char *region, const char *account,
-				       const char *path)
-{
-	if (!account_ok(account))
-		return NULL;
-	struct aws_request *req = aws_request_create(method, endpoint, path, region, "s3");
-	if (req)
-		aws_request_set_header(req, "x-amz-account-id", account);
-	return req;
 }
 
 static bool spec_ok(const struct s3control_job_spec *j)
@@ -82,14 +61,14 @@ struct aws_request *s3control_create_job(const char *endpoint, const char *regio
 {
 	if (!spec_ok(j))
 		return NULL;
-	struct aws_request *req = control_req("POST", endpoint, region, j->account, JOBS_PATH);
+	struct aws_request *req = api_control_request("POST", endpoint, region, j->account, JOBS_PATH);
 	if (!req)
 		return NULL;
 	/* CreateJobRequest: ConfirmationRequired, Operation, Report,
 	 * ClientRequestToken, Manifest, Description, Priority, RoleArn, Tags,
 	 * ManifestGenerator. */
 	xmlNode *root;
-	xmlDoc *doc = api_xml_new_ns("CreateJobRequest", S3CONTROL_XMLNS, &root);
+	xmlDoc *doc = api_xml_new_ns("CreateJobRequest", API_S3CONTROL_XMLNS, &root);
 	api_xml_add(root, "ConfirmationRequired", "false");
 	api_xml_add(api_xml_add(root, "Operation", NULL), "S3ReplicateObject", NULL);
 	add_report(root, j);
@@ -180,7 +159,7 @@ static bool parse_job(const xmlNode *n, struct s3control_job *j, char *err, size
 struct aws_request *s3control_list_jobs(const char *endpoint, const char *region,
 					const char *account, const char *next_token)
 {
-	struct aws_request *req = control_req("GET", endpoint, region, account, JOBS_PATH);
+	struct aws_request *req = api_control_request("GET", endpoint, region, account, JOBS_PATH);
 	if (req && next_token)
 		aws_request_add_query(req, "nextToken", next_token);
 	return req;
@@ -218,7 +197,7 @@ struct aws_request *s3control_describe_job(const char *endpoint, const char *reg
 	struct buf path = BUF_INIT;
 	buf_puts(&path, JOBS_PATH "/");
 	aws_uri_encode(&path, job_id, strlen(job_id), false);
-	struct aws_request *req = control_req("GET", endpoint, region, account, path.data);
+	struct aws_request *req = api_control_request("GET", endpoint, region, account, path.data);
 	buf_free(&path);
 	return req;
 }

@@ -17,6 +17,7 @@
 #include "aws/s3_object.h"
 #include "aws/s3_replication.h"
 #include "aws/s3control.h"
+#include "aws/s3mrap.h"
 #include "aws/sts.h"
 #include "base/buf.h"
 #include "check/check.h"
@@ -138,6 +139,37 @@ static void s3control_calls(void)
 				       "00e123a4-c0d8-41f4-a0eb-b46f9ba5b07c"));
 }
 
+#define MRAP_ARN "arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap"
+
+/* The Multi-Region Access Points: every builder, with and without the
+ * optional members (BucketAccountId, a route's Bucket or Region). */
+static void mrap_calls(void)
+{
+	const char *a = "111122223333";
+	struct s3mrap_region regions[] = {{.bucket = "src"},
+					  {.bucket = "dst", .account = "444455556666"}};
+	json_t *p = json_loads("{\"Version\":\"2012-10-17\",\"Statement\":[]}", 0, NULL);
+	struct s3mrap_route routes[] = {{.bucket = "src", .dial = 100},
+					{.region = "us-east-1", .dial = 0},
+					{.bucket = "dst", .region = "us-east-1", .dial = 0}};
+	dump_as("CreateMultiRegionAccessPoint", NULL, "s3control",
+		s3mrap_create(EP, "us-west-2", a, "crrc-1", "crrc-shared", regions, 2));
+	dump_as("PutMultiRegionAccessPointPolicy", NULL, "s3control",
+		s3mrap_put_policy(EP, "us-west-2", a, "crrc-2", "crrc-shared", p));
+	dump_as("DescribeMultiRegionAccessPointOperation", NULL, "s3control",
+		s3mrap_describe_operation(EP, "us-west-2", a, "arn:aws:s3:us-west-2:"
+					  "111122223333:async-request/mrap/create/a1b2"));
+	dump_as("GetMultiRegionAccessPoint", NULL, "s3control",
+		s3mrap_get(EP, "us-west-2", a, "crrc-shared"));
+	dump_as("GetMultiRegionAccessPointPolicy", NULL, "s3control",
+		s3mrap_get_policy(EP, "us-west-2", a, "crrc-shared"));
+	dump_as("GetMultiRegionAccessPointRoutes", NULL, "s3control",
+		s3mrap_get_routes(EP, "us-east-1", a, MRAP_ARN));
+	dump_as("SubmitMultiRegionAccessPointRoutes", NULL, "s3control",
+		s3mrap_submit_routes(EP, "us-east-1", a, MRAP_ARN, routes, 3));
+	json_decref(p);
+}
+
 static void iam_sts_calls(void)
 {
 	json_t *p = json_loads("{\"Version\":\"2012-10-17\",\"Statement\":[]}", 0, NULL);
@@ -212,6 +244,7 @@ int main(int argc, char **argv)
 	s3_calls();
 	object_calls();
 	s3control_calls();
+	mrap_calls();
 	iam_sts_calls();
 	int rc = 0;
 	for (int i = 1; i < argc; i++)

@@ -11,7 +11,9 @@ For S3 the method, the subresource and query parameters and every header
 come from the operation's http and input shape (x-amz-meta-* from its
 Metadata prefix; an enum header's value among its values); an object's path
 is the key as botocore encodes a {Key+} label. For S3 Control likewise, with
-the path matched against requestUri's labels, x-amz-account-id present and
+the path matched against requestUri's labels (greedy ones as botocore
+encodes them: an MRAP ARN's ':' as %3A, its '/' kept), Content-MD5 on every
+httpChecksumRequired operation (an empty body's on a GET), x-amz-account-id present and
 of the model's pattern, and the body's root named and namespaced as the
 operation's input says, every required member there, one member in a union,
 strings and numbers within the model's bounds. For IAM and STS every form
@@ -39,8 +41,11 @@ ROOT = os.environ.get("CRRC_SOURCE_ROOT",
                           os.path.abspath(__file__))))))
 DUMP = os.environ.get("AWS_DUMP")
 S3NS = "http://s3.amazonaws.com/doc/2006-03-01/"
-# 18 S3 operations, s3xml's document, 3 S3 Control, 8 IAM and 2 STS operations.
-EXPECTED_SHAPES = 32
+# A Multi-Region Access Point's ARN: the routes' {mrap+} label.
+MRAP_ARN = re.compile(r"arn:[a-z-]+:s3::[0-9]{12}:accesspoint/(.+)")
+# 18 S3 operations, s3xml's document, 3 S3 Control (jobs) and 7 (Multi-Region
+# Access Points), 8 IAM and 2 STS operations.
+EXPECTED_SHAPES = 39
 
 
 def load_model(service, version):
@@ -271,17 +276,23 @@ class WireModel(unittest.TestCase):
         what = req["op"]
         self.assertEqual(req["method"], op["http"]["method"], what)
         self.assertEqual(req["service"], model["metadata"]["signingName"], what)
-        # The path: requestUri with each {label} one encoded segment.
+        # The path: requestUri with each {label} one encoded segment, each
+        # greedy {label+} as botocore encodes it ('/' kept).
         uri = op["http"]["requestUri"]
-        labels = re.findall(r"\{(\w+)\}", uri)
-        pattern = "^" + re.sub(r"\\\{\w+\\\}", "([^/]+)", re.escape(uri)) + "$"
+        labels = re.findall(r"\{(\w+)(\+?)\}", uri)
+        pattern = "^" + re.sub(r"\\\{\w+(\\\+)?\\\}",
+                               lambda g: "(.+)" if g.group(1) else "([^/]+)",
+                               re.escape(uri)) + "$"
         m = re.match(pattern, req["path"])
         self.assertIsNotNone(m, f"{what}: {req['path']} is not {uri}")
         by_loc = {mm.get("locationName", n): mm for n, mm in inp["members"].items()}
-        for label, value in zip(labels, m.groups()):
+        for (label, greedy), value in zip(labels, m.groups()):
             shape = shapes[by_loc[label]["shape"]]
             text = urllib.parse.unquote(value)
-            self.assertEqual(percent_encode(text, safe="~"), value, what)
+            self.assertEqual(percent_encode(text, safe="~/" if greedy else "~"), value, what)
+            arn = MRAP_ARN.fullmatch(text)
+            if arn and by_loc[label]["shape"] == "MultiRegionAccessPointId":  # the model's pattern has no '/', its documentation an ARN
+                text = arn.group(1)
             self.assertEqual(bounds(text, shape, shape["type"]), [], f"{what}: {label}")
         qs = {mm["locationName"] for mm in inp["members"].values()
               if mm.get("location") == "querystring"}
@@ -294,6 +305,10 @@ class WireModel(unittest.TestCase):
             if mm.get("location") == "header":
                 self.assertIn(mm["locationName"].lower(), sent, f"{what}: {r} missing")
         self.check_md5(req)
+        if op.get("httpChecksumRequired"):  # every MRAP operation, GETs too
+            headers = {n.lower(): v for n, v in req["headers"]}
+            self.assertEqual(headers.get("content-md5"), base64.b64encode(
+                hashlib.md5(req["body"].encode()).digest()).decode(), f"{what}: checksum")
         body_members = [n for n, mm in inp["members"].items() if not mm.get("location")]
         if not req["body"]:
             self.assertEqual([r for r in inp.get("required", []) if r in body_members], [],
