@@ -462,6 +462,15 @@ static void read_replication(struct builder *b, const struct node *v, void *obj)
 static void read_policies(struct builder *b, const struct node *v, void *obj);
 
 static void read_ignore(struct builder *b, const struct node *v, void *obj);
+static void read_access_points(struct builder *b, const struct node *v, void *obj);
+static void read_point_buckets(struct builder *b, const struct node *v, void *obj);
+static void read_point_passive(struct builder *b, const struct node *v, void *obj);
+
+static const struct field point_fields[] = {
+	{"name", F_STR, OFF(struct crrc_access_point, name), false, NULL},
+	{"buckets", F_OTHER, 0, true, read_point_buckets},
+	{"passive", F_OTHER, 0, false, read_point_passive},
+};
 
 static const struct field root_fields[] = {
 	{"crrc", F_INT, OFF(struct crrc_model, version), true, NULL},
@@ -471,6 +480,7 @@ static const struct field root_fields[] = {
 	{"buckets", F_OTHER, 0, true, read_buckets},
 	{"replication", F_OTHER, 0, false, read_replication},
 	{"policies", F_OTHER, 0, false, read_policies},
+	{"access_points", F_OTHER, 0, false, read_access_points},
 	{"ignore", F_OTHER, 0, false, read_ignore},
 	{"versioning", F_VERSIONING, 0, false, NULL},
 };
@@ -587,21 +597,30 @@ static void read_accounts(struct builder *b, const struct node *v, void *obj)
 	}
 }
 
+/* A list of strings into *out (*n of them), its position into *pos; false
+ * when v is not a list. */
+static bool read_strs(struct builder *b, const struct node *v, struct crrc_str **out, size_t *n,
+		      struct crrc_pos *pos, const char *what, const char *item)
+{
+	if (!is_list(b, v, what))
+		return false;
+	*pos = v->pos;
+	*out = arena_array(b->a, v->n, sizeof(**out));
+	for (size_t i = 0; i < v->n; i++) {
+		read_str(b, v->items[i], &(*out)[*n], item);
+		if ((*out)[*n].set)
+			++*n;
+	}
+	return true;
+}
+
 static void read_regions(struct builder *b, const struct node *v, void *obj)
 {
 	struct crrc_residency *p = obj;
-	if (!is_list(b, v, "regions"))
-		return;
-	p->regions_pos = v->pos;
-	if (v->n == 0 && diags_once(b->d, CRRC_E026, v->pos, 0, 0))
+	if (read_strs(b, v, &p->regions, &p->nregions, &p->regions_pos, "regions", "a region") &&
+	    v->n == 0 && diags_once(b->d, CRRC_E026, v->pos, 0, 0))
 		diags_add(b->d, CRRC_E026, v->pos,
 			  "regions is empty; a residency policy allows at least one region");
-	p->regions = arena_array(b->a, v->n, sizeof(*p->regions));
-	for (size_t i = 0; i < v->n; i++) {
-		read_str(b, v->items[i], &p->regions[p->nregions], "a region");
-		if (p->regions[p->nregions].set)
-			p->nregions++;
-	}
 }
 
 static void read_residency(struct builder *b, const struct node *v, void *obj)
@@ -617,6 +636,38 @@ static void read_residency(struct builder *b, const struct node *v, void *obj)
 			p->pos = v->items[i]->pos;
 			m->nresidency++;
 		}
+	}
+}
+
+static void read_point_buckets(struct builder *b, const struct node *v, void *obj)
+{
+	struct crrc_access_point *p = obj;
+	read_strs(b, v, &p->buckets, &p->nbuckets, &p->buckets_pos, "buckets", "a bucket key");
+}
+
+static void read_point_passive(struct builder *b, const struct node *v, void *obj)
+{
+	struct crrc_access_point *p = obj;
+	read_strs(b, v, &p->passive, &p->npassive, &p->passive_pos, "passive", "a bucket key");
+}
+
+/* access_points: a mapping of keys to points. */
+static void read_access_points(struct builder *b, const struct node *v, void *obj)
+{
+	struct crrc_model *m = obj;
+	if (v->kind != NODE_MAPPING) {
+		type_error(b, v, "access_points", "a mapping of keys to access points");
+		return;
+	}
+	struct pairs ps = map_pairs(b, v, "access_points");
+	m->access_points = arena_array(b->a, ps.n, sizeof(*m->access_points));
+	for (size_t i = 0; i < ps.n; i++) {
+		struct crrc_access_point *p = &m->access_points[m->naccess_points];
+		if (!read_fields(b, ps.v[i].val, FIELDS(point_fields), p, "an access point"))
+			continue;
+		p->key = keep(b, ps.v[i].key);
+		p->pos = ps.v[i].val->pos;
+		m->naccess_points++;
 	}
 }
 

@@ -3,7 +3,7 @@
  * then the buckets, then each replication entry with its rules, its
  * destinations, its role and the keys of other accounts it uses, then the
  * bucket policies that cross-account destinations need, and who writes
- * them. */
+ * them, then the Multi-Region Access Points. */
 #include "model/desired.h"
 
 #include <stdlib.h>
@@ -329,12 +329,40 @@ static void admits_build(struct crrc_desired *ds)
 	}
 }
 
+/* A point whose name and members are all known: created in its first
+ * member's account and place, each member active unless listed passive. */
+static bool point_build(struct crrc_desired *ds, const struct crrc_access_point *p,
+			struct ds_access_point *out)
+{
+	if (!p->point_name || !p->nbuckets)
+		return false;
+	for (size_t i = 0; i < p->nbuckets; i++)
+		if (!p->members[i] || !p->members[i]->arn)
+			return false; /* E050, E034 */
+	const struct ds_bucket *first = &ds->buckets[p->members[0]->index];
+	out->pos = p->pos;
+	out->spec = p;
+	out->key = crrc_text(&p->key);
+	out->name = p->point_name;
+	out->account = p->members[0]->account_id;
+	out->place = first->place;
+	out->members = arena_array(ds->arena, p->nbuckets, sizeof(*out->members));
+	out->nmembers = p->nbuckets;
+	for (size_t i = 0; i < p->nbuckets; i++)
+		out->members[i] = (struct ds_point_member){
+			p->buckets[i].pos, &ds->buckets[p->members[i]->index], !p->member_passive[i]};
+	out->index = ds->npoints;
+	return true;
+}
+
 /* The bytes the desired state of m takes, at most, so that its arena is
  * one mapping of that size: a 20,000-bucket spec is some 5 MB of it, and an
  * arena that grew by doubling would touch up to twice that. */
 static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t naccounts)
 {
-	size_t rules = 0, batches = 0;
+	size_t rules = 0, batches = 0, members = 0;
+	for (size_t i = 0; i < m->naccess_points; i++)
+		members += m->access_points[i].nbuckets;
 	for (size_t i = 0; i < m->nreplications; i++) {
 		rules += m->replications[i].nrules + 1;
 		for (size_t k = 0; k < m->replications[i].nrules; k++)
@@ -345,6 +373,8 @@ static size_t desired_bytes(const struct crrc_model *m, size_t nplaces, size_t n
 	       rules * (sizeof(struct ds_rule) + sizeof(struct ds_dest) + sizeof(struct ds_admit)) +
 	       batches * (sizeof(struct ds_batch) + 3 * 16 + 2 * CRRC_MAX_ROLE_NAME) +
 	       (nplaces + 1) * (sizeof(struct ds_place) + 64) +
+	       (m->naccess_points + 1) * sizeof(struct ds_access_point) +
+	       members * sizeof(struct ds_point_member) +
 	       (naccounts + m->naccounts + 1) * (sizeof(struct ds_account) + 64) +
 	       /* three maps, each at most 3/4 full, of 24-byte slots */
 	       4 * (m->naccounts + nplaces + naccounts + 48) * 24;
@@ -408,6 +438,9 @@ struct crrc_desired *desired_create(const struct crrc_model *m)
 	free(stamp);
 	free(slot);
 	admits_build(ds);
+	ds->points = arena_array(a, m->naccess_points ? m->naccess_points : 1, sizeof(*ds->points));
+	for (size_t i = 0; i < m->naccess_points; i++)
+		ds->npoints += point_build(ds, &m->access_points[i], &ds->points[ds->npoints]);
 	return ds;
 }
 

@@ -2,10 +2,11 @@
  * (jansson values, keys in a fixed order) that every back end renders in its
  * own syntax: the trust policy, the role's permissions, the bucket policy
  * of a destination in another account, and the statements the key policy
- * of a KMS key in another account needs. Exact actions on exact resources,
- * never a wildcard action nor a "*" resource (but in a key policy, where
- * "*" is the key itself). Statement ids come from the spec's bucket keys,
- * so adding a bucket renames no other statement. */
+ * of a KMS key in another account needs, and the policy of a Multi-Region
+ * Access Point. Exact actions on exact resources, never a wildcard action
+ * nor a "*" resource (but in a key policy, where "*" is the key itself).
+ * Statement ids come from the spec's bucket keys, so adding a bucket
+ * renames no other statement. */
 #include "model/iam.h"
 
 #include <stdio.h>
@@ -484,4 +485,24 @@ json_t *iam_key_policy(const struct ds_key_grant *const *grants, size_t n)
 		return NULL;
 	}
 	return document(out);
+}
+
+json_t *iam_point_policy(const struct ds_access_point *p)
+{
+	static const char *const actions[] = {
+		"s3:GetObject",
+		"s3:PutObject",
+		"s3:DeleteObject",
+		"s3:ListBucket",
+	};
+	const char *partition = p->place && p->place->partition ? p->place->partition : "aws";
+	const char *account = p->account ? p->account : IAM_POINT_ACCOUNT;
+	json_t *principal = json_pack("{s:s++++}", "AWS", "arn:", partition, ":iam::", account,
+				      ":root");
+	json_t *point = json_pack("s+++++", "arn:", partition, ":s3::", account, ":accesspoint/",
+				  p->name);
+	json_t *resources = json_pack("[O,s+]", point, json_string_value(point), "/object/*");
+	json_decref(point);
+	return document(json_pack("[o]", statement("AccountUsesPoint", principal,
+						   strings(actions, 4), resources, NULL)));
 }

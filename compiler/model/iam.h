@@ -35,5 +35,16 @@ json_t *iam_bucket_policy(const struct ds_bucket *dest);
  * lets its entry's role use the key as that role's own policy does. A
  * document of those statements; NULL when none can be written. */
 json_t *iam_key_policy(const struct ds_key_grant *const *grants, size_t n);
+/* In iam_point_policy's document, the account when the point's is unknown
+ * (it is created with the deploying credentials): back ends put that
+ * account's id in its place. */
+#define IAM_POINT_ACCOUNT "ACCOUNT"
+/* The policy of Multi-Region Access Point p: its own account may use it
+ * (read, write, delete and list objects), delegating to that account's IAM
+ * policies. Its resources name the point by its NAME,
+ * arn:<partition>:s3::<account>:accesspoint/<name>, and that ARN's objects;
+ * back ends put the point's alias, known once it exists, in place of the
+ * name where they can. */
+json_t *iam_point_policy(const struct ds_access_point *p);
 
 #endif

@@ -78,21 +78,41 @@ static json_t *replication_json(const struct crrc_replication *r)
 	return o;
 }
 
+static json_t *keys_json(const struct crrc_str *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, cstr(&v[i]));
+	return a;
+}
+
 static json_t *policies_json(const struct crrc_model *m)
 {
 	json_t *o = json_object(), *res = json_array();
 	for (size_t i = 0; i < m->nresidency; i++) {
 		const struct crrc_residency *p = &m->residency[i];
-		json_t *regions = json_array();
-		for (size_t j = 0; j < p->nregions; j++)
-			json_array_append_new(regions, cstr(&p->regions[j]));
 		json_array_append_new(res, json_pack("{s:o,s:o}", "prefix", cstr(&p->prefix),
-						     "regions", regions));
+						     "regions", keys_json(p->regions, p->nregions)));
 	}
 	json_object_set_new(o, "residency", res);
 	json_object_set_new(o, "rpo_minutes",
 			    m->rpo_minutes.set ? json_integer(m->rpo_minutes.v) : json_null());
 	return o;
+}
+
+static json_t *points_json(const struct crrc_model *m)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->naccess_points; i++) {
+		const struct crrc_access_point *p = &m->access_points[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "key", cstr(&p->key));
+		json_object_set_new(o, "name", str_or_null(p->point_name));
+		json_object_set_new(o, "buckets", keys_json(p->buckets, p->nbuckets));
+		json_object_set_new(o, "passive", keys_json(p->passive, p->npassive));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 json_t *model_json(const struct crrc_model *m)
@@ -113,6 +133,7 @@ json_t *model_json(const struct crrc_model *m)
 		json_array_append_new(reps, replication_json(&m->replications[i]));
 	json_object_set_new(o, "replication", reps);
 	json_object_set_new(o, "policies", policies_json(m));
+	json_object_set_new(o, "access_points", points_json(m));
 	return o;
 }
 

@@ -1,6 +1,7 @@
 /* resolve.c: resolution, the stage after loading. It fills the resolved fields of the model
  * (default names, regions, accounts, encryption, merged tags, references
- * between buckets and rules, priorities, rule defaults, role names and ARNs)
+ * between buckets and rules, priorities, rule defaults, role names and ARNs,
+ * the names and members of access points)
  * and reports what it cannot resolve. The checks run after it, on a model
  * that no one writes any more. A value that aliases repeat (the same string,
  * at the same position) is resolved once: what it resolves to is kept by its
@@ -33,7 +34,7 @@ struct resolve {
 	struct strmap *regions;  /* code -> region */
 	struct uniq *roles;      /* role names taken, without case */
 	/* each value resolved once, by (text, position) */
-	struct ptrmap *region_of, *account_of, *source_of, *dest_of, *arn_of;
+	struct ptrmap *region_of, *account_of, *source_of, *dest_of, *arn_of, *member_of;
 	struct ptrmap *role_of; /* source text -> generated role name; role -> name */
 	uint64_t role_hash;     /* FNV-1a of "<name>-", where role names start */
 	struct arena *tmp;       /* the maps and messages, freed at the end */
@@ -469,6 +470,36 @@ static void resolve_replication(struct resolve *rs, struct crrc_replication *r)
 		resolve_rule(rs, r, &r->rules[i]);
 }
 
+/* The point's name: given, or "<spec name>-<key>" (NULL without a spec
+ * name that can make one, E030); its members, by key (an unknown one is
+ * E050); which of them are passive. A passive key that is a bucket but not
+ * a member is left to the checks (E086). */
+static void resolve_point(struct resolve *rs, struct crrc_access_point *p)
+{
+	struct crrc_model *m = rs->m;
+	if (crrc_given(&p->name))
+		p->point_name = p->name.s;
+	else if (!p->name.set && crrc_given(&m->name) && m->name.len <= CRRC_MAX_SPEC_NAME &&
+		 crrc_given(&p->key))
+		p->point_name = arena_concat(m->arena, m->name.s, "-", p->key.s, NULL);
+	size_t n = p->nbuckets ? p->nbuckets : 1;
+	p->members = arena_array(m->arena, n, sizeof(*p->members));
+	p->member_passive = arena_array(m->arena, n, sizeof(*p->member_passive));
+	struct ptrmap *at = ptrmap_create(rs->tmp, p->nbuckets); /* member -> index + 1 */
+	for (size_t i = 0; i < p->nbuckets; i++) {
+		p->members[i] = resolve_ref(rs, rs->member_of, &p->buckets[i], "member");
+		if (p->members[i])
+			ptrmap_put(at, p->members[i], 1, (void *)(uintptr_t)(i + 1), NULL);
+	}
+	for (size_t i = 0; i < p->npassive; i++) {
+		struct crrc_bucket *b = resolve_ref(rs, rs->member_of, &p->passive[i],
+						    "passive member");
+		uintptr_t k = b ? (uintptr_t)ptrmap_get(at, b, 1) : 0;
+		if (k)
+			p->member_passive[k - 1] = true;
+	}
+}
+
 void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 {
 	if (!m)
@@ -484,6 +515,7 @@ void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 	rs.source_of = ptrmap_create(rs.tmp, m->nreplications);
 	rs.dest_of = ptrmap_create(rs.tmp, m->nbuckets);
 	rs.role_of = ptrmap_create(rs.tmp, m->nreplications);
+	rs.member_of = ptrmap_create(rs.tmp, m->naccess_points);
 	if (crrc_given(&m->name))
 		rs.role_hash = crrc_hash_more(crrc_hash(m->name.s, m->name.len), "-", 1);
 	for (size_t i = 0; i < m->tags.n; i++)
@@ -496,5 +528,7 @@ void crrc_resolve(struct crrc_model *m, struct crrc_diags *d)
 	resolve_given_roles(&rs);
 	for (size_t i = 0; i < m->nreplications; i++)
 		resolve_replication(&rs, &m->replications[i]);
+	for (size_t i = 0; i < m->naccess_points; i++)
+		resolve_point(&rs, &m->access_points[i]);
 	arena_destroy(rs.tmp);
 }

@@ -176,6 +176,54 @@ START_TEST(test_full_spec_replication)
 }
 END_TEST
 
+/* Multi-Region Access Points: each field with its position; wrong types,
+ * unknown keys, a missing buckets list. */
+START_TEST(test_access_points)
+{
+	struct loaded l = load(MINIMAL "access_points:\n"                   /* 6 */
+				       "  media:\n"                          /* 7 */
+				       "    name: demo-point\n"              /* 8 */
+				       "    buckets: [b, c]\n"               /* 9 */
+				       "    passive:\n      - c\n"           /* 10-11 */
+				       "  other: {buckets: [b]}\n");         /* 12 */
+	no_diags(&l);
+	const struct crrc_model *m = l.m;
+	ck_assert_uint_eq(m->naccess_points, 2);
+	const struct crrc_access_point *p = &m->access_points[0];
+	str_at(p->key, "media", 7, 3);
+	ck_assert_uint_eq(p->pos.line, 8);
+	ck_assert_uint_eq(p->pos.col, 5);
+	str_at(p->name, "demo-point", 8, 11);
+	ck_assert_uint_eq(p->nbuckets, 2);
+	str_at(p->buckets[0], "b", 9, 15);
+	str_at(p->buckets[1], "c", 9, 18);
+	ck_assert_uint_eq(p->buckets_pos.line, 9);
+	ck_assert_uint_eq(p->buckets_pos.col, 14);
+	ck_assert_uint_eq(p->npassive, 1);
+	str_at(p->passive[0], "c", 11, 9);
+	ck_assert_uint_eq(p->passive_pos.line, 11);
+	p = &m->access_points[1];
+	str_at(p->key, "other", 12, 3);
+	ck_assert(!p->name.set);
+	ck_assert_uint_eq(p->npassive, 0);
+	loaded_free(&l);
+
+	l = load(MINIMAL "access_points: [a]\n");
+	only(&l, CRRC_E022, 6, 16);
+	loaded_free(&l);
+	l = load(MINIMAL "access_points:\n  a: {bucket: [b]}\n");
+	ck_assert_ptr_nonnull(strstr(has(&l, CRRC_E020, 7, 7)->msg, "did you mean 'buckets'?"));
+	has(&l, CRRC_E023, 7, 6);
+	loaded_free(&l);
+	l = load(MINIMAL "access_points:\n  a: {buckets: b, passive: [[c]], name: [n]}\n");
+	has(&l, CRRC_E022, 7, 16);
+	has(&l, CRRC_E022, 7, 29);
+	has(&l, CRRC_E022, 7, 41);
+	ck_assert_uint_eq(diags_count(l.d), 3);
+	loaded_free(&l);
+}
+END_TEST
+
 START_TEST(test_absent_optional)
 {
 	struct loaded l = load(MINIMAL "replication:\n  - source: b\n    rules:\n"
@@ -612,6 +660,7 @@ static Suite *load_fields_suite(void)
 	tcase_add_test(t, test_full_spec_buckets);
 	tcase_add_test(t, test_full_spec_replication);
 	tcase_add_test(t, test_absent_optional);
+	tcase_add_test(t, test_access_points);
 	suite_add_tcase(s, t);
 	t = tcase_create("types");
 	tcase_add_test(t, test_quoted_true_is_not_a_bool);

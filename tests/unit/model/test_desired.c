@@ -457,6 +457,38 @@ START_TEST(test_roles)
 }
 END_TEST
 
+/* ---- Multi-Region Access Points ---- */
+
+START_TEST(test_points)
+{
+	/* lines 8-14: a point over both buckets, dst passive; one whose member
+	 * is unknown is left out */
+	spec_load(&S, HEAD "access_points:\n  media:\n    buckets: [src, dst]\n"
+		      "    passive: [dst]\n  ghost:\n    name: the-ghost\n    buckets: [src, nope]\n",
+		  false);
+	ck_assert(spec_has(&S, CRRC_E050));
+	ck_assert_uint_eq(S.ds->npoints, 1);
+	const struct ds_access_point *p = &S.ds->points[0];
+	ck_assert_str_eq(p->key, "media");
+	ck_assert_str_eq(p->name, "demo-media");
+	ck_assert_ptr_null(p->account);
+	ck_assert_ptr_eq(p->place, ds_bucket_of(S.ds, "src")->place);
+	ck_assert_ptr_eq(p->spec, &S.m->access_points[0]);
+	ck_assert_uint_eq(p->pos.line, 10);
+	ck_assert_uint_eq(p->nmembers, 2);
+	ck_assert_ptr_eq(p->members[0].bucket, ds_bucket_of(S.ds, "src"));
+	ck_assert(p->members[0].active);
+	ck_assert_ptr_eq(p->members[1].bucket, ds_bucket_of(S.ds, "dst"));
+	ck_assert(!p->members[1].active);
+	ck_assert_uint_eq(p->members[1].pos.line, 10);
+	ck_assert_uint_eq(p->members[1].pos.col, 20);
+	ck_assert_uint_eq(p->index, 0);
+	/* the model: the made name, and the given one */
+	ck_assert_str_eq(S.m->access_points[1].point_name, "the-ghost");
+	ck_assert_ptr_null(S.m->access_points[1].members[1]);
+}
+END_TEST
+
 /* ---- partial models ---- */
 
 START_TEST(test_partial_unknown_destination)
@@ -838,6 +870,7 @@ static Suite *desired_suite(void)
 	tcase_add_test(t, test_dests);
 	tcase_add_test(t, test_admits);
 	tcase_add_test(t, test_roles);
+	tcase_add_test(t, test_points);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("partial");

@@ -1,7 +1,8 @@
 /* test_iam.c: unit tests of the IAM documents (model/iam.h) made from the
  * desired state of specs given as strings: the trust policy, the role's
  * permissions (source, destinations, KMS keys by ARN and by alias, in every
- * partition) and the bucket policies of cross-account destinations; never
+ * partition), the bucket policies of cross-account destinations and the
+ * policy of a Multi-Region Access Point; never
  * a wildcard action nor a bare "*" resource; partial models. */
 #include <check.h>
 #include <jansson.h>
@@ -654,6 +655,50 @@ START_TEST(test_linear)
 }
 END_TEST
 
+/* ---- the policy of a Multi-Region Access Point ---- */
+
+START_TEST(test_point_policy)
+{
+	/* created in its first bucket's account; a member in another account */
+	spec_load(&S,
+		  "crrc: 1\nname: demo\n" ACCOUNTS "buckets:\n"
+		  "  a:\n    region: eu-west-1\n    account: vault\n"
+		  "  b:\n    region: us-east-1\n    account: prod\n"
+		  "access_points:\n  media:\n    buckets: [a, b]\n    passive: [b]\n",
+		  false);
+	ck_assert_uint_eq(S.ds->npoints, 1);
+	const struct ds_access_point *p = &S.ds->points[0];
+	ck_assert_str_eq(p->name, "demo-media");
+	ck_assert_str_eq(p->account, "222222222222");
+	doc = iam_point_policy(p);
+	json_is(doc, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountUsesPoint\","
+		     "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+		     "\"arn:aws:iam::222222222222:root\"},\"Action\":[\"s3:GetObject\","
+		     "\"s3:PutObject\",\"s3:DeleteObject\",\"s3:ListBucket\"],\"Resource\":["
+		     "\"arn:aws:s3::222222222222:accesspoint/demo-media\","
+		     "\"arn:aws:s3::222222222222:accesspoint/demo-media/object/*\"]}]}");
+	statements(doc);
+	json_decref(doc);
+
+	/* the deploying account, named by the placeholder; a given name */
+	spec_free(&S);
+	spec_load(&S,
+		  "crrc: 1\nname: demo\nbuckets:\n  a:\n    region: cn-north-1\n"
+		  "  b:\n    region: cn-northwest-1\n"
+		  "access_points:\n  media:\n    name: the-point\n    buckets: [a, b]\n",
+		  false);
+	ck_assert_uint_eq(S.ds->npoints, 1);
+	ck_assert_ptr_null(S.ds->points[0].account);
+	doc = iam_point_policy(&S.ds->points[0]);
+	json_t *st = stmt(doc, "AccountUsesPoint");
+	ck_assert_str_eq(str_of(json_object_get(st, "Principal"), "AWS"),
+			 "arn:aws-cn:iam::" IAM_POINT_ACCOUNT ":root");
+	STRINGS_ARE(json_object_get(st, "Resource"),
+		    "arn:aws-cn:s3::" IAM_POINT_ACCOUNT ":accesspoint/the-point",
+		    "arn:aws-cn:s3::" IAM_POINT_ACCOUNT ":accesspoint/the-point/object/*");
+}
+END_TEST
+
 static Suite *iam_suite(void)
 {
 	Suite *s = suite_create("iam");
@@ -677,6 +722,7 @@ static Suite *iam_suite(void)
 	tcase_add_test(t, test_bucket_policy_cross_account);
 	tcase_add_test(t, test_bucket_policy_two_sources);
 	tcase_add_test(t, test_sid_collisions);
+	tcase_add_test(t, test_point_policy);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("specs");
