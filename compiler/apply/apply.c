@@ -72,24 +72,6 @@ static void print_plan(struct engine *e, const struct plan *p)
 	buf_free(&b);
 }
 
-/* Whether to go on: --yes, or "yes" typed at a terminal. */
-static bool confirmed(const struct apply_options *o)
-{
-	if (o->yes)
-		return true;
-	if (!o->interactive) {
-		fprintf(stderr, "crrc: apply changes AWS: run it at a terminal to be asked, or give "
-				"--yes\n");
-		return false;
-	}
-	fprintf(stderr, "\nDo you want crrc to make these changes? Only 'yes' will be accepted: ");
-	char line[64];
-	if (o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0)
-		return true;
-	fprintf(stderr, "\ncrrc: apply cancelled: nothing was changed\n");
-	return false;
-}
-
 static void print_summary(struct engine *e, const struct apply_summary *s)
 {
 	fprintf(e->o->out,
@@ -141,7 +123,8 @@ static enum apply_result carry_out(struct engine *e, struct plan *p, struct appl
 		print_summary(e, sum);
 		return APPLY_FAILED;
 	}
-	if (any && !confirmed(e->o))
+	if (any && !engine_confirmed(e->o, "apply", "changes AWS",
+					 "Do you want crrc to make these changes?"))
 		return APPLY_DECLINED;
 	fputc('\n', e->o->out);
 	engine_exec(e, p, sum);

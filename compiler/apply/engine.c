@@ -1,6 +1,8 @@
-/* engine.c: what apply's stages share (engine.h): how a failed call is
- * said. */
+/* engine.c: what apply's stages and `crrc failover` share (engine.h): the
+ * retry policy of a step, how a failed call is said, and the question
+ * asked before AWS is changed. */
 #include <stdio.h>
+#include <string.h>
 
 #include "apply/engine.h"
 
@@ -23,4 +25,22 @@ void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, cons
 		  er && er->code[0] ? er->code : "no answer", er && er->message[0] ? ": " : "",
 		  er ? er->message : "", er && er->request_id[0] ? " (request id " : "",
 		  er && er->request_id[0] ? er->request_id : "", er && er->request_id[0] ? ")" : "");
+}
+
+bool engine_confirmed(const struct apply_options *o, const char *command, const char *does,
+		      const char *question)
+{
+	if (o->yes)
+		return true;
+	if (!o->interactive) {
+		fprintf(stderr, "crrc: %s %s: run it at a terminal to be asked, or give --yes\n",
+			command, does);
+		return false;
+	}
+	fprintf(stderr, "\n%s Only 'yes' will be accepted: ", question);
+	char line[64];
+	if (o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0)
+		return true;
+	fprintf(stderr, "\ncrrc: %s cancelled: nothing was changed\n", command);
+	return false;
 }

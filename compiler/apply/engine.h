@@ -52,6 +52,11 @@ void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, cons
  * the step's own retryable cases (also, or NULL). */
 void engine_policy(const struct engine *e, const struct retry_match *also,
 		   struct retry_policy *out);
+/* Whether to go on: --yes, or "yes" typed at a terminal after question;
+ * otherwise "crrc: <command> <does>: run it at a terminal..." or "<command>
+ * cancelled" on stderr. */
+bool engine_confirmed(const struct apply_options *o, const char *command, const char *does,
+		      const char *question);
 /* Set up the accounts' clients and prove each account's identity. */
 bool engine_accounts(struct engine *e);
 /* Only the credentials of place p's account (`crrc failover`): proved by

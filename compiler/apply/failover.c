@@ -134,24 +134,6 @@ static void routes_print(FILE *out, const struct ds_access_point *pt, const stru
 	}
 }
 
-/* Whether to go on: --yes, or "yes" typed at a terminal. */
-static bool confirmed(const struct apply_options *o, const struct ds_bucket *to)
-{
-	if (o->yes)
-		return true;
-	if (!o->interactive) {
-		fputs("crrc: failover moves traffic: run it at a terminal to be asked, or give "
-		      "--yes\n", stderr);
-		return false;
-	}
-	fprintf(stderr, "\nMake %s the only active bucket? Only 'yes' will be accepted: ", to->key);
-	char line[64];
-	if (o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0)
-		return true;
-	fputs("\ncrrc: failover cancelled: nothing was changed\n", stderr);
-	return false;
-}
-
 struct submit {
 	bool done, ok, next;
 	struct aws_call_end end;
@@ -238,7 +220,9 @@ static enum failover_result switch_point(struct engine *e, const struct ds_acces
 	FILE *out = e->o->out;
 	routes_print(out, pt, lp);
 	lacks_say(out, pt, lp, to);
-	if (!confirmed(e->o, to))
+	char question[300];
+	snprintf(question, sizeof(question), "Make %s the only active bucket?", to->key);
+	if (!engine_confirmed(e->o, "failover", "moves traffic", question))
 		return FAILOVER_DECLINED;
 	int *before = xcalloc(pt->nmembers + 1, sizeof(int));
 	for (size_t i = 0; i < pt->nmembers; i++)

@@ -1,5 +1,6 @@
 /* plan_internal.h: what plan.c and plan_point.c share while a plan is
- * made: the planner, and an item's beginning, changes and end. Private to
+ * made: the planner, and an item's beginning, changes and end (planner.c,
+ * so that neither planner calls the other's file back). Private to
  * plan*.c. */
 #ifndef CRRC_APPLY_PLAN_INTERNAL_H
 #define CRRC_APPLY_PLAN_INTERNAL_H

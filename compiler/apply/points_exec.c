@@ -226,13 +226,11 @@ static void pause_ms(long ms)
 }
 
 /* Why point item it must not start, or NULL. */
-static const char *pexec_blocked_by(const struct plan *p, const struct plan_item *it,
-				    const bool *failed)
+static const char *pexec_blocked_by(const struct plan_item *it, const bool *failed)
 {
 	for (size_t i = 0; i < it->point->nmembers; i++)
 		if (failed[it->point->members[i].bucket->index])
 			return it->point->members[i].bucket->name;
-	(void)p;
 	return NULL;
 }
 
@@ -244,7 +242,7 @@ static bool pexec_start(struct engine *e, struct plan *p, size_t i, bool *failed
 	*x = (struct pexec){.e = e, .it = it, .failed = &failed[i]};
 	if (it->kind != PLAN_POINT || !it->steps || failed[i])
 		return false;
-	const char *member = pexec_blocked_by(p, it, failed);
+	const char *member = pexec_blocked_by(it, failed);
 	x->account = points_account(e, it->point);
 	x->alias = it->alias ? xstrdup(it->alias) : NULL;
 	x->state = it->steps & STEP_CREATE_POINT ? PS_CREATE : pexec_next(x, PS_CREATE);
