@@ -1,6 +1,6 @@
 /* engine.c: what apply's stages and `crrc failover` share (engine.h): the
- * retry policy of a step, how a failed call is said, and the question
- * asked before AWS is changed. */
+ * retry policy of a step, how a failed call is said, the progress line,
+ * and the question asked before AWS is changed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -43,4 +43,27 @@ bool engine_confirmed(const struct apply_options *o, const char *command, const 
 		return true;
 	fprintf(stderr, "\ncrrc: %s cancelled: nothing was changed\n", command);
 	return false;
+}
+
+void engine_progress_line(struct engine *e, bool clear)
+{
+	const struct engine_progress *pg = &e->progress;
+	if (!pg->tty)
+		return;
+	if (clear)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu requests done",
+			pg->step + 1, pg->nsteps, pg->done, pg->sent);
+	fflush(stderr);
+}
+
+void engine_progress_say(struct engine *e, const struct plan_item *it, const char *did)
+{
+	static const char *const kinds[] = {"bucket", "role", "replication of",
+					    "batch replication job for", "access point"};
+	engine_progress_line(e, true);
+	fprintf(e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
+	fflush(e->o->out);
+	engine_progress_line(e, false);
 }

@@ -5,10 +5,10 @@
  * configurations, which need versioning at both ends and their role, and
  * last the S3 Batch Replication jobs (S3 Control CreateJob), which need
  * the configuration in place and their batch role; then the Multi-Region
- * Access Points over the buckets in place (points_exec.c).
- * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
- * spec line, and the steps that depend on it are not sent; the others go
- * on. A create whose answer was lost and that finds its own work on the
+ * Access Points over the buckets in place (points_exec.c), a sixth step
+ * of the progress line. Within a wave everything goes at once over the
+ * shared transport. A step that fails is a diagnostic at its spec line,
+ * and the steps that depend on it are not sent; the others go on. A create whose answer was lost and that finds its own work on the
  * retry (409 BucketAlreadyOwnedByYou; EntityAlreadyExists and a role with
  * this spec's mark) succeeded. */
 #include <stdio.h>
@@ -29,10 +29,6 @@ struct exec {
 	struct plan *p;
 	bool *failed; /* by item */
 	struct apply_summary *sum;
-	/* the progress line, on a terminal: requests of the wave sent, done */
-	bool tty;
-	size_t wave;
-	unsigned long sent, done;
 };
 
 /* The steps of each wave. */
@@ -45,20 +41,6 @@ static const unsigned wave_steps[] = {
 	STEP_JOB,
 };
 #define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
-
-/* On a terminal, one line that says how far the wave is, rewritten as
- * requests end; cleared before any other line. */
-static void progress_line(struct exec *x, bool clear)
-{
-	if (!x->tty)
-		return;
-	if (clear)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu requests done", x->wave + 1,
-			NWAVES, x->done, x->sent);
-	fflush(stderr);
-}
 
 struct write {
 	struct exec *x;
@@ -90,12 +72,7 @@ static struct plan_item *item_of(const struct write *w)
 
 static void progress(struct exec *x, const struct plan_item *it, const char *did)
 {
-	static const char *const kinds[] = {"bucket", "role", "replication of",
-					    "batch replication job for", "access point"};
-	progress_line(x, true);
-	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
-	fflush(x->e->o->out);
-	progress_line(x, false);
+	engine_progress_say(x->e, it, did);
 }
 
 /* Whether a create that failed found its own earlier success. The count
@@ -161,8 +138,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct write *w = ud;
 	struct plan_item *it = item_of(w);
 	(void)req;
-	w->x->done++;
-	progress_line(w->x, false);
+	w->x->e->progress.done++;
+	engine_progress_line(w->x->e, false);
 	if (!end->ok && verify_role(w, end))
 		return;
 	if (end->ok || found_own(end, w->step))
@@ -196,7 +173,7 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 		return;
 	}
 	x->e->writes++;
-	x->sent++;
+	x->e->progress.sent++;
 	aws_client_call(acc->client, req, &policy, write_done, w);
 }
 
@@ -395,22 +372,25 @@ static void wave(struct exec *x, size_t n)
 		send[n](x, i, &ep);
 		aws_endpoint_clear(&ep);
 	}
-	x->wave = n;
-	progress_line(x, false);
+	x->e->progress.step = n;
+	engine_progress_line(x->e, false);
 	http_run(x->e->http);
-	progress_line(x, true);
+	engine_progress_line(x->e, true);
 	wave_said(x, n);
 }
 
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
-	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive};
+	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum};
+	/* the waves, then the points' (points_exec.c) when there are any */
+	e->progress = (struct engine_progress){.tty = e->o->interactive,
+					       .nsteps = NWAVES + !!p->ds->npoints};
 	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
-	progress_line(&x, true);
+	e->progress.step = NWAVES;
 	engine_exec_points(e, p, x.failed);
-	progress_line(&x, true); /* the summary comes next */
-	x.tty = false;
+	engine_progress_line(e, true); /* the summary comes next */
+	e->progress.tty = false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)

@@ -49,7 +49,7 @@ static void pexec_fail(struct pexec *x, const struct aws_call_end *end, const ch
 		diags_add(x->e->d, CRRC_E100, x->it->pos, "%s of '%s' failed: %s", x->what,
 			  x->it->name, detail ? detail : "no answer");
 	}
-	fprintf(x->e->o->out, "access point %s: failed\n", x->it->name);
+	engine_progress_say(x->e, x->it, "failed");
 }
 
 /* The step after state, as the item's steps say. */
@@ -69,8 +69,7 @@ static void pexec_done_state(struct pexec *x, enum pstate next)
 {
 	x->state = next;
 	if (next == PS_DONE)
-		fprintf(x->e->o->out, "access point %s: %s\n", x->it->name,
-			said[x->it->action != PLAN_CREATE]);
+		engine_progress_say(x->e, x->it, said[x->it->action != PLAN_CREATE]);
 }
 
 /* A describe's answer: on to the next step, wait, or fail. */
@@ -100,6 +99,8 @@ static void pexec_answered(struct aws_request *req, const struct aws_call_end *e
 	char err[256] = "";
 	(void)req;
 	x->busy = false;
+	x->e->progress.done++;
+	engine_progress_line(x->e, false);
 	if (x->state == PS_ROUTES && points_try_next(end) &&
 	    x->region + 1 < AWS_MRAP_ROUTE_REGIONS) {
 		x->region++; /* that region may be down: the next one */
@@ -215,6 +216,7 @@ static void pexec_send(struct pexec *x)
 	else
 		x->e->writes++;
 	x->busy = true;
+	x->e->progress.sent++;
 	aws_client_call(acc->client, req, &policy, pexec_answered, x);
 }
 
@@ -273,6 +275,7 @@ void engine_exec_points(struct engine *e, struct plan *p, bool *failed)
 				pexec_send(&xs[k]);
 				polling |= xs[k].polling;
 			}
+		engine_progress_line(e, false);
 		http_run(e->http);
 		for (size_t k = 0; k < n; k++) {
 			polling |= xs[k].state != PS_DONE && xs[k].polling;

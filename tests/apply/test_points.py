@@ -16,6 +16,8 @@ and the five failover-control regions.
             back swapped; --status prints them; without a terminal and
             without --yes it refuses.
   blocked   a member bucket that exists and is not crrc's blocks the point.
+  terminal  apply at a terminal: its progress line counts the points' step
+            (step 6 of 6) and says the point created.
 
 Usage: test_points.py [CASE...] (default: all)."""
 import json
@@ -24,6 +26,7 @@ import sys
 import applytest as at
 import s3controlserver
 from applytest import MOTO_ACCOUNT, check, equal, model
+from test_apply import at_terminal
 
 SPEC = "tests/apply/specs/points.crr.yaml"
 POINT = "pointed-media"
@@ -104,7 +107,15 @@ def blocked(ctx, spec):
           f"the point is not blocked:\n{p.stdout[-3000:]}")
 
 
-CASES = {"converge": converge, "failover": failover, "blocked": blocked}
+def terminal(ctx, spec):
+    rc, out = at_terminal(ctx, spec, "yes")
+    equal(rc, 0, f"apply answered 'yes' at a terminal:\n{out[-3000:]}")
+    check("step 6 of 6" in out, f"the progress line has no points' step:\n{out[-3000:]}")
+    check(f"access point {POINT}: created" in out, f"the point was not said:\n{out[-3000:]}")
+    check(point(ctx) is not None, "apply at a terminal created no point")
+
+
+CASES = {"converge": converge, "failover": failover, "blocked": blocked, "terminal": terminal}
 
 
 def main(argv):
