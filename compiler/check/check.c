@@ -14,6 +14,7 @@ static const struct check {
 	{"names", check_names},       {"xml-chars", check_xml_chars}, {"tags", check_tags},
 	{"kms", check_kms},           {"rules", check_rules},         {"topology", check_topology},
 	{"policies", check_policies}, {"role-size", check_role_size}, {"s3-size", check_s3_size},
+	{"points", check_points},
 };
 
 void crrc_check(const struct crrc_model *m, struct crrc_diags *d)

@@ -38,6 +38,7 @@ void check_topology(const struct crrc_model *m, struct arena *a, struct crrc_dia
 void check_policies(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
 void check_role_size(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
 void check_s3_size(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
+void check_points(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
 void check_xml_chars(const struct crrc_model *m, struct arena *a, struct crrc_diags *d);
 
 #endif
