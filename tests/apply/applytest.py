@@ -291,9 +291,20 @@ def no_changes(ctx, spec):
     equal((doc["changes"], doc["items"]), (False, []), "the JSON plan's changes")
 
 
+# What the S3 Control server accepts by default: any spec may have a
+# Multi-Region Access Point, whose control plane is us-west-2 and whose
+# routes are in the five failover-control regions (us-east-1 among them,
+# where the batch jobs of the test specs go).
+MRAP_REGIONS = ("us-west-2",) + s3controlserver.ROUTE_REGIONS
+
+
 def control_args(moto, control):
+    """The S3 Control server's arguments: control's, by default signed for
+    MRAP_REGIONS and forwarding to moto what it does not serve itself (MRAP
+    create, describe, get and policy); backend=True is moto too."""
     args = dict(control or {})
-    if args.get("backend") is True:
+    args.setdefault("regions", MRAP_REGIONS)
+    if args.get("backend", True) is True:
         args["backend"] = moto.url
     return args
 

@@ -5,7 +5,7 @@ failover` (issue 16), with tests/apply/specs/points.crr.yaml ('media' over
 the strict S3 Control server (tests/lib/s3controlserver.py), which serves
 the routes itself and forwards what moto implements (create, describe, get,
 policy) to moto after its checks, accepting the control plane's us-west-2
-and the five failover-control regions.
+and the five failover-control regions (applytest's defaults).
 
   converge  plan shows '+ access point'; apply creates it over both
             buckets, with its policy (the alias in its ARN), and sets the
@@ -24,14 +24,12 @@ import json
 import sys
 
 import applytest as at
-import s3controlserver
 from applytest import MOTO_ACCOUNT, check, equal, model
 from test_apply import at_terminal
 
 SPEC = "tests/apply/specs/points.crr.yaml"
 POINT = "pointed-media"
 PRIMARY, DR = "pointed-media-use1", "pointed-media-usw2"
-REGIONS = ("us-west-2",) + s3controlserver.ROUTE_REGIONS
 
 
 def point(ctx):
@@ -120,8 +118,7 @@ CASES = {"converge": converge, "failover": failover, "blocked": blocked, "termin
 
 def main(argv):
     chosen = [CASES[a] for a in argv] if argv else list(CASES.values())
-    return at.run_cases("apply-points", [(c, SPEC) for c in chosen], control=dict(
-        regions=REGIONS, backend=True))
+    return at.run_cases("apply-points", [(c, SPEC) for c in chosen])
 
 
 if __name__ == "__main__":
