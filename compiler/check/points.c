@@ -7,8 +7,10 @@
  * with replica_modifications (E088), and every passive member must receive
  * from every active one (E088), all of it (else W014). And residency: an
  * object written through a point can land in any active bucket, and after a
- * failover in any bucket of the point, so a member outside the regions of
- * any residency policy is E089.
+ * failover in any bucket of the point: a residency policy's prefix is
+ * refused through a point with a member outside its regions (a Deny in the
+ * point's policy, made in desired.c), and one over every object (an empty
+ * prefix), which no point can refuse, is E089.
  *
  * Linear: the enabled rules between members are indexed once by (source,
  * destination); a point's members are compared pair-wise only when they are
@@ -322,28 +324,36 @@ static const char *pol_regions(struct pts *c, const struct crrc_residency *res)
 	return out;
 }
 
-/* E089: member i is outside the regions of residency policies. */
+/* E089: member i is outside the regions of a residency policy whose prefix
+ * is empty (every object). A policy with a prefix is kept out of the point
+ * by a Deny in the point's policy (desired.c, iam.c) instead. */
 static void check_member_residency(struct pts *c, const struct crrc_access_point *p, size_t i)
 {
 	const struct crrc_bucket *b = p->members[i];
 	if (!b->reg || !c->npols)
 		return;
 	const struct res_broken *br = broken_in(c, b->reg);
-	char qp[DIAG_QUOTE_BUF], qb[DIAG_QUOTE_BUF], qx[DIAG_QUOTE_BUF];
+	char qp[DIAG_QUOTE_BUF], qb[DIAG_QUOTE_BUF];
 	struct crrc_diag *g = NULL;
-	for (size_t k = 0; k < br->n && k < POINT_MAX_RESIDENCY; k++) {
+	size_t said = 0, more = 0;
+	for (size_t k = 0; k < br->n; k++) {
 		const struct crrc_residency *res = br->v[k]->res;
+		if (res->prefix.len)
+			continue;
+		if (said++ == POINT_MAX_RESIDENCY) {
+			more++;
+			continue;
+		}
 		g = diags_add(c->d, CRRC_E089, p->buckets[i].pos,
-			      "access point '%s' can put objects under '%s' into %s, through its "
-			      "bucket '%s', where the residency policy allows only %s: writes "
-			      "through a point land in any active bucket, and after a failover in "
-			      "any bucket of the point",
-			      point_shown(qp, p), crrc_shown(qx, &res->prefix), b->reg->code,
-			      crrc_shown(qb, &p->buckets[i]), pol_regions(c, res));
+			      "access point '%s' can put any object into %s, through its bucket "
+			      "'%s', where a residency policy over every object allows only %s: "
+			      "writes through a point land in any active bucket, and after a "
+			      "failover in any bucket of the point",
+			      point_shown(qp, p), b->reg->code, crrc_shown(qb, &p->buckets[i]),
+			      pol_regions(c, res));
 	}
-	if (br->n > POINT_MAX_RESIDENCY)
-		diag_note(g, p->buckets[i].pos, "and %zu more residency policies",
-			  br->n - POINT_MAX_RESIDENCY);
+	if (more)
+		diag_note(g, p->buckets[i].pos, "and %zu more residency policies", more);
 }
 
 /* --- the points ------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include "base/oom.h"
 #include "base/strmap.h"
 #include "model/arn.h"
+#include "model/regions.h"
 
 struct build {
 	const struct crrc_model *m;
@@ -329,6 +330,84 @@ static void admits_build(struct crrc_desired *ds)
 	}
 }
 
+/* For each region (by its index in the region table), the residency
+ * policies that do not allow it, with a non-empty prefix and only known
+ * regions; made once, so that a point's refusals cost its members' lists. */
+struct refusals {
+	size_t nregions;
+	const struct crrc_residency ***broken; /* by region */
+	size_t *nbroken;
+	size_t *stamp;                         /* by policy: the point that took it */
+};
+
+static size_t region_index(const struct crrc_region *r)
+{
+	return (size_t)(r - crrc_region_at(0));
+}
+
+/* Whether res names only known regions, r among them. */
+static bool res_allows(const struct crrc_residency *res, const struct crrc_region *r, bool *known)
+{
+	bool in = false;
+	*known = true;
+	for (size_t k = 0; k < res->nregions; k++) {
+		const struct crrc_str *s = &res->regions[k];
+		const struct crrc_region *reg = s->s && s->len <= 32 ? crrc_region_find(s->s) : NULL;
+		*known &= reg != NULL;
+		in |= reg == r;
+	}
+	return in;
+}
+
+static void refusals_build(struct build *bd, struct refusals *rf)
+{
+	const struct crrc_model *m = bd->m;
+	rf->nregions = crrc_region_count();
+	rf->broken = arena_array(bd->tmp, rf->nregions, sizeof(*rf->broken));
+	rf->nbroken = arena_array(bd->tmp, rf->nregions, sizeof(*rf->nbroken));
+	rf->stamp = arena_array(bd->tmp, m->nresidency + 1, sizeof(*rf->stamp));
+	if (!m->naccess_points)
+		return;
+	for (size_t r = 0; r < rf->nregions; r++) {
+		rf->broken[r] = arena_array(bd->tmp, m->nresidency + 1, sizeof(**rf->broken));
+		for (size_t i = 0; i < m->nresidency; i++) {
+			const struct crrc_residency *res = &m->residency[i];
+			bool known;
+			if (!res->prefix.s || !res->prefix.len || !res->nregions)
+				continue;
+			if (!res_allows(res, crrc_region_at(r), &known) && known)
+				rf->broken[r][rf->nbroken[r]++] = res;
+		}
+	}
+}
+
+/* The prefixes point out refuses: each broken policy of its members'
+ * regions, once. */
+static void point_refusals(struct crrc_desired *ds, struct refusals *rf,
+			   struct ds_access_point *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < out->nmembers; i++) {
+		const struct crrc_region *reg = out->members[i].bucket->spec->reg;
+		n += reg ? rf->nbroken[region_index(reg)] : 0;
+	}
+	if (!n)
+		return;
+	out->refused = arena_array(ds->arena, n, sizeof(*out->refused));
+	for (size_t i = 0; i < out->nmembers; i++) {
+		const struct crrc_region *reg = out->members[i].bucket->spec->reg;
+		size_t r = reg ? region_index(reg) : 0;
+		for (size_t k = 0; reg && k < rf->nbroken[r]; k++) {
+			const struct crrc_residency *res = rf->broken[r][k];
+			size_t *st = &rf->stamp[res - ds->m->residency];
+			if (*st != out->index + 1) {
+				*st = out->index + 1;
+				out->refused[out->nrefused++] = &res->prefix;
+			}
+		}
+	}
+}
+
 /* A point whose name and members are all known: created in its first
  * member's account and place, each member active unless listed passive. */
 static bool point_build(struct crrc_desired *ds, const struct crrc_access_point *p,
@@ -434,13 +513,16 @@ struct crrc_desired *desired_create(const struct crrc_model *m)
 				      &ds->replications[ds->nreplications], stamp, slot))
 			ds->nreplications++;
 	buf_free(&bd.key);
-	arena_destroy(bd.tmp);
 	free(stamp);
 	free(slot);
 	admits_build(ds);
 	ds->points = arena_array(a, m->naccess_points ? m->naccess_points : 1, sizeof(*ds->points));
+	struct refusals rf;
+	refusals_build(&bd, &rf);
 	for (size_t i = 0; i < m->naccess_points; i++)
-		ds->npoints += point_build(ds, &m->access_points[i], &ds->points[ds->npoints]);
+		if (point_build(ds, &m->access_points[i], &ds->points[ds->npoints]))
+			point_refusals(ds, &rf, &ds->points[ds->npoints++]);
+	arena_destroy(bd.tmp);
 	return ds;
 }
 

@@ -213,6 +213,14 @@ struct ds_access_point {
 	const struct ds_place *place; /* of its first bucket: whose credentials create it */
 	struct ds_point_member *members;
 	size_t nmembers;
+	/* The residency prefixes the point refuses: a residency policy that does
+	 * not allow the region of some member (writes through a point land in
+	 * any active member, after a failover in any member) keeps its prefix
+	 * out of the point, by a Deny in the point's policy (iam.c): residency
+	 * holds through the point by construction. An empty prefix cannot be
+	 * refused without refusing everything: E089 says so. */
+	const struct crrc_str **refused;
+	size_t nrefused;
 	size_t index;
 };
 

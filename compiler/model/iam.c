@@ -502,7 +502,22 @@ json_t *iam_point_policy(const struct ds_access_point *p)
 	json_t *point = json_pack("s+++++", "arn:", partition, ":s3::", account, ":accesspoint/",
 				  p->name);
 	json_t *resources = json_pack("[O,s+]", point, json_string_value(point), "/object/*");
+	json_t *out = json_pack("[o]", statement("AccountUsesPoint", principal,
+						 strings(actions, 4), resources, NULL));
+	if (p->nrefused) {
+		/* residency: a prefix no write through the point may land outside
+		 * its regions with; a Deny wins over every Allow */
+		json_t *refused = json_array();
+		for (size_t i = 0; i < p->nrefused; i++)
+			json_array_append_new(refused,
+					      json_pack("s++#+", json_string_value(point), "/object/",
+							p->refused[i]->s, (int)p->refused[i]->len,
+							"*"));
+		json_t *st = statement("ResidencyRefused", json_string("*"),
+				       json_pack("[s]", "s3:PutObject"), refused, NULL);
+		json_object_set_new(st, "Effect", json_string("Deny"));
+		json_array_append_new(out, st);
+	}
 	json_decref(point);
-	return document(json_pack("[o]", statement("AccountUsesPoint", principal,
-						   strings(actions, 4), resources, NULL)));
+	return document(out);
 }

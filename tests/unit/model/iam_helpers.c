@@ -71,7 +71,7 @@ json_t *statements(json_t *d)
 		const char *effect = json_string_value(json_object_get(st, "Effect"));
 		json_t *res = json_object_get(st, "Resource");
 		const char *sid = json_string_value(json_object_get(st, "Sid"));
-		if (!effect || strcmp(effect, "Allow") != 0 ||
+		if (!effect || (strcmp(effect, "Allow") != 0 && strcmp(effect, "Deny") != 0) ||
 		    !strings_ok(json_object_get(st, "Action"), action_ok) ||
 		    (res && !strings_ok(res, resource_ok)) ||
 		    (sid && json_object_get(sids, sid))) {

@@ -696,6 +696,28 @@ START_TEST(test_point_policy)
 	STRINGS_ARE(json_object_get(st, "Resource"),
 		    "arn:aws-cn:s3::" IAM_POINT_ACCOUNT ":accesspoint/the-point",
 		    "arn:aws-cn:s3::" IAM_POINT_ACCOUNT ":accesspoint/the-point/object/*");
+	json_decref(doc);
+
+	/* residency: a prefix whose policy does not allow a member's region is
+	 * refused through the point; one that allows every member's is not */
+	spec_free(&S);
+	spec_load(&S,
+		  "crrc: 1\nname: demo\nbuckets:\n  a:\n    region: eu-west-1\n"
+		  "  b:\n    region: us-east-1\n"
+		  "access_points:\n  media:\n    buckets: [a, b]\n    passive: [b]\n"
+		  "policies:\n  residency:\n    - {prefix: customers/eu/, regions: [eu-west-1]}\n"
+		  "    - {prefix: both/, regions: [eu-west-1, us-east-1]}\n"
+		  "    - {prefix: us/, regions: [us-east-1]}\n",
+		  false);
+	ck_assert_uint_eq(S.ds->npoints, 1);
+	ck_assert_uint_eq(S.ds->points[0].nrefused, 2);
+	doc = iam_point_policy(&S.ds->points[0]);
+	st = stmt(doc, "ResidencyRefused");
+	ck_assert_str_eq(json_string_value(json_object_get(st, "Effect")), "Deny");
+	ck_assert_str_eq(json_string_value(json_object_get(st, "Principal")), "*");
+	STRINGS_ARE(json_object_get(st, "Resource"),
+		    "arn:aws:s3::" IAM_POINT_ACCOUNT ":accesspoint/demo-media/object/us/*",
+		    "arn:aws:s3::" IAM_POINT_ACCOUNT ":accesspoint/demo-media/object/customers/eu/*");
 }
 END_TEST
 
