@@ -4,7 +4,7 @@
 _crrc()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check model compile graph diff plan apply verify explain help"
+	local commands="check model compile graph diff plan apply verify failover explain help"
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -62,6 +62,8 @@ _crrc()
 		flags="$flags --yes --format --step-timeout --assume" ;;
 	verify)
 		flags="$flags --rule --timeout --format --assume --step-timeout" ;;
+	failover)
+		flags="$flags --to --status --yes --assume --step-timeout" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -247,6 +247,40 @@ bool engine_accounts(struct engine *e)
 	return true;
 }
 
+bool engine_account_one(struct engine *e, const struct ds_place *p, char **err)
+{
+	const struct crrc_desired *ds = e->ds;
+	e->naccounts = ds->naccounts + 1;
+	e->accounts = xcalloc(e->naccounts, sizeof(*e->accounts));
+	for (size_t i = 0; i < ds->naccounts; i++)
+		e->accounts[i].spec = &ds->accounts[i];
+	struct engine_account *acc = engine_account_of(e, p);
+	struct aws_creds base = {0}, c = {0};
+	char *why = NULL;
+	acc->region = p->region;
+	bool have_base = resolve(e, NULL, p->region, &base, &why);
+	free(why);
+	why = NULL;
+	if (!account_creds(e, acc, have_base ? &base : NULL, &c, &why)) {
+		*err = why;
+		aws_creds_clear(&base);
+		return false;
+	}
+	acc->client = aws_client_create(e->http, &c);
+	aws_creds_clear(&c);
+	aws_creds_clear(&base);
+	if (acc->spec) /* its id is known: no STS */
+		acc->id = xstrdup(acc->spec->id);
+	else if (!identify(e, acc)) {
+		*err = xstrdup(acc->error);
+		return false;
+	}
+	for (size_t k = 0; k < ds->nplaces; k++)
+		if (engine_account_of(e, &ds->places[k]) == acc)
+			e->live->place_accounts[k] = xstrdup(acc->id);
+	return true;
+}
+
 void engine_accounts_free(struct engine *e)
 {
 	for (size_t i = 0; i < e->naccounts; i++) {

@@ -21,7 +21,8 @@ static const char *getenv_fn(const char *name)
 static void report_blocked(struct engine *e, const struct plan *p)
 {
 	static const char *const kinds[] = {"bucket", "role", "the replication configuration of",
-					    "the batch replication job of"};
+					    "the batch replication job of",
+					    "Multi-Region Access Point"};
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)
@@ -71,24 +72,6 @@ static void print_plan(struct engine *e, const struct plan *p)
 	plan_render_text(p, &b, false);
 	fwrite(b.data ? b.data : "", 1, b.len, e->o->out);
 	buf_free(&b);
-}
-
-/* Whether to go on: --yes, or "yes" typed at a terminal. */
-static bool confirmed(const struct apply_options *o)
-{
-	if (o->yes)
-		return true;
-	if (!o->interactive) {
-		fprintf(stderr, "crrc: apply changes AWS: run it at a terminal to be asked, or give "
-				"--yes\n");
-		return false;
-	}
-	fprintf(stderr, "\nDo you want crrc to make these changes? Only 'yes' will be accepted: ");
-	char line[64];
-	if (o->in && fgets(line, sizeof(line), o->in) && strcmp(line, "yes\n") == 0)
-		return true;
-	fprintf(stderr, "\ncrrc: apply cancelled: nothing was changed\n");
-	return false;
 }
 
 /* The summary; with --format=json, apply's one document: the plan and,
@@ -158,7 +141,8 @@ static enum apply_result carry_out(struct engine *e, struct plan *p, struct appl
 		print_summary(e, p, sum);
 		return APPLY_FAILED;
 	}
-	if (any && !confirmed(e->o))
+	if (any && !engine_confirmed(e->o, "apply", "changes AWS",
+					 "Do you want crrc to make these changes?"))
 		return APPLY_DECLINED;
 	if (!e->o->json)
 		fputc('\n', e->o->out);
@@ -180,6 +164,7 @@ enum apply_result apply_run(const struct crrc_desired *ds, const struct apply_op
 		return APPLY_FAILED;
 	}
 	e.live = live_create(ds->nbuckets, ds->nreplications, ds->nplaces);
+	live_points_create(e.live, ds->npoints);
 	engine_accounts(&e);
 	engine_read(&e);
 	char err[256] = "";

@@ -26,6 +26,14 @@ struct engine_account {
 	const char *region;            /* for STS: its first place's region */
 };
 
+/* apply's progress line, on a terminal: the step (wave) it is at, of
+ * nsteps, and the requests sent and done so far. */
+struct engine_progress {
+	bool tty;
+	size_t step, nsteps;
+	unsigned long sent, done;
+};
+
 struct engine {
 	const struct crrc_desired *ds;
 	const struct apply_options *o;
@@ -39,6 +47,7 @@ struct engine {
 	/* calls made (each may take several attempts): IAM's and STS's reads
 	 * are POSTs, so the transport's counts by method do not tell */
 	unsigned long reads, writes;
+	struct engine_progress progress; /* engine_exec's */
 };
 
 /* The account whose credentials serve place p. */
@@ -52,8 +61,22 @@ void engine_failed(struct engine *e, struct crrc_pos pos, const char *what, cons
  * the step's own retryable cases (also, or NULL). */
 void engine_policy(const struct engine *e, const struct retry_match *also,
 		   struct retry_policy *out);
+/* The progress line drawn again, or cleared before another line (nothing
+ * off a terminal). */
+void engine_progress_line(struct engine *e, bool clear);
+/* "<kind> <name>: <did>" on o->out, where the progress line was. */
+void engine_progress_say(struct engine *e, const struct plan_item *it, const char *did);
+/* Whether to go on: --yes, or "yes" typed at a terminal after question;
+ * otherwise "crrc: <command> <does>: run it at a terminal..." or "<command>
+ * cancelled" on stderr. */
+bool engine_confirmed(const struct apply_options *o, const char *command, const char *does,
+		      const char *question);
 /* Set up the accounts' clients and prove each account's identity. */
 bool engine_accounts(struct engine *e);
+/* Only the credentials of place p's account (`crrc failover`): proved by
+ * STS only when the spec does not name the account; false, with *err
+ * (free() it), when they fail. engine_accounts_free frees them. */
+bool engine_account_one(struct engine *e, const struct ds_place *p, char **err);
 void engine_accounts_free(struct engine *e);
 /* Read what AWS holds into e->live. */
 void engine_read(struct engine *e);

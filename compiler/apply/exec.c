@@ -4,10 +4,11 @@
  * policy, tags; a role's trust, policy and tags), then the replication
  * configurations, which need versioning at both ends and their role, and
  * last the S3 Batch Replication jobs (S3 Control CreateJob), which need
- * the configuration in place and their batch role.
- * Within a wave everything goes at once over the shared transport. A step that fails is a diagnostic at its
- * spec line, and the steps that depend on it are not sent; the others go
- * on. A create whose answer was lost and that finds its own work on the
+ * the configuration in place and their batch role; then the Multi-Region
+ * Access Points over the buckets in place (points_exec.c), a sixth step
+ * of the progress line. Within a wave everything goes at once over the
+ * shared transport. A step that fails is a diagnostic at its spec line,
+ * and the steps that depend on it are not sent; the others go on. A create whose answer was lost and that finds its own work on the
  * retry (409 BucketAlreadyOwnedByYou; EntityAlreadyExists and a role with
  * this spec's mark) succeeded. */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "apply/engine.h"
+#include "apply/points.h"
 #include "aws/http.h"
 #include "aws/iam.h"
 #include "aws/s3.h"
@@ -27,12 +29,7 @@ struct exec {
 	struct plan *p;
 	bool *failed; /* by item */
 	struct apply_summary *sum;
-	/* the progress line, on a terminal: the items the wave writes to, and
-	 * those whose writes of the wave have all ended */
-	bool tty;
-	size_t wave;
 	unsigned *inflight; /* by item: writes of the wave not ended */
-	unsigned long items, items_done;
 };
 
 /* The steps of each wave. */
@@ -45,20 +42,6 @@ static const unsigned wave_steps[] = {
 	STEP_JOB,
 };
 #define NWAVES (sizeof(wave_steps) / sizeof(wave_steps[0]))
-
-/* On a terminal, one line that says how far the wave is, rewritten as
- * requests end; cleared before any other line. */
-static void progress_line(struct exec *x, bool clear)
-{
-	if (!x->tty)
-		return;
-	if (clear)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r\033[Kapplying: step %zu of %zu, %lu of %lu items done", x->wave + 1,
-			NWAVES, x->items_done, x->items);
-	fflush(stderr);
-}
 
 struct write {
 	struct exec *x;
@@ -90,14 +73,7 @@ static struct plan_item *item_of(const struct write *w)
 
 static void progress(struct exec *x, const struct plan_item *it, const char *did)
 {
-	static const char *const kinds[] = {"bucket", "role", "replication of",
-					    "batch replication job for"};
-	if (x->e->o->json) /* the JSON document at the end says it all */
-		return;
-	progress_line(x, true);
-	fprintf(x->e->o->out, "%s %s: %s\n", kinds[it->kind], it->name, did);
-	fflush(x->e->o->out);
-	progress_line(x, false);
+	engine_progress_say(x->e, it, did);
 }
 
 /* Whether a create that failed found its own earlier success. The count
@@ -164,8 +140,8 @@ static void write_done(struct aws_request *req, const struct aws_call_end *end, 
 	struct plan_item *it = item_of(w);
 	(void)req;
 	if (--w->x->inflight[w->item] == 0)
-		w->x->items_done++;
-	progress_line(w->x, false);
+		w->x->e->progress.done++;
+	engine_progress_line(w->x->e, false);
 	if (!end->ok && verify_role(w, end))
 		return;
 	if (end->ok || found_own(end, w->step))
@@ -199,7 +175,8 @@ static void write_send(struct exec *x, size_t item, unsigned step, const char *w
 		return;
 	}
 	x->e->writes++;
-	x->inflight[item]++;
+	if (x->inflight[item]++ == 0)
+		x->e->progress.sent++;
 	aws_client_call(acc->client, req, &policy, write_done, w);
 }
 
@@ -391,6 +368,7 @@ static void wave(struct exec *x, size_t n)
 {
 	static void (*const send[])(struct exec *, size_t, const struct aws_endpoint *) = {
 		wave_create, wave_mark, wave_configure, wave_replicate, wave_job};
+	x->e->progress.sent = x->e->progress.done = 0; /* items of this wave */
 	for (size_t i = 0; i < x->p->n; i++) {
 		struct plan_item *it = &x->p->items[i];
 		struct aws_endpoint ep = {0};
@@ -399,24 +377,27 @@ static void wave(struct exec *x, size_t n)
 		send[n](x, i, &ep);
 		aws_endpoint_clear(&ep);
 	}
-	x->wave = n;
-	x->items = x->items_done = 0;
-	for (size_t i = 0; i < x->p->n; i++) /* counted as the wave was sent */
-		x->items += x->inflight[i] > 0;
-	progress_line(x, false);
+	x->e->progress.step = n;
+	engine_progress_line(x->e, false);
 	http_run(x->e->http);
-	progress_line(x, true);
+	engine_progress_line(x->e, true);
 	wave_said(x, n);
 }
 
 void engine_exec(struct engine *e, struct plan *p, struct apply_summary *sum)
 {
-	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum, .tty = e->o->interactive,
+	struct exec x = {e, p, xcalloc(p->n + 1, sizeof(bool)), sum,
 			 .inflight = xcalloc(p->n + 1, sizeof(unsigned))};
+	/* the waves, then the points' (points_exec.c) when there are any */
+	e->progress = (struct engine_progress){.tty = e->o->interactive,
+					       .nsteps = NWAVES + !!p->ds->npoints};
 	for (size_t n = 0; n < NWAVES; n++)
 		wave(&x, n);
-	progress_line(&x, true); /* the summary comes next */
-	x.tty = false;
+	e->progress.step = NWAVES;
+	e->progress.sent = e->progress.done = 0;
+	engine_exec_points(e, p, x.failed);
+	engine_progress_line(e, true); /* the summary comes next */
+	e->progress.tty = false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_BLOCKED)

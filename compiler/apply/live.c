@@ -1,5 +1,5 @@
 /* live.c: the live-state snapshot's memory (live.h), and its lists of
- * tags and jobs. */
+ * tags, jobs and routes. */
 #include "apply/live.h"
 
 #include <stdlib.h>
@@ -101,10 +101,55 @@ static void role_free(struct live_role *r)
 	free(r->error);
 }
 
+void live_points_create(struct live *l, size_t npoints)
+{
+	l->points = xcalloc(npoints + 1, sizeof(*l->points));
+	l->npoints = npoints;
+}
+
+void live_routes_add(struct live_routes *r, const char *bucket, const char *region, int dial)
+{
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v[r->n++] = (struct live_route){xstrdup(bucket ? bucket : ""), xstrdup(region), dial};
+}
+
+void live_routes_clear(struct live_routes *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].bucket);
+		free(r->v[i].region);
+	}
+	free(r->v);
+	*r = (struct live_routes){0};
+}
+
+int live_route_dial(const struct live_routes *r, const char *bucket)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].bucket, bucket) == 0)
+			return r->v[i].dial;
+	return -1;
+}
+
+static void point_free(struct live_point *p)
+{
+	free(p->alias);
+	free(p->status);
+	for (size_t i = 0; i < p->nbuckets; i++)
+		free(p->buckets[i]);
+	free(p->buckets);
+	json_decref(p->policy);
+	live_routes_clear(&p->routes);
+	free(p->error);
+}
+
 void live_destroy(struct live *l)
 {
 	if (!l)
 		return;
+	for (size_t i = 0; i < l->npoints; i++)
+		point_free(&l->points[i]);
+	free(l->points);
 	for (size_t i = 0; i < l->nbuckets; i++)
 		bucket_free(&l->buckets[i]);
 	for (size_t i = 0; i < l->nroles; i++)

@@ -4,7 +4,8 @@
  * desired state is live->buckets[i], the role and the configuration of
  * replication i are live->roles[i] and live->buckets[source].replication,
  * its batch role live->batch_roles[i]; the S3 Batch Operations jobs of
- * place k (an account and region) are live->jobs[k].
+ * place k (an account and region) are live->jobs[k]; the Multi-Region
+ * Access Point i of the desired state is live->points[i].
  * Everything here is owned by the struct live (live_free). */
 #ifndef CRRC_APPLY_LIVE_H
 #define CRRC_APPLY_LIVE_H
@@ -77,6 +78,34 @@ struct live_jobs {
 	char *error;
 };
 
+/* A route of a Multi-Region Access Point: its bucket, that bucket's
+ * region, and its traffic dial (100 active, 0 passive). */
+struct live_route {
+	char *bucket;
+	char *region;
+	int dial;
+};
+
+struct live_routes {
+	struct live_route *v;
+	size_t n;
+};
+
+/* A Multi-Region Access Point, read with GetMultiRegionAccessPoint in its
+ * account (control plane us-west-2), then its policy and its routes (from
+ * the first failover-control region that answers). */
+struct live_point {
+	enum live_presence presence;
+	char *alias;        /* what its ARN names: arn:...:accesspoint/ALIAS */
+	char *status;       /* READY, CREATING, ... */
+	char **buckets;     /* its regions' buckets, as S3 reports them */
+	size_t nbuckets;
+	json_t *policy;     /* NULL: none */
+	bool routes_read;
+	struct live_routes routes;
+	char *error;
+};
+
 struct live {
 	struct live_bucket *buckets; /* desired->nbuckets */
 	struct live_role *roles;     /* 2 * desired->nreplications: the replication
@@ -88,11 +117,20 @@ struct live {
 	char **place_accounts;       /* desired->nplaces */
 	char **place_errors;         /* why a place has no credentials, or NULL */
 	size_t nplaces;
+	struct live_point *points;   /* desired->npoints (live_points_create) */
+	size_t npoints;
 };
 
 /* An empty snapshot sized for a desired state's counts. */
 struct live *live_create(size_t nbuckets, size_t nreplications, size_t nplaces);
 void live_destroy(struct live *l); /* NULL is fine */
+/* Room for the desired state's Multi-Region Access Points. */
+void live_points_create(struct live *l, size_t npoints);
+/* Append a route (copies of the strings). */
+void live_routes_add(struct live_routes *r, const char *bucket, const char *region, int dial);
+void live_routes_clear(struct live_routes *r);
+/* The dial of bucket's route in r, or -1: none. */
+int live_route_dial(const struct live_routes *r, const char *bucket);
 /* The value of key in tags, or NULL. */
 const char *live_tag(const struct live_tags *tags, const char *key);
 /* Append a copy of (key, value). */

@@ -1,6 +1,7 @@
 /* plan.c: the desired state against the live state, item by item: a
  * bucket, a role, a replication configuration, a batch replication job
- * (created once: a job with its token exists or not). Everything is compared as
+ * (created once: a job with its token exists or not); the Multi-Region
+ * Access Points in plan_point.c. Everything is compared as
  * what it means, never as text: policies as parsed JSON (aws/iam.h),
  * replication configurations parsed from XML field by field with S3's
  * defaults (aws/s3.h), tags as sets. What exists and is not crrc's is never
@@ -9,6 +10,7 @@
  * which is adopted; tags and bucket-policy statements that the spec does
  * not own are kept, merged by key and by Sid. */
 #include "apply/plan.h"
+#include "apply/plan_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,71 +22,6 @@
 #include "base/oom.h"
 #include "model/iam.h"
 #include "model/s3xml.h"
-
-struct planner {
-	struct plan *p;
-	const struct crrc_desired *ds;
-	const struct live *l;
-	struct arena *a;
-	struct arena_vec changes; /* of the item being planned */
-	char *err;
-	size_t errlen;
-};
-
-static void change(struct planner *pl, const char *field, const char *old, const char *new)
-{
-	struct plan_change *c = arena_vec_push(&pl->changes, sizeof(*c));
-	c->field = field;
-	c->old = old ? arena_strdup(pl->a, old) : NULL;
-	c->new = new ? arena_strdup(pl->a, new) : NULL;
-}
-
-static struct plan_item *item_begin(struct planner *pl, enum plan_kind kind, size_t index,
-				    const char *name, const struct ds_place *place,
-				    struct crrc_pos pos)
-{
-	struct plan_item *it = &pl->p->items[pl->p->n++];
-	memset(it, 0, sizeof(*it));
-	it->kind = kind;
-	it->index = index;
-	it->name = name;
-	it->place = place;
-	it->pos = pos;
-	size_t k = (size_t)(place - pl->ds->places);
-	it->account = place->account ? place->account->id
-		      : k < pl->l->nplaces ? pl->l->place_accounts[k]
-					   : NULL;
-	return it;
-}
-
-static void blocked(struct planner *pl, struct plan_item *it, const char *why);
-
-static void item_end(struct planner *pl, struct plan_item *it)
-{
-	size_t k = (size_t)(it->place - pl->ds->places);
-	if (k < pl->l->nplaces && pl->l->place_errors[k])
-		blocked(pl, it, pl->l->place_errors[k]);
-	it->nchanges = pl->changes.n;
-	it->changes = arena_vec_take(&pl->changes, pl->a);
-	if (it->action == PLAN_NONE && it->steps)
-		it->action = PLAN_UPDATE;
-	switch (it->action) {
-	case PLAN_CREATE: pl->p->ncreate++; break;
-	case PLAN_UPDATE: pl->p->nupdate++; break;
-	case PLAN_ADOPT: pl->p->nadopt++; break;
-	case PLAN_BLOCKED: pl->p->nblocked++; break;
-	case PLAN_NONE: break;
-	}
-}
-
-static void blocked(struct planner *pl, struct plan_item *it, const char *why)
-{
-	it->action = PLAN_BLOCKED;
-	it->steps = 0;
-	it->why = arena_strdup(pl->a, why);
-	arena_vec_free(&pl->changes);
-	pl->changes = (struct arena_vec){0};
-}
 
 /* The tags a bucket or role crrc creates carries: the spec's, and the mark. */
 static void desired_tags(struct planner *pl, struct live_tags *out, const struct crrc_tags *t)
@@ -109,7 +46,7 @@ static bool tags_merge(struct planner *pl, const struct live_tags *want,
 		if (old && strcmp(old, want->v[i].value) == 0)
 			continue;
 		differs = true;
-		change(pl, arena_concat(pl->a, "tag ", want->v[i].name, NULL), old, want->v[i].value);
+		planner_change(pl, arena_concat(pl->a, "tag ", want->v[i].name, NULL), old, want->v[i].value);
 	}
 	return differs;
 }
@@ -171,36 +108,8 @@ static void bucket_encryption(struct planner *pl, struct plan_item *it, const st
 	if (same)
 		return;
 	it->steps |= STEP_ENCRYPTION;
-	change(pl, "encryption", lb->sse ? (lb->kms_key ? lb->kms_key : lb->sse) : NULL,
+	planner_change(pl, "encryption", lb->sse ? (lb->kms_key ? lb->kms_key : lb->sse) : NULL,
 	       arena_concat(pl->a, "aws:kms ", want, ", bucket key", NULL));
-}
-
-struct policy_diff {
-	struct planner *pl;
-	const char *label; /* "policy", "role policy" */
-	size_t n;
-};
-
-static void policy_action(const char *sid, const char *action, bool added, void *ud)
-{
-	struct policy_diff *pd = ud;
-	const char *field = arena_concat(pd->pl->a, pd->label, " ", sid ? sid : "(no Sid)", NULL);
-	change(pd->pl, field, added ? NULL : action, added ? action : NULL);
-	pd->n++;
-}
-
-/* have against want, action by action, statement by Sid; a change that is
- * not of actions (a resource, a condition) is said as such. */
-static void policy_changes(struct planner *pl, const char *label, json_t *have, json_t *want)
-{
-	struct policy_diff pd = {pl, label, 0};
-	if (!have) {
-		change(pl, label, NULL, "crrc's statements");
-		return;
-	}
-	aws_policy_actions_diff(want, have, policy_action, &pd);
-	if (pd.n == 0)
-		change(pl, label, "other resources or conditions", "crrc's statements");
 }
 
 /* have's statements, with want's in place of those of the same Sid and the
@@ -251,7 +160,7 @@ static void bucket_policy(struct planner *pl, struct plan_item *it, const struct
 	if (!lb->policy || !aws_policy_equal(merged, lb->policy)) {
 		it->steps |= STEP_POLICY;
 		it->policy = merged;
-		policy_changes(pl, "bucket policy", lb->policy, merged);
+		planner_policy_changes(pl, "bucket policy", lb->policy, merged);
 	} else
 		json_decref(merged);
 	json_decref(want);
@@ -260,27 +169,27 @@ static void bucket_policy(struct planner *pl, struct plan_item *it, const struct
 static void plan_bucket(struct planner *pl, const struct ds_bucket *b)
 {
 	const struct live_bucket *lb = &pl->l->buckets[b->index];
-	struct plan_item *it = item_begin(pl, PLAN_BUCKET, b->index, b->name, b->place, b->pos);
+	struct plan_item *it = planner_item_begin(pl, PLAN_BUCKET, b->index, b->name, b->place, b->pos);
 	const char *refusal = bucket_refusal(pl, b, lb);
 	if (refusal) {
-		blocked(pl, it, refusal);
-		item_end(pl, it);
+		planner_blocked(pl, it, refusal);
+		planner_item_end(pl, it);
 		return;
 	}
 	bool absent = lb->presence == LIVE_ABSENT;
 	if (absent) {
 		it->action = PLAN_CREATE;
 		it->steps |= STEP_CREATE_BUCKET;
-		change(pl, "region", NULL, b->place->region);
+		planner_change(pl, "region", NULL, b->place->region);
 		if (b->object_lock_by == DS_WRITER_CRRC)
-			change(pl, "object_lock", NULL, "Enabled");
+			planner_change(pl, "object_lock", NULL, "Enabled");
 	} else if (b->create && !live_tag(&lb->tags, LIVE_MARK_KEY)) {
 		it->action = PLAN_ADOPT;
 		it->why = "it is empty and bare, as a run interrupted after creating it leaves it";
 	}
 	if (!lb->versioning || strcmp(lb->versioning, "Enabled") != 0) {
 		it->steps |= STEP_VERSIONING;
-		change(pl, "versioning", lb->versioning, "Enabled");
+		planner_change(pl, "versioning", lb->versioning, "Enabled");
 	}
 	bucket_encryption(pl, it, b, lb);
 	if (b->create) {
@@ -291,7 +200,7 @@ static void plan_bucket(struct planner *pl, const struct ds_bucket *b)
 		live_tags_clear(&want);
 	}
 	bucket_policy(pl, it, b, lb);
-	item_end(pl, it);
+	planner_item_end(pl, it);
 }
 
 /* The ARN of role, one of r's: generated roles without one are in the
@@ -337,11 +246,11 @@ static void role_update(struct planner *pl, struct plan_item *it, const struct r
 	const char *label = arena_concat(pl->a, "policy ", w->policy_name, NULL);
 	if (!lr->trust || !aws_policy_equal(lr->trust, it->trust)) {
 		it->steps |= STEP_TRUST;
-		change(pl, "trust", lr->trust ? "another trust policy" : NULL, w->principal);
+		planner_change(pl, "trust", lr->trust ? "another trust policy" : NULL, w->principal);
 	}
 	if (it->role_policy && (!lr->policy || !aws_policy_equal(lr->policy, it->role_policy))) {
 		it->steps |= STEP_ROLE_POLICY;
-		policy_changes(pl, label, lr->policy, it->role_policy);
+		planner_policy_changes(pl, label, lr->policy, it->role_policy);
 	}
 	struct live_tags merged = {0};
 	if (tags_merge(pl, want, &lr->tags, &merged)) {
@@ -355,7 +264,7 @@ static void role_update(struct planner *pl, struct plan_item *it, const struct r
 static void plan_role(struct planner *pl, const struct ds_replication *r, const struct role_want *w)
 {
 	const struct live_role *lr = w->live;
-	struct plan_item *it = item_begin(pl, PLAN_ROLE, r->index, w->role->name,
+	struct plan_item *it = planner_item_begin(pl, PLAN_ROLE, r->index, w->role->name,
 					  r->source->place, w->role->pos);
 	struct live_tags want = {0};
 	desired_tags(pl, &want, pl->ds->tags);
@@ -364,21 +273,21 @@ static void plan_role(struct planner *pl, const struct ds_replication *r, const 
 	it->role_policy_name = w->policy_name;
 	const char *refusal = lr->presence == LIVE_PRESENT ? role_refusal(pl, lr) : NULL;
 	if (lr->presence == LIVE_FAILED)
-		blocked(pl, it, arena_concat(pl->a, "its state could not be read: ",
+		planner_blocked(pl, it, arena_concat(pl->a, "its state could not be read: ",
 					     lr->error ? lr->error : "unknown error", NULL));
 	else if (lr->presence == LIVE_ABSENT) {
 		it->action = PLAN_CREATE;
 		it->steps = STEP_CREATE_ROLE | STEP_ROLE_POLICY;
-		change(pl, "trust", NULL, w->principal);
-		change(pl, arena_concat(pl->a, "policy ", w->policy_name, NULL), NULL, w->policy_says);
+		planner_change(pl, "trust", NULL, w->principal);
+		planner_change(pl, arena_concat(pl->a, "policy ", w->policy_name, NULL), NULL, w->policy_says);
 		for (size_t i = 0; i < want.n; i++)
 			live_tags_add(&it->tags, want.v[i].name, want.v[i].value);
 	} else if (refusal)
-		blocked(pl, it, refusal);
+		planner_blocked(pl, it, refusal);
 	else
 		role_update(pl, it, w, &want);
 	live_tags_clear(&want);
-	item_end(pl, it);
+	planner_item_end(pl, it);
 }
 
 struct diff_ctx {
@@ -391,7 +300,7 @@ static void repl_change(const char *rule_id, const char *field, const char *want
 	struct planner *pl = ud;
 	const char *what = rule_id ? arena_concat(pl->a, "rule ", rule_id, " ", field, NULL)
 				   : arena_strdup(pl->a, field);
-	change(pl, what, have, want);
+	planner_change(pl, what, have, want);
 }
 
 /* Whether have has a rule of want's (by ID): a configuration crrc wrote. */
@@ -426,12 +335,12 @@ static struct s3_replication *want_replication(struct planner *pl, const struct 
 static bool plan_replication(struct planner *pl, const struct ds_replication *r)
 {
 	const struct live_bucket *lb = &pl->l->buckets[r->source->index];
-	struct plan_item *it = item_begin(pl, PLAN_REPLICATION, r->index, r->source->name,
+	struct plan_item *it = planner_item_begin(pl, PLAN_REPLICATION, r->index, r->source->name,
 					  r->source->place, r->pos);
 	it->role_arn = role_arn(pl, r, &r->role, it->account);
 	if (!it->role_arn) {
-		blocked(pl, it, "the account of its role is not known");
-		item_end(pl, it);
+		planner_blocked(pl, it, "the account of its role is not known");
+		planner_item_end(pl, it);
 		return true;
 	}
 	it->replication = want_replication(pl, r, it->role_arn);
@@ -440,10 +349,10 @@ static bool plan_replication(struct planner *pl, const struct ds_replication *r)
 	if (!lb->replication) {
 		it->action = PLAN_CREATE;
 		it->steps = STEP_REPLICATION;
-		change(pl, "role", NULL, it->role_arn);
+		planner_change(pl, "role", NULL, it->role_arn);
 		char n[32];
 		snprintf(n, sizeof(n), "%zu", r->nrules);
-		change(pl, "rules", NULL, n);
+		planner_change(pl, "rules", NULL, n);
 	} else {
 		size_t before = pl->changes.n;
 		s3_replication_diff(it->replication, lb->replication, repl_change, pl);
@@ -451,7 +360,7 @@ static bool plan_replication(struct planner *pl, const struct ds_replication *r)
 			it->steps = STEP_REPLICATION;
 		it->replaces_foreign = it->steps && !shares_rule(it->replication, lb->replication);
 	}
-	item_end(pl, it);
+	planner_item_end(pl, it);
 	return true;
 }
 
@@ -519,7 +428,7 @@ static const char *job_blocked_by(struct planner *pl, const struct plan_item *it
 static void plan_job(struct planner *pl, const struct ds_replication *r, const struct ds_batch *b,
 		     size_t replication, size_t role)
 {
-	struct plan_item *it = item_begin(pl, PLAN_JOB, r->index, r->source->name,
+	struct plan_item *it = planner_item_begin(pl, PLAN_JOB, r->index, r->source->name,
 					  r->source->place, b->pos);
 	const struct live_jobs *lj = &pl->l->jobs[r->source->place - pl->ds->places];
 	it->batch = b;
@@ -531,19 +440,19 @@ static void plan_job(struct planner *pl, const struct ds_replication *r, const s
 	const char *why = job_blocked_by(pl, it, lj, r);
 	const struct live_job *job = why ? NULL : live_job_find(lj, b->token);
 	if (why)
-		blocked(pl, it, why);
+		planner_blocked(pl, it, why);
 	else if (job) {
 		it->job_id = arena_strdup(pl->a, job->id);
 		it->job_status = arena_strdup(pl->a, job->status);
 	} else {
 		it->action = PLAN_CREATE;
 		it->steps = STEP_JOB;
-		change(pl, "rule", NULL, it->rule);
-		change(pl, "token", NULL, b->token);
-		change(pl, "report", NULL,
+		planner_change(pl, "rule", NULL, it->rule);
+		planner_change(pl, "token", NULL, b->token);
+		planner_change(pl, "report", NULL,
 		       arena_concat(pl->a, "s3://", r->source->name, "/", b->report_prefix, NULL));
 	}
-	item_end(pl, it);
+	planner_item_end(pl, it);
 }
 
 /* r's batch role and a job per rule with existing_objects: true. */
@@ -577,10 +486,10 @@ static bool plan_entries(struct planner *pl)
 		}
 		const char *why = replication_blocked_by(pl, r, role);
 		if (why) {
-			struct plan_item *it = item_begin(pl, PLAN_REPLICATION, r->index,
+			struct plan_item *it = planner_item_begin(pl, PLAN_REPLICATION, r->index,
 							  r->source->name, r->source->place, r->pos);
-			blocked(pl, it, why);
-			item_end(pl, it);
+			planner_blocked(pl, it, why);
+			planner_item_end(pl, it);
 		} else if (!plan_replication(pl, r))
 			return false;
 		if (r->nbatches)
@@ -590,10 +499,10 @@ static bool plan_entries(struct planner *pl)
 }
 
 /* Items: a bucket each; per entry its role, its configuration, its batch
- * role, and its jobs. */
+ * role, and its jobs; a point each. */
 static size_t plan_size(const struct crrc_desired *ds)
 {
-	size_t n = ds->nbuckets + 3 * ds->nreplications + 1;
+	size_t n = ds->nbuckets + 3 * ds->nreplications + ds->npoints + 1;
 	for (size_t i = 0; i < ds->nreplications; i++)
 		n += ds->replications[i].nbatches;
 	return n;
@@ -610,6 +519,8 @@ struct plan *plan_create(const struct crrc_desired *ds, const struct live *l, ch
 	for (size_t i = 0; i < ds->nbuckets; i++)
 		plan_bucket(&pl, &ds->buckets[i]);
 	bool ok = plan_entries(&pl);
+	if (ok)
+		plan_points(&pl);
 	arena_vec_free(&pl.changes);
 	if (!ok) {
 		plan_destroy(p);

@@ -6,7 +6,8 @@
  * Items come in the desired state's order: the buckets, then per entry its
  * role, its replication configuration, and, for rules with
  * existing_objects: true, its batch role and a batch replication job per
- * such rule. An item keeps the spec position of its element, where a
+ * such rule; last the Multi-Region Access Points (plan_point.c). An item
+ * keeps the spec position of its element, where a
  * failure is reported. */
 #ifndef CRRC_APPLY_PLAN_H
 #define CRRC_APPLY_PLAN_H
@@ -19,7 +20,7 @@
 struct arena;
 struct buf;
 
-enum plan_kind { PLAN_BUCKET, PLAN_ROLE, PLAN_REPLICATION, PLAN_JOB };
+enum plan_kind { PLAN_BUCKET, PLAN_ROLE, PLAN_REPLICATION, PLAN_JOB, PLAN_POINT };
 
 enum plan_action {
 	PLAN_NONE,    /* AWS holds what the spec says */
@@ -43,6 +44,11 @@ enum plan_step {
 	STEP_ROLE_TAGS = 1u << 9,
 	STEP_REPLICATION = 1u << 10,
 	STEP_JOB = 1u << 11, /* S3 Control CreateJob: a batch replication job */
+	/* a Multi-Region Access Point: created (and followed to its end), its
+	 * policy put (followed too), its routes submitted */
+	STEP_CREATE_POINT = 1u << 12,
+	STEP_POINT_POLICY = 1u << 13,
+	STEP_ROUTES = 1u << 14,
 };
 
 /* One field that changes: old NULL for a field set anew, new NULL for one
@@ -82,6 +88,11 @@ struct plan_item {
 	const char *description;
 	const char *job_id, *job_status;
 	size_t needs[2];
+	/* POINT: the point, its alias when it exists, and in policy its
+	 * policy with the point's name where the alias goes (plan_point_policy
+	 * puts the alias once it is known) */
+	const struct ds_access_point *point;
+	const char *alias;
 };
 
 struct plan {
@@ -100,6 +111,11 @@ void plan_destroy(struct plan *p); /* NULL is fine */
 /* Whether the plan changes anything (blocked items count as changes not
  * made: they are reported, not "no changes"). */
 bool plan_has_changes(const struct plan *p);
+
+/* The policy of point pt in account (its own, or the deploying one's),
+ * naming it by alias (NULL: by its name, to be replaced once known). */
+json_t *plan_point_policy(const struct ds_access_point *pt, const char *account,
+			  const char *alias);
 
 /* The plan as people read it, grouped by account and region. */
 void plan_render_text(const struct plan *p, struct buf *out, bool color);

@@ -9,12 +9,14 @@
  * and its batch role when it has rules with existing_objects: true) is
  * GetRole, then its inline policy. The S3 Batch Operations jobs are listed
  * (all pages) once per place of such sources, keeping those whose
- * Description begins with a crrc token. Reads send no write. */
+ * Description begins with a crrc token; the Multi-Region Access Points are
+ * read by points.c. Reads send no write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply/engine.h"
+#include "apply/points.h"
 #include "aws/api.h"
 #include "aws/policy.h"
 #include "aws/http.h"
@@ -451,6 +453,7 @@ void engine_read(struct engine *e)
 			read_role_start(e, n + i);
 	}
 	read_jobs_all(e);
+	engine_read_points(e);
 	http_run(e->http);
 }
 

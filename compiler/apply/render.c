@@ -11,7 +11,7 @@
 #include "base/oom.h"
 
 static const char *const kinds[] = {"bucket", "role", "replication of",
-				    "batch replication job for"};
+				    "batch replication job for", "access point"};
 
 static char sign_of(enum plan_action a)
 {
@@ -109,7 +109,7 @@ static json_t *item_json(const struct plan_item *it)
 		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?}", "field", c->field,
 							 "old", c->old, "new", c->new));
 	}
-	static const char *const kind_names[] = {"bucket", "role", "replication", "job"};
+	static const char *const kind_names[] = {"bucket", "role", "replication", "job", "point"};
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:s?, s:b, s:o}", "kind",
 			 kind_names[it->kind], "action", plan_action_name(it->action), "name",
 			 it->name, "account", it->account, "region", it->place->region, "line",
@@ -117,6 +117,8 @@ static json_t *item_json(const struct plan_item *it)
 			 "replaces_foreign", it->replaces_foreign, "changes", changes);
 	if (it->kind == PLAN_JOB)
 		json_object_update_new(j, job_json(it));
+	if (it->kind == PLAN_POINT)
+		json_object_set_new(j, "alias", it->alias ? json_string(it->alias) : json_null());
 	return j;
 }
 

@@ -1,5 +1,5 @@
 /* main.c: the crrc command line: check, model, compile, graph, diff, plan,
- * apply, verify, explain, help. Exit codes: 0 clean (warnings allowed; diff: the
+ * apply, verify, failover, explain, help. Exit codes: 0 clean (warnings allowed; diff: the
  * specs are equivalent), 1 a spec has errors, 2 usage, I/O, network or AWS,
  * 3 compile --check found the output stale, diff found the specs differ, or
  * plan --detailed-exitcode found changes. */
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "apply/apply.h"
+#include "apply/failover.h"
 #include "apply/verify.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -63,6 +64,7 @@ static int cmd_explain(const struct options *o);
 static int cmd_plan(const struct options *o);
 static int cmd_apply(const struct options *o);
 static int cmd_verify(const struct options *o);
+static int cmd_failover(const struct options *o);
 static int cmd_graph(const struct options *o);
 static int cmd_diff(const struct options *o);
 
@@ -129,6 +131,19 @@ static const struct command commands[] = {
 	 "every rule replicated within its RPO, 1 when one did not, 2 on usage, I/O\n"
 	 "or AWS errors. Credentials and endpoints as for plan.\n",
 	 cmd_verify},
+	{"failover", "crrc failover SPEC POINT --to BUCKET [--yes] [--assume ACCOUNT=ROLE_ARN]...\n"
+	 "  crrc failover SPEC --status",
+	 "Make BUCKET (a bucket key of the spec) the only active bucket of the\n"
+	 "Multi-Region Access Point POINT (its key or name): its route dial 100, every\n"
+	 "other member's 0, in one request to the first of the five failover-control\n"
+	 "regions (us-east-1, us-west-2, ap-southeast-2, ap-northeast-1, eu-west-1)\n"
+	 "that answers. Before, it prints the routes and what BUCKET may lack from the\n"
+	 "replication rules (no rule from an active bucket into it, a rule without\n"
+	 "RTC, a rule of a prefix only), and asks as apply does; after, it reads the\n"
+	 "routes back and prints what changed. --status prints every point's routes.\n"
+	 "Needs only the point's account's credentials. Exit 0 done, 1 spec errors,\n"
+	 "2 usage or AWS errors.\n",
+	 cmd_failover},
 	{"graph", "crrc graph SPEC [--format=dot|mermaid|svg] [--out FILE]\n"
 	 "                  [--diagnostics=text|json|sarif|github] [--werror] [--ignore W...]",
 	 "Draw the replication: buckets grouped by account and region, one edge per rule\n"
@@ -439,6 +454,45 @@ static int cmd_verify(const struct options *o)
 	}
 	int rc = finish(o, d, stderr);
 	if (!ran || (rc == EXIT_CLEAN && (sum.interrupted || sum.errors)))
+		rc = EXIT_USAGE;
+	crrc_model_destroy(m);
+	diags_destroy(d);
+	return rc;
+}
+
+/* What failover's arguments lack, or NULL. */
+static const char *failover_lacks(const struct options *o)
+{
+	if (o->status)
+		return o->nspecs != 1 || o->to ? "--status takes a SPEC alone" : NULL;
+	return o->nspecs != 2 ? "SPEC and POINT" : !o->to ? "--to BUCKET" : NULL;
+}
+
+/* failover: the spec checked, then one point switched, or the routes shown. */
+static int cmd_failover(const struct options *o)
+{
+	const char *lacks = failover_lacks(o);
+	if (lacks) {
+		fprintf(stderr, "crrc: failover needs %s\nusage: %s\n", lacks,
+			command_find("failover")->usage);
+		return EXIT_USAGE;
+	}
+	struct crrc_diags *d = diags_for(o);
+	struct crrc_model *m = spec_check(o, o->specs[0], d);
+	enum failover_result res = FAILOVER_DONE;
+	if (m && diags_errors(d) == 0) {
+		struct crrc_desired *ds = desired_create(m);
+		struct apply_options ao = {
+			.yes = o->yes, .interactive = isatty(0) && isatty(2), .assume = o->assume,
+			.nassume = o->nassume, .step_timeout_ms = o->step_timeout_ms,
+			.out = stdout, .in = stdin};
+		struct failover_options fo = {o->nspecs > 1 ? o->specs[1] : NULL, o->to,
+					      o->status};
+		res = failover_run(ds, &ao, &fo, d);
+		desired_destroy(ds);
+	}
+	int rc = finish(o, d, stderr);
+	if (rc == EXIT_CLEAN && res != FAILOVER_DONE)
 		rc = EXIT_USAGE;
 	crrc_model_destroy(m);
 	diags_destroy(d);

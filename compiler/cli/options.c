@@ -12,7 +12,7 @@
 
 enum flag_id {
 	F_HELP, F_WERROR, F_DIAGNOSTICS, F_TARGET, F_OUT, F_STDIN_NAME, F_CHECK, F_IGNORE,
-	F_FORMAT, F_YES, F_DETAILED, F_ASSUME, F_STEP_TIMEOUT, F_RULE, F_TIMEOUT
+	F_FORMAT, F_YES, F_DETAILED, F_ASSUME, F_STEP_TIMEOUT, F_RULE, F_TIMEOUT, F_TO, F_STATUS
 };
 
 static const struct flag {
@@ -28,6 +28,7 @@ static const struct flag {
 	{"--yes", F_YES, false},            {"--detailed-exitcode", F_DETAILED, false},
 	{"--assume", F_ASSUME, true},       {"--step-timeout", F_STEP_TIMEOUT, true},
 	{"--rule", F_RULE, true},           {"--timeout", F_TIMEOUT, true},
+	{"--to", F_TO, true},               {"--status", F_STATUS, false},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -177,6 +178,12 @@ static bool flag_set(struct options *o, const struct flag *f, const char *v)
 		return true;
 	case F_TIMEOUT:
 		return duration_set(&o->timeout_ms, f->name, v);
+	case F_TO:
+		o->to = v;
+		return true;
+	case F_STATUS:
+		o->status = true;
+		return true;
 	}
 	return false;
 }

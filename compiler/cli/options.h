@@ -32,6 +32,9 @@ struct options {
 	const char **rules;     /* --rule ID, given again for more */
 	size_t nrules;
 	long timeout_ms;        /* --timeout: 0, the default */
+	/* failover */
+	const char *to;         /* --to BUCKET: the bucket to make active */
+	bool status;            /* --status: print the routes, change nothing */
 };
 
 /* A duration: a number with s, m or h ("90s", "15m"), in milliseconds;

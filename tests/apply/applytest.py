@@ -275,8 +275,27 @@ def no_changes(ctx, spec):
     equal((doc["changes"], doc["items"]), (False, []), "the JSON plan's changes")
 
 
-def run_cases(name, cases, owners=True, setup=None):
-    """Every (case, spec) in order on one moto; exit 0, 1 (failures) or 77."""
+# What the S3 Control server accepts by default: any spec may have a
+# Multi-Region Access Point, whose control plane is us-west-2 and whose
+# routes are in the five failover-control regions (us-east-1 among them,
+# where the batch jobs of the test specs go).
+MRAP_REGIONS = ("us-west-2",) + s3controlserver.ROUTE_REGIONS
+
+
+def control_args(moto, control):
+    """The S3 Control server's arguments: control's, by default signed for
+    MRAP_REGIONS and forwarding to moto what it does not serve itself (MRAP
+    create, describe, get and policy); backend=True is moto too."""
+    args = dict(control or {})
+    args.setdefault("regions", MRAP_REGIONS)
+    if args.get("backend", True) is True:
+        args["backend"] = moto.url
+    return args
+
+
+def run_cases(name, cases, owners=True, setup=None, control=None):
+    """Every (case, spec) in order on one moto; exit 0, 1 (failures) or 77.
+    control: more arguments of the S3 Control server (backend=True: moto)."""
     motoserver.require()
     import importlib.util
     if importlib.util.find_spec("boto3") is None:
@@ -286,7 +305,8 @@ def run_cases(name, cases, owners=True, setup=None):
         return 1
     failures, t0 = [], time.monotonic()
     with motoserver.Moto(owners=owners) as moto, \
-            s3controlserver.S3Control(lookup=sts_keys(moto)) as ctl:
+            s3controlserver.S3Control(lookup=sts_keys(moto), **control_args(moto, control)) \
+            as ctl:
         extra = setup(moto) if setup else None
         ctx = Ctx(moto, endpoint=extra, ctl=ctl)
         try:

@@ -52,9 +52,9 @@ PUBLIC = {
     "emit/terraform": {"terraform.h"},
     "emit/cloudformation": {"cloudformation.h"},
     "aws": {"request.h", "sigv4.h", "creds.h", "endpoint.h", "http.h", "retry.h", "xml.h",
-            "client.h", "api.h", "s3.h", "s3_object.h", "s3_replication.h", "s3control.h",
+            "client.h", "api.h", "s3.h", "s3_object.h", "s3_replication.h", "s3control.h", "s3mrap.h",
             "iam.h", "sts.h", "policy.h"},
-    "apply": {"apply.h", "verify.h"},
+    "apply": {"apply.h", "verify.h", "failover.h"},
     "review": {"graph.h", "diff.h"},
     "cli": {"targets.h", "options.h", "outfile.h"},
 }

@@ -18,7 +18,11 @@ recorded. What passes is carried out in memory, per account:
     GetMultiRegionAccessPointRoutes,       routes per MRAP alias, dials 0 or
     SubmitMultiRegionAccessPointRoutes     100, one route active at least
 
-Other operations of the model are answered 501 NotImplemented. Beyond the
+Other operations of the model are answered 501 NotImplemented, or with
+backend=URL (a moto_server) forwarded there, as received, after the same
+checks: moto implements MRAP create, describe, get and policy; a create it
+accepts seeds the new point's routes (every dial 100, as AWS starts them,
+each bucket in its region as moto's state says). Beyond the
 model: a job has exactly one operation and one of Manifest and
 ManifestGenerator; the routes are served only in the five failover-control
 regions (elsewhere 301 PermanentRedirect), and an MRAP has routes only once a
@@ -28,7 +32,9 @@ S3Control(region, credentials={key: secret}, lookup=None (a function of an
 unknown access key: (secret, session token, account) or None, e.g. to accept
 the keys moto's STS hands out), step=0.5, final="Complete"
 (or "Failed"), routes_from=another server (its routes shared: another region
-of the same account), max_skew=900, error_root="ErrorResponse" (or "Error",
+of the same account), regions=(the signing regions accepted, default
+(region,); a request is served as in the region it is signed for),
+backend=None (a moto_server URL, above), max_skew=900, error_root="ErrorResponse" (or "Error",
 S3's bare form, which S3 Control has also been seen to answer)).
 
     with S3Control(region="us-east-1") as ctl:
@@ -36,10 +42,12 @@ S3's bare form, which S3 Control has also been seen to answer)).
         ctl.jobs(account)          # as DescribeJob's Job, newest first
         ctl.rejections             # [{method, path, query, operation, account,
                                    #   status, code, message}]
-        ctl.requests               # each: ..., outcome: accepted, rejected or faulted
+        ctl.requests               # each: ..., region (signed for), outcome: accepted,
+                                   #   rejected, faulted or forwarded
         ctl.progress = lambda job: (total, succeeded, failed)
                                    # job: account, JobId, Status, age, params
         ctl.fail("unavailable")    # 503 to everything; "reset", "hang"; fail(None) ends it
+        ctl.fail_region("us-east-1")   # 503 to what is signed for that region; None ends it
         ctl.set_routes(account, alias_or_arn, [{"Bucket": b, "Region": r,
                                                 "TrafficDialPercentage": 100}, ...])
         ctl.client()               # a boto3 s3control client that reaches the server
@@ -61,6 +69,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 import uuid
 import xml.sax.saxutils
 import zlib
@@ -78,6 +87,7 @@ from s3controlmodel import Invalid, Model
 TEST_CREDENTIALS = {"test": "test", "testing": "testing", "FOOBARKEY": "FOOBARSECRET"}
 # Where the MRAP routes are served (the failover-control regions).
 ROUTE_REGIONS = ("us-east-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "eu-west-1")
+ROUTE_OPERATIONS = ("GetMultiRegionAccessPointRoutes", "SubmitMultiRegionAccessPointRoutes")
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/,\s]+)/([0-9]{8})/([^/,\s]+)/([^/,\s]+)/"
                   r"aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})")
 CONTROL = "/__s3control/"
@@ -166,11 +176,14 @@ class S3Control(http.server.ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(self, region="us-east-1", credentials=None, port=0, step=0.5, final="Complete",
-                 routes_from=None, max_skew=900, error_root="ErrorResponse", lookup=None):
+                 routes_from=None, max_skew=900, error_root="ErrorResponse", lookup=None,
+                 regions=None, backend=None):
         super().__init__(("127.0.0.1", port), Handler)
         self.lookup = lookup
         self.model = shared_model()
         self.region, self.step, self.final = region, step, final
+        self.regions, self.backend = tuple(regions or (region,)), backend
+        self.failing_region = None
         self.max_skew, self.error_root = max_skew, error_root
         self.credentials = {k: (v, None, None) for k, v in
                             (TEST_CREDENTIALS if credentials is None else credentials).items()}
@@ -233,7 +246,7 @@ class S3Control(http.server.ThreadingHTTPServer):
             self._jobs.clear()
             self._tokens.clear()
             self._requests.clear()
-            self.fault, self.fault_count = None, None
+            self.fault, self.fault_count, self.failing_region = None, None, None
 
     def jobs(self, account):
         """The account's jobs, as DescribeJob answers them, newest first."""
@@ -249,6 +262,13 @@ class S3Control(http.server.ThreadingHTTPServer):
             raise ValueError(f"s3controlserver: no fault {mode!r} (one of {FAULTS})")
         with self.lock:
             self.fault, self.fault_count, self.hang_s = mode, count, hang_s
+
+    def region_fault(self, auth):
+        """"unavailable" when auth is signed for the failing region."""
+        m = AUTH.match((auth or "").strip())
+        with self.lock:
+            failing = self.failing_region
+        return "unavailable" if failing and m and m.group(3) == failing else None
 
     def take_fault(self):
         with self.lock:
@@ -295,7 +315,9 @@ class S3Control(http.server.ThreadingHTTPServer):
     # -------------------------------------------------------- records
 
     def record(self, req, entry):
-        entry.update(method=req.method, path=req.path, query=req.query_raw)
+        m = AUTH.match((req.headers.get("Authorization") or "").strip())
+        entry.update(method=req.method, path=req.path, query=req.query_raw,
+                     region=m.group(3) if m else None)
         with self.lock:
             self._requests.append(entry)
 
@@ -399,9 +421,10 @@ class S3Control(http.server.ThreadingHTTPServer):
         if service != "s3":
             raise Reject(403, "SignatureDoesNotMatch", f"the credential scope's service is "
                          f"'{service}': S3 Control signs as 's3'")
-        if region != self.region:
+        if region not in self.regions:
             raise Reject(403, "SignatureDoesNotMatch", f"the credential scope's region is "
                          f"'{region}', this endpoint's is '{self.region}'")
+        req.region = region
         amz_date = req.header("x-amz-date")
         if amz_date is None or not re.fullmatch(r"[0-9]{8}T[0-9]{6}Z", amz_date):
             raise Reject(403, "AccessDenied", f"x-amz-date is {amz_date!r}, not YYYYMMDDThhmmssZ")
@@ -460,14 +483,49 @@ class S3Control(http.server.ThreadingHTTPServer):
 
     # -------------------------------------------------------- operations
 
-    def carry_out(self, op, account, params):
+    def carry_out(self, op, account, params, region=None):
         """(status, output members) of an accepted request."""
         handler = getattr(self, "op_" + op.name, None)
         if handler is None:
             raise Reject(501, "NotImplemented", f"{op.name} is in the model, not in "
                          "s3controlserver")
         with self.lock:
+            if op.name in ROUTE_OPERATIONS:
+                return handler(account, params, region or self.region)
             return handler(account, params)
+
+    def forward(self, req):
+        """(status, content type, body) of req as the backend answers it."""
+        import http.client
+        u = urllib.parse.urlsplit(self.backend)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        target = req.path + ("?" + req.query_raw if req.query_raw else "")
+        conn.request(req.method, target, body=req.body, headers=dict(req.headers.items()))
+        resp = conn.getresponse()
+        out = (resp.status, resp.getheader("Content-Type") or "application/xml", resp.read())
+        conn.close()
+        if req.operation == "CreateMultiRegionAccessPoint" and out[0] == 200:
+            self.seed_created(req.account, req.body)
+        return out
+
+    def seed_created(self, account, body):
+        """The routes of a point the backend just created: every bucket
+        active, in its region (moto's own report of regions is wrong)."""
+        name = re.search(rb"<Name>([^<]+)</Name>", body).group(1).decode()
+        with urllib.request.urlopen(self.backend + "/moto-api/data.json", timeout=30) as f:
+            state = json.load(f)
+        where = {b["name"]: b["region_name"] for b in state["s3"]["FakeBucket"]}
+        for p in state.get("s3control", {}).get("MultiRegionAccessPoint", []):
+            if p["name"] == name:
+                routes = [{"Bucket": r["Bucket"], "Region": where.get(r["Bucket"], r["Region"]),
+                           "TrafficDialPercentage": 100} for r in p["regions"]]
+                with self.lock:
+                    self._routes.setdefault((account, p["alias"]), routes)
+
+    def fail_region(self, region):
+        """503 to every request signed for region (None: no more)."""
+        with self.lock:
+            self.failing_region = region
 
     def op_CreateJob(self, account, params):
         params = {k: v for k, v in params.items() if k != "AccountId"}
@@ -544,11 +602,11 @@ class S3Control(http.server.ThreadingHTTPServer):
             out["SuspendedCause"] = "AwaitingConfirmation"
         return out
 
-    def check_route_region(self, op):
-        if self.region not in ROUTE_REGIONS:
+    def check_route_region(self, op, region):
+        if region not in ROUTE_REGIONS:
             raise Reject(301, "PermanentRedirect", f"This API operation is only available in "
                          f"the following Regions: {', '.join(ROUTE_REGIONS)}. ({op}, asked "
-                         f"in {self.region})")
+                         f"in {region})")
 
     def mrap_routes(self, account, mrap):
         routes = self._routes.get((account, mrap_alias(mrap)))
@@ -560,13 +618,13 @@ class S3Control(http.server.ThreadingHTTPServer):
             raise Reject(403, "AccessDenied", f"{mrap} is not account {account}'s")
         return routes
 
-    def op_GetMultiRegionAccessPointRoutes(self, account, params):
-        self.check_route_region("GetMultiRegionAccessPointRoutes")
+    def op_GetMultiRegionAccessPointRoutes(self, account, params, region):
+        self.check_route_region("GetMultiRegionAccessPointRoutes", region)
         routes = self.mrap_routes(account, params["Mrap"])
         return 200, {"Mrap": params["Mrap"], "Routes": [dict(r) for r in routes]}
 
-    def op_SubmitMultiRegionAccessPointRoutes(self, account, params):
-        self.check_route_region("SubmitMultiRegionAccessPointRoutes")
+    def op_SubmitMultiRegionAccessPointRoutes(self, account, params, region):
+        self.check_route_region("SubmitMultiRegionAccessPointRoutes", region)
         routes = [dict(r) for r in self.mrap_routes(account, params["Mrap"])]
         for i, update in enumerate(params["RouteUpdates"], 1):
             apply_route(routes, update, i)
@@ -659,7 +717,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         req = Request(self.command, self.path, self.headers, body)
         req.operation = req.account = req.access_key = None
         srv, request_id = self.server, uuid.uuid4().hex[:16].upper()
-        fault = srv.take_fault()
+        fault = srv.take_fault() or srv.region_fault(self.headers.get("Authorization"))
         if fault:
             srv.record(req, {"operation": srv.operation_of(req),
                              "account": self.headers.get("x-amz-account-id"),
@@ -668,7 +726,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.fault(fault, request_id)
         try:
             op, account, params = srv.check(req)
-            status, out = srv.carry_out(op, account, params)
+            if srv.backend and not hasattr(srv, "op_" + op.name):
+                status, ctype, data = srv.forward(req)
+                srv.record(req, {"operation": op.name, "account": account,
+                                 "outcome": "forwarded", "status": status, "code": None})
+                return self.reply(status, data, request_id, ctype)
+            status, out = srv.carry_out(op, account, params, getattr(req, "region", None))
             data = srv.model.serialize(op.output_shape, out) if op.output_shape else b""
         except Reject as e:
             return self.reject(req, e, request_id)

@@ -3,7 +3,9 @@
  * by field, nothing that is not crrc's is taken (blocked, or adopted when
  * empty and bare), what others wrote is kept (tags, policy statements by
  * Sid), and credentials for the wrong account block their place; a rule
- * with existing_objects gets a batch role and a job, once. */
+ * with existing_objects gets a batch role and a job, once. A Multi-Region
+ * Access Point is created with its policy and routes, has only what
+ * differs of its policy or routes updated, and is blocked with a member. */
 #include <check.h>
 #include <string.h>
 
@@ -341,6 +343,163 @@ START_TEST(batch_job_blocked)
 }
 END_TEST
 
+/* A Multi-Region Access Point: sv-src active, sv-dst passive. */
+#define SPEC_POINT                                                                            \
+	"crrc: 1\nname: sv\nbuckets:\n"                                                        \
+	"  src: {name: sv-src, region: us-east-1}\n"                                          \
+	"  dst: {name: sv-dst, region: us-west-2}\n"                                          \
+	"replication:\n"                                                                     \
+	"  - source: src\n    rules:\n"                                                      \
+	"      - {id: out, destination: dst, rtc: true, replica_modifications: true}\n"      \
+	"  - source: dst\n    rules:\n"                                                      \
+	"      - {id: back, destination: src, replica_modifications: true}\n"                \
+	"access_points:\n  media: {buckets: [src, dst], passive: [dst]}\n"
+
+#define POINT_ARN "arn:aws:s3::123456789012:accesspoint/"
+
+static void setup_point(void)
+{
+	spec_load(&S, SPEC_POINT, true);
+	spec_no_errors(&S);
+	ck_assert_uint_eq(S.ds->npoints, 1);
+	L = live_create(S.ds->nbuckets, S.ds->nreplications, S.ds->nplaces);
+	live_points_create(L, S.ds->npoints);
+	for (size_t i = 0; i < S.ds->nplaces; i++)
+		L->place_accounts[i] = xstrdup("123456789012");
+	for (size_t i = 0; i < S.ds->nbuckets; i++)
+		L->buckets[i].presence = LIVE_ABSENT;
+	for (size_t i = 0; i < L->nroles; i++)
+		L->roles[i].presence = LIVE_ABSENT;
+	L->points[0].presence = LIVE_ABSENT;
+}
+
+/* The point exists over both buckets, alias "a1.mrap", with its policy
+ * and the spec's routes (src 100, dst 0). */
+static struct live_point *point_exists(void)
+{
+	struct live_point *lp = &L->points[0];
+	lp->presence = LIVE_PRESENT;
+	lp->alias = xstrdup("a1.mrap");
+	lp->status = xstrdup("READY");
+	lp->buckets = xcalloc(3, sizeof(char *));
+	lp->buckets[lp->nbuckets++] = xstrdup("sv-dst");
+	lp->buckets[lp->nbuckets++] = xstrdup("sv-src");
+	lp->policy = plan_point_policy(&S.ds->points[0], "123456789012", "a1.mrap");
+	lp->routes_read = true;
+	live_routes_add(&lp->routes, "sv-src", "us-east-1", 100);
+	live_routes_add(&lp->routes, "sv-dst", "us-west-2", 0);
+	return lp;
+}
+
+/* The Resource of a point policy's only statement, item k. */
+static const char *point_resource(const json_t *policy, size_t k)
+{
+	json_t *st = json_array_get(json_object_get(policy, "Statement"), 0);
+	return json_string_value(json_array_get(json_object_get(st, "Resource"), k));
+}
+
+START_TEST(point_created)
+{
+	make_plan();
+	const struct plan_item *it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_CREATE);
+	ck_assert_uint_eq(it->steps, STEP_CREATE_POINT | STEP_POINT_POLICY | STEP_ROUTES);
+	ck_assert_str_eq(change_of(it, "region us-east-1")->new, "sv-src");
+	ck_assert_str_eq(change_of(it, "region us-west-2")->new, "sv-dst");
+	ck_assert_str_eq(change_of(it, "route sv-dst")->new, "0 (passive)");
+	ck_assert_ptr_null(change_of(it, "route sv-src"));
+	ck_assert_str_eq(point_resource(it->policy, 0), POINT_ARN "sv-media");
+	struct buf out = BUF_INIT;
+	plan_render_text(P, &out, false);
+	ck_assert_ptr_nonnull(strstr(out.data, "+ access point sv-media"));
+	buf_free(&out);
+	plan_destroy(P);
+	S.ds->points[0].members[1].active = true; /* all active: no routes to submit */
+	make_plan();
+	ck_assert_uint_eq(item(PLAN_POINT, "sv-media")->steps,
+			  STEP_CREATE_POINT | STEP_POINT_POLICY);
+}
+END_TEST
+
+START_TEST(point_applied_is_no_change)
+{
+	point_exists();
+	make_plan();
+	const struct plan_item *it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_NONE);
+	ck_assert_uint_eq(it->steps, 0);
+	ck_assert_str_eq(it->alias, "a1.mrap");
+}
+END_TEST
+
+/* Routes swapped by hand (a failover): only the routes, dial by dial. */
+START_TEST(point_routes_differ)
+{
+	struct live_point *lp = point_exists();
+	live_routes_clear(&lp->routes);
+	live_routes_add(&lp->routes, "sv-src", "us-east-1", 0);
+	live_routes_add(&lp->routes, "sv-dst", "us-west-2", 100);
+	make_plan();
+	const struct plan_item *it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_UPDATE);
+	ck_assert_uint_eq(it->steps, STEP_ROUTES);
+	ck_assert_uint_eq(it->nchanges, 2);
+	ck_assert_str_eq(change_of(it, "route sv-src")->old, "0");
+	ck_assert_str_eq(change_of(it, "route sv-src")->new, "100 (active)");
+	ck_assert_str_eq(change_of(it, "route sv-dst")->old, "100");
+	ck_assert_str_eq(change_of(it, "route sv-dst")->new, "0 (passive)");
+}
+END_TEST
+
+/* A policy naming the point by its name, not its alias, or none: the
+ * policy is put again, with the alias. */
+START_TEST(point_policy_differs)
+{
+	struct live_point *lp = point_exists();
+	json_decref(lp->policy);
+	lp->policy = plan_point_policy(&S.ds->points[0], "123456789012", NULL);
+	make_plan();
+	const struct plan_item *it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_UPDATE);
+	ck_assert_uint_eq(it->steps, STEP_POINT_POLICY);
+	ck_assert_str_eq(point_resource(it->policy, 0), POINT_ARN "a1.mrap");
+	ck_assert_str_eq(point_resource(it->policy, 1), POINT_ARN "a1.mrap/object/*");
+	ck_assert(change_of(it, "policy"));
+	plan_destroy(P);
+	json_decref(lp->policy);
+	lp->policy = NULL;
+	make_plan();
+	ck_assert_uint_eq(item(PLAN_POINT, "sv-media")->steps, STEP_POINT_POLICY);
+}
+END_TEST
+
+/* A member blocked, or the point over other buckets: blocked, untouched. */
+START_TEST(point_blocked)
+{
+	L->buckets[0].presence = LIVE_FORBIDDEN;
+	make_plan();
+	const struct plan_item *it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_BLOCKED);
+	ck_assert_uint_eq(it->steps, 0);
+	ck_assert_str_eq(it->why, "its bucket sv-src is blocked");
+	plan_destroy(P);
+	L->buckets[0].presence = LIVE_ABSENT;
+	struct live_point *lp = point_exists();
+	free(lp->buckets[0]);
+	lp->buckets[0] = xstrdup("sv-old");
+	make_plan();
+	it = item(PLAN_POINT, "sv-media");
+	ck_assert_int_eq(it->action, PLAN_BLOCKED);
+	ck_assert_ptr_nonnull(strstr(it->why, "it exists over sv-old, sv-src; S3 cannot change"));
+	plan_destroy(P);
+	free(lp->buckets[0]);
+	lp->buckets[0] = xstrdup("sv-dst");
+	lp->routes_read = false;
+	make_plan();
+	ck_assert_ptr_nonnull(strstr(item(PLAN_POINT, "sv-media")->why, "its routes could not"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -360,5 +519,13 @@ int main(void)
 	tcase_add_test(batch, batch_job_exists);
 	tcase_add_test(batch, batch_job_blocked);
 	suite_add_tcase(s, batch);
+	TCase *points = tcase_create("points");
+	tcase_add_checked_fixture(points, setup_point, teardown);
+	tcase_add_test(points, point_created);
+	tcase_add_test(points, point_applied_is_no_change);
+	tcase_add_test(points, point_routes_differ);
+	tcase_add_test(points, point_policy_differs);
+	tcase_add_test(points, point_blocked);
+	suite_add_tcase(s, points);
 	return check_main(s);
 }
