@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/strmap.h"
 #include "base/uniq.h"
+#include "emit/emit.h"
 #include "emit/terraform/tf.h"
 
 /* A bucket's name is the name of its resources (aws_s3_bucket.<n>,
@@ -261,4 +262,25 @@ void tf_tags(struct hcl *h, const char *name, const struct crrc_tags *tags)
 		hcl_entry_str(h, g->key.s, g->key.len, g->value.s ? g->value.s : "", g->value.len);
 	}
 	hcl_attr_close(h, "}");
+}
+
+/* Begin the file at path in o, its header written: h writes into it. */
+void tf_file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path)
+{
+	hcl_init(h, o->open(o, path));
+	tf_header(t, h);
+}
+
+void tf_file_end(struct hcl *h, struct crrc_sink *o)
+{
+	hcl_finish(h);
+	o->close(o);
+}
+
+void tf_output(struct hcl *h, const char *name, const char *description, const char *value)
+{
+	hcl_block(h, "output \"%s\"", name);
+	hcl_attr_str(h, "description", description, strlen(description));
+	hcl_attr(h, "value", "%s", value);
+	hcl_end(h);
 }

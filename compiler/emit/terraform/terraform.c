@@ -20,19 +20,6 @@
 #define AWS_PROVIDER_VERSION ">= 5.0, < 7.0"
 #define TERRAFORM_VERSION ">= 1.3.0"
 
-/* Begin the file at path in o, its header written: h writes into it. */
-void tf_file_begin(struct tf *t, struct hcl *h, struct crrc_sink *o, const char *path)
-{
-	hcl_init(h, o->open(o, path));
-	tf_header(t, h);
-}
-
-void tf_file_end(struct hcl *h, struct crrc_sink *o)
-{
-	hcl_finish(h);
-	o->close(o);
-}
-
 static void versions_tf(struct tf *t, struct crrc_sink *o)
 {
 	struct hcl h;
@@ -232,14 +219,6 @@ static void replication_tf(struct tf *t, struct crrc_sink *o)
 			tf_replication_write(t, &h, &t->ds->replications[i]);
 	}
 	tf_file_end(&h, o);
-}
-
-void tf_output(struct hcl *h, const char *name, const char *description, const char *value)
-{
-	hcl_block(h, "output \"%s\"", name);
-	hcl_attr_str(h, "description", description, strlen(description));
-	hcl_attr(h, "value", "%s", value);
-	hcl_end(h);
 }
 
 static void outputs_tf(struct tf *t, struct crrc_sink *o)
