@@ -335,7 +335,8 @@ def main():
     cases += [(shadowed_rule, STREAM), (batch_jobs, BATCH)]
     failures, t0 = [], time.monotonic()
     with motoserver.Moto(owners=True, replication=DELAY) as moto, \
-            s3controlserver.S3Control(lookup=at.sts_keys(moto)) as ctl:
+            s3controlserver.S3Control(lookup=at.sts_keys(moto),
+                                      **at.control_args(moto, None)) as ctl:
         ctx = at.Ctx(moto, ctl=ctl)
         try:
             for case, spec in cases:
